@@ -1,0 +1,183 @@
+//! Stage 3: the [`Briefing`] to a [`Document`], a list of typed blocks in
+//! reading order. This is where the briefing's conventions live (heading
+//! numbers 一、/（一）, 表1 and 图1 captions, the sources list); nothing here
+//! knows about fonts or coordinates.
+
+use chrono::NaiveDate;
+
+use crate::config::Config;
+use crate::content::{BlockContent, Briefing, ChartData, KeyFact, TableContent, chinese_date};
+
+/// A whole briefing, ready for layout.
+#[derive(Debug, Clone)]
+pub struct Document {
+    /// Title.
+    pub title: String,
+    /// Subtitle.
+    pub subtitle: Option<String>,
+    /// Organisation.
+    pub organisation: String,
+    /// Author.
+    pub author: String,
+    /// Classification line.
+    pub classification: Option<String>,
+    /// Briefing date.
+    pub date: NaiveDate,
+    /// `2026年11月24日`.
+    pub date_text: String,
+    /// Language tag.
+    pub language: String,
+    /// Subject line for metadata.
+    pub subject: String,
+    /// Keywords for metadata.
+    pub keywords: Vec<String>,
+    /// Content blocks.
+    pub blocks: Vec<DocBlock>,
+}
+
+/// A block of the document.
+#[derive(Debug, Clone)]
+pub enum DocBlock {
+    /// A numbered heading.
+    Heading {
+        /// 1 for 一、, 2 for （一）.
+        level: u8,
+        /// Number text, e.g. `一、`.
+        number: String,
+        /// Heading text.
+        text: String,
+        /// Anchor id for outline and links.
+        anchor: String,
+    },
+    /// A body paragraph.
+    Paragraph(String),
+    /// A one-line remark in a muted style.
+    Note(String),
+    /// A row of headline figures.
+    KeyFigures(Vec<KeyFact>),
+    /// A numbered table.
+    Table {
+        /// Table number.
+        number: usize,
+        /// The table.
+        table: TableContent,
+    },
+    /// A numbered chart.
+    Figure {
+        /// Figure number.
+        number: usize,
+        /// The chart.
+        chart: ChartData,
+    },
+    /// The numbered list of sources.
+    Sources(Vec<String>),
+}
+
+const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
+
+/// The Chinese numeral for 1–99.
+pub fn numeral(n: usize) -> String {
+    match n {
+        1..=10 => NUMERALS[n - 1].to_string(),
+        11..=19 => format!("十{}", NUMERALS[n - 11]),
+        20..=99 => format!("{}十{}", NUMERALS[n / 10 - 1], if n % 10 == 0 { "" } else { NUMERALS[n % 10 - 1] }),
+        _ => n.to_string(),
+    }
+}
+
+/// Builds the document for one briefing.
+pub fn compose(config: &Config, b: &Briefing) -> Document {
+    let mut blocks = Vec::new();
+    let (mut tables, mut figures) = (0, 0);
+    let mut h1 = 0;
+
+    if !b.key_facts.is_empty() {
+        h1 += 1;
+        blocks.push(DocBlock::Heading { level: 1, number: String::new(), text: "摘要".into(), anchor: "summary".into() });
+        let names: Vec<&str> = b.themes.iter().map(|t| t.title.as_str()).collect();
+        blocks.push(DocBlock::Paragraph(format!(
+            "本期简报截至{}，涵盖{}等{}个主题，所用数据均注明出处并只采用当日以前已公开的资料。以下为各主题的核心指标。",
+            chinese_date(b.date),
+            names.join("、"),
+            names.len()
+        )));
+        for t in &b.themes {
+            let cards: Vec<KeyFact> = b.key_facts.iter().filter(|k| k.theme == t.id).take(4).cloned().collect();
+            if !cards.is_empty() {
+                blocks.push(DocBlock::KeyFigures(cards));
+            }
+        }
+    }
+    let mut theme_no = 0;
+    for t in &b.themes {
+        theme_no += 1;
+        blocks.push(DocBlock::Heading {
+            level: 1,
+            number: format!("{}、", numeral(theme_no)),
+            text: t.title.clone(),
+            anchor: format!("theme-{}", t.id),
+        });
+        if let Some(note) = &t.empty_note {
+            blocks.push(DocBlock::Note(note.clone()));
+            continue;
+        }
+        for (si, s) in t.sections.iter().enumerate() {
+            blocks.push(DocBlock::Heading {
+                level: 2,
+                number: format!("（{}）", numeral(si + 1)),
+                text: s.title.clone(),
+                anchor: format!("theme-{}-{}", t.id, si + 1),
+            });
+            for bl in &s.blocks {
+                blocks.push(match bl {
+                    BlockContent::Paragraph(p) => DocBlock::Paragraph(p.clone()),
+                    BlockContent::Table(t) => {
+                        tables += 1;
+                        DocBlock::Table { number: tables, table: t.clone() }
+                    }
+                    BlockContent::Chart(c) => {
+                        figures += 1;
+                        DocBlock::Figure { number: figures, chart: c.clone() }
+                    }
+                });
+            }
+        }
+    }
+    let _ = h1;
+    if !b.sources.is_empty() {
+        blocks.push(DocBlock::Heading { level: 1, number: String::new(), text: "资料来源".into(), anchor: "sources".into() });
+        blocks.push(DocBlock::Sources(
+            b.sources
+                .iter()
+                .map(|s| format!("{}：《{}》，{}。", s.publisher, s.title, chinese_date(s.published)))
+                .collect(),
+        ));
+    }
+    Document {
+        title: b.title.clone(),
+        subtitle: config.subtitle.clone(),
+        organisation: config.organisation.clone(),
+        author: config.author.clone(),
+        classification: config.classification.clone(),
+        date: b.date,
+        date_text: chinese_date(b.date),
+        language: config.language.clone(),
+        subject: format!("{}（{}）", b.title, chinese_date(b.date)),
+        keywords: b.themes.iter().map(|t| t.title.clone()).collect(),
+        blocks,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::numeral;
+
+    #[test]
+    fn chinese_numerals() {
+        assert_eq!(numeral(1), "一");
+        assert_eq!(numeral(10), "十");
+        assert_eq!(numeral(12), "十二");
+        assert_eq!(numeral(20), "二十");
+        assert_eq!(numeral(23), "二十三");
+    }
+}

@@ -1,0 +1,360 @@
+//! The validated configuration and theme catalogue: plain values, no spans.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+
+/// Everything a run needs, checked.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The config file's path.
+    pub path: PathBuf,
+    /// Briefing title.
+    pub title: String,
+    /// Optional subtitle.
+    pub subtitle: Option<String>,
+    /// Issuing organisation.
+    pub organisation: String,
+    /// Author.
+    pub author: String,
+    /// BCP 47 language tag written to `/Lang`.
+    pub language: String,
+    /// Optional classification line.
+    pub classification: Option<String>,
+    /// Zone that decides the default date.
+    pub time_zone: chrono_tz::Tz,
+    /// Output directory, resolved.
+    pub output_dir: PathBuf,
+    /// File name pattern.
+    pub file_name: String,
+    /// Retention: newest N dated briefings per profile.
+    pub keep: Option<usize>,
+    /// Page geometry.
+    pub page: PageSettings,
+    /// Font files.
+    pub fonts: FontFiles,
+    /// Profiles in file order.
+    pub profiles: Vec<Profile>,
+    /// Sources, facts and themes.
+    pub catalog: Catalog,
+}
+
+/// Page geometry in points.
+#[derive(Debug, Clone, Copy)]
+pub struct PageSettings {
+    /// Paper width.
+    pub width: f32,
+    /// Paper height.
+    pub height: f32,
+    /// Top margin (type area starts here).
+    pub margin_top: f32,
+    /// Bottom margin.
+    pub margin_bottom: f32,
+    /// Left margin.
+    pub margin_left: f32,
+    /// Right margin.
+    pub margin_right: f32,
+    /// Body text size.
+    pub body_size: f32,
+    /// Line pitch as a multiple of the body size.
+    pub leading: f32,
+}
+
+/// One face of a font file.
+#[derive(Debug, Clone)]
+pub struct FontFile {
+    /// Resolved path.
+    pub path: PathBuf,
+    /// Face index in a collection.
+    pub index: u32,
+}
+
+/// The three faces a briefing uses.
+#[derive(Debug, Clone)]
+pub struct FontFiles {
+    /// Serif body face.
+    pub body: FontFile,
+    /// Sans face.
+    pub heading: FontFile,
+    /// Bold sans face.
+    pub bold: FontFile,
+}
+
+/// One briefing to produce.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    /// Name used in the file name.
+    pub name: String,
+    /// Title override.
+    pub title: Option<String>,
+    /// Selected theme ids in order.
+    pub themes: Vec<String>,
+    /// Selected regions; `None` means all.
+    pub regions: Option<Vec<String>>,
+}
+
+/// All theme data.
+#[derive(Debug, Clone, Default)]
+pub struct Catalog {
+    /// Sources by id.
+    pub sources: BTreeMap<String, Source>,
+    /// Facts (and derived figures) by id.
+    pub facts: BTreeMap<String, Fact>,
+    /// Themes in file-name order.
+    pub themes: Vec<Theme>,
+}
+
+/// A source article or report.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: String,
+    /// Publisher.
+    pub publisher: String,
+    /// Publication date.
+    pub published: NaiveDate,
+    /// Link.
+    pub url: Option<String>,
+    /// Remark.
+    pub note: Option<String>,
+}
+
+/// A fact's value.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    /// A figure.
+    Number(f64),
+    /// A non-numeric statement (an event, a policy).
+    Text(String),
+}
+
+/// How a derived figure is computed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// (to − from) / from × 100.
+    PctChange,
+    /// to / from.
+    Ratio,
+    /// to − from.
+    Difference,
+}
+
+/// A fact or a derived figure.
+#[derive(Debug, Clone)]
+pub struct Fact {
+    /// Id.
+    pub id: String,
+    /// Theme it belongs to.
+    pub theme: String,
+    /// Short label.
+    pub label: String,
+    /// Value.
+    pub value: Value,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Digits after the point.
+    pub decimals: Option<usize>,
+    /// Period described.
+    pub period: String,
+    /// Event day.
+    pub date: Option<NaiveDate>,
+    /// Source ids (one for a fact; the inputs' for a derived figure).
+    pub sources: Vec<String>,
+    /// Region id.
+    pub region: Option<String>,
+    /// Headline figure.
+    pub key: bool,
+    /// Remark.
+    pub note: Option<String>,
+    /// Set for derived figures: the operation and its operands.
+    pub derived: Option<(Op, String, String)>,
+}
+
+/// A theme.
+#[derive(Debug, Clone)]
+pub struct Theme {
+    /// Id.
+    pub id: String,
+    /// Heading.
+    pub title: String,
+    /// Line shown when nothing is known at the date.
+    pub empty_note: Option<String>,
+    /// Regions it offers.
+    pub regions: Vec<Region>,
+    /// Subsections.
+    pub sections: Vec<Section>,
+}
+
+/// A region.
+#[derive(Debug, Clone)]
+pub struct Region {
+    /// Id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+}
+
+/// A subsection.
+#[derive(Debug, Clone)]
+pub struct Section {
+    /// Heading.
+    pub title: String,
+    /// Region it belongs to.
+    pub region: Option<String>,
+    /// Content.
+    pub blocks: Vec<Block>,
+}
+
+/// A content block of a section.
+#[derive(Debug, Clone)]
+pub enum Block {
+    /// Prose.
+    Paragraph {
+        /// Text with placeholders.
+        text: Template,
+        /// Extra sources that date the paragraph.
+        sources: Vec<String>,
+    },
+    /// A table.
+    Table(Table),
+    /// A chart.
+    Chart(Chart),
+}
+
+/// Text with fact placeholders.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Template {
+    /// Literal text and references, in order.
+    pub parts: Vec<Part>,
+}
+
+/// A piece of a template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Part {
+    /// Literal text.
+    Text(String),
+    /// A fact field.
+    Ref {
+        /// Fact id.
+        fact: String,
+        /// Which field.
+        field: Field,
+    },
+}
+
+/// The field a placeholder asks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// Value with unit.
+    Full,
+    /// Value alone.
+    Value,
+    /// Unit.
+    Unit,
+    /// Label.
+    Label,
+    /// Period.
+    Period,
+    /// Note.
+    Note,
+    /// The source's publisher.
+    Source,
+}
+
+/// A table.
+#[derive(Debug, Clone)]
+pub struct Table {
+    /// Caption.
+    pub caption: String,
+    /// Content.
+    pub body: TableBody,
+}
+
+/// What a table shows.
+#[derive(Debug, Clone)]
+pub enum TableBody {
+    /// Standard columns 指标/数值/时期/来源 for these facts.
+    Facts(Vec<String>),
+    /// Free-form cells.
+    Free {
+        /// Column headings.
+        columns: Vec<String>,
+        /// Rows of cells.
+        rows: Vec<Vec<Template>>,
+    },
+}
+
+/// Chart kinds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ChartKind {
+    /// Values over time.
+    Line,
+    /// Vertical bars.
+    Bar,
+    /// Horizontal bars.
+    HBar,
+    /// Dated events.
+    Timeline,
+    /// Bars grouped by category, one colour per series.
+    GroupedBar,
+}
+
+/// A chart declared in theme data.
+#[derive(Debug, Clone)]
+pub struct Chart {
+    /// Kind.
+    pub kind: ChartKind,
+    /// Caption.
+    pub title: String,
+    /// Value axis unit.
+    pub unit: Option<String>,
+    /// Category axis title.
+    pub x_label: Option<String>,
+    /// Value axis title.
+    pub y_label: Option<String>,
+    /// Remark.
+    pub note: Option<String>,
+    /// Series.
+    pub series: Vec<Series>,
+    /// Growth projection.
+    pub projection: Option<Projection>,
+}
+
+/// A chart series.
+#[derive(Debug, Clone)]
+pub struct Series {
+    /// Legend name.
+    pub name: String,
+    /// Fact ids.
+    pub facts: Vec<String>,
+    /// Category labels.
+    pub labels: Option<Vec<String>>,
+}
+
+/// A compound-growth projection.
+#[derive(Debug, Clone)]
+pub struct Projection {
+    /// Legend name.
+    pub name: String,
+    /// Base value fact.
+    pub base: String,
+    /// Rate fact (percent).
+    pub rate: String,
+    /// Base year.
+    pub from_year: i32,
+    /// Last year.
+    pub to_year: i32,
+}
+
+impl Template {
+    /// The fact ids the template refers to.
+    pub fn facts(&self) -> impl Iterator<Item = &str> {
+        self.parts.iter().filter_map(|p| match p {
+            Part::Ref { fact, .. } => Some(fact.as_str()),
+            Part::Text(_) => None,
+        })
+    }
+}

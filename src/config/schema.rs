@@ -1,0 +1,314 @@
+//! The TOML schema: what `briefing.toml`, `sources.toml` and theme files may
+//! contain. Every struct denies unknown keys, so a typo is an error with its
+//! place rather than a silently ignored setting.
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+/// `briefing.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    /// Briefing title on the title block and in the running header.
+    pub title: String,
+    /// Optional line under the title.
+    pub subtitle: Option<String>,
+    /// Issuing organisation.
+    pub organisation: String,
+    /// Author named in the metadata and title block.
+    pub author: String,
+    /// Document language; only `zh-CN` is supported.
+    pub language: Option<Spanned<String>>,
+    /// Optional classification line, e.g. `内部资料`.
+    pub classification: Option<String>,
+    /// IANA time zone deciding what "today" is.
+    pub time_zone: Option<Spanned<String>>,
+    /// Where briefings are written (relative to this file).
+    pub output_dir: Option<String>,
+    /// File name pattern with `{name}` and `{date}`.
+    pub file_name: Option<Spanned<String>>,
+    /// Folder of theme files (relative to this file).
+    pub themes_dir: Option<String>,
+    /// The sources list (relative to this file).
+    pub sources: Option<String>,
+    /// Keep only the newest N dated briefings per profile.
+    pub keep: Option<Spanned<i64>>,
+    /// Paper and margins.
+    pub page: Option<RawPage>,
+    /// Font files.
+    pub fonts: RawFonts,
+    /// The briefings to produce.
+    #[serde(rename = "profile", default)]
+    pub profiles: Vec<Spanned<RawProfile>>,
+}
+
+/// `[page]`.
+#[derive(Debug, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct RawPage {
+    /// `A4`, `A5`, `B5` or `Letter`.
+    pub size: Option<Spanned<String>>,
+    /// All four margins at once, in millimetres.
+    pub margin_mm: Option<Spanned<f64>>,
+    /// Top margin in millimetres.
+    pub margin_top_mm: Option<Spanned<f64>>,
+    /// Bottom margin in millimetres.
+    pub margin_bottom_mm: Option<Spanned<f64>>,
+    /// Left (inner) margin in millimetres.
+    pub margin_left_mm: Option<Spanned<f64>>,
+    /// Right (outer) margin in millimetres.
+    pub margin_right_mm: Option<Spanned<f64>>,
+    /// Body text size in points.
+    pub body_size_pt: Option<Spanned<f64>>,
+    /// Line pitch as a multiple of the body size.
+    pub leading: Option<Spanned<f64>>,
+}
+
+/// `[fonts]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFonts {
+    /// Serif face for body text.
+    pub body: Spanned<RawFont>,
+    /// Sans face for headings, tables and charts.
+    pub heading: Spanned<RawFont>,
+    /// Bold sans face for titles and emphasis.
+    pub bold: Spanned<RawFont>,
+}
+
+/// One font file and the face inside it.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFont {
+    /// Path to a .otf/.ttf/.ttc file (relative to the config).
+    pub path: Spanned<String>,
+    /// Face index inside a collection; 0 for single fonts.
+    #[serde(default)]
+    pub index: u32,
+}
+
+/// `[[profile]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProfile {
+    /// Profile name, used in the file name.
+    pub name: Spanned<String>,
+    /// Optional title overriding the config's.
+    pub title: Option<String>,
+    /// Theme ids, in the order they appear.
+    pub themes: Vec<Spanned<String>>,
+    /// Region ids for `regional-policy`; all regions when absent.
+    pub regions: Option<Vec<Spanned<String>>>,
+}
+
+/// `sources.toml`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSources {
+    /// All sources.
+    #[serde(rename = "source", default)]
+    pub sources: Vec<RawSource>,
+}
+
+/// `[[source]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSource {
+    /// Kebab-case id facts refer to.
+    pub id: Spanned<String>,
+    /// Title of the article or report.
+    pub title: String,
+    /// Publisher or author.
+    pub publisher: String,
+    /// Publication date (a TOML date).
+    pub published: Spanned<Datetime>,
+    /// Optional link.
+    pub url: Option<String>,
+    /// Optional remark (how the date was inferred, …).
+    pub note: Option<String>,
+}
+
+/// A theme file.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTheme {
+    /// Theme id.
+    pub id: Spanned<String>,
+    /// Heading text.
+    pub title: String,
+    /// Line shown when nothing is known at the briefing date.
+    pub empty_note: Option<String>,
+    /// Regions (regional-policy only).
+    #[serde(rename = "region", default)]
+    pub regions: Vec<RawRegion>,
+    /// Facts.
+    #[serde(rename = "fact", default)]
+    pub facts: Vec<RawFact>,
+    /// Derived figures.
+    #[serde(default)]
+    pub derived: Vec<RawDerived>,
+    /// Subsections.
+    #[serde(rename = "section", default)]
+    pub sections: Vec<RawSection>,
+}
+
+/// `[[region]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawRegion {
+    /// Region id.
+    pub id: Spanned<String>,
+    /// Display name.
+    pub name: String,
+}
+
+/// `[[fact]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawFact {
+    /// Unique id.
+    pub id: Spanned<String>,
+    /// Short label.
+    pub label: String,
+    /// Number or text.
+    pub value: Spanned<toml::Value>,
+    /// Unit.
+    pub unit: Option<String>,
+    /// Digits after the point.
+    pub decimals: Option<Spanned<i64>>,
+    /// Period described.
+    pub period: String,
+    /// Day of an event.
+    pub date: Option<Spanned<Datetime>>,
+    /// Source id.
+    pub source: Spanned<String>,
+    /// Region id.
+    pub region: Option<Spanned<String>>,
+    /// Headline figure.
+    #[serde(default)]
+    pub key: bool,
+    /// Remark.
+    pub note: Option<String>,
+}
+
+/// `[[derived]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawDerived {
+    /// Unique id.
+    pub id: Spanned<String>,
+    /// Short label.
+    pub label: String,
+    /// Operation: `pct-change`, `ratio`, `difference`.
+    pub op: Spanned<String>,
+    /// First operand.
+    pub from: Spanned<String>,
+    /// Second operand.
+    pub to: Spanned<String>,
+    /// Digits after the point.
+    pub decimals: Option<Spanned<i64>>,
+    /// Unit of the result.
+    pub unit: Option<String>,
+    /// Period described.
+    pub period: Option<String>,
+    /// Region id.
+    pub region: Option<Spanned<String>>,
+    /// Headline figure.
+    #[serde(default)]
+    pub key: bool,
+    /// Remark.
+    pub note: Option<String>,
+}
+
+/// `[[section]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSection {
+    /// Sub-heading.
+    pub title: String,
+    /// Region the section belongs to.
+    pub region: Option<Spanned<String>>,
+    /// Content blocks.
+    #[serde(rename = "block", default)]
+    pub blocks: Vec<Spanned<RawBlock>>,
+}
+
+/// `[[section.block]]`: exactly one of paragraph, table, chart.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawBlock {
+    /// Prose with placeholders.
+    pub paragraph: Option<Spanned<String>>,
+    /// Sources of prose that states no figure.
+    pub sources: Option<Vec<Spanned<String>>>,
+    /// A table.
+    pub table: Option<RawTable>,
+    /// A chart.
+    pub chart: Option<RawChart>,
+}
+
+/// `[section.block.table]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawTable {
+    /// Caption (number added).
+    pub caption: String,
+    /// Fact ids for a standard fact table.
+    pub facts: Option<Vec<Spanned<String>>>,
+    /// Column headings of a free-form table.
+    pub columns: Option<Vec<String>>,
+    /// Rows of a free-form table.
+    pub rows: Option<Vec<Vec<Spanned<String>>>>,
+}
+
+/// `[section.block.chart]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawChart {
+    /// `line`, `bar`, `hbar`, `timeline`, `grouped-bar`.
+    pub kind: Spanned<String>,
+    /// Caption (number added).
+    pub title: String,
+    /// Value axis unit.
+    pub unit: Option<String>,
+    /// Category axis title.
+    pub x_label: Option<String>,
+    /// Value axis title.
+    pub y_label: Option<String>,
+    /// Optional remark under the chart.
+    pub note: Option<String>,
+    /// Data series.
+    #[serde(default)]
+    pub series: Vec<Spanned<RawSeries>>,
+    /// A compound-growth projection drawn dashed.
+    pub projection: Option<Spanned<RawProjection>>,
+}
+
+/// `[[section.block.chart.series]]`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawSeries {
+    /// Legend name.
+    pub name: String,
+    /// Fact ids, one per point.
+    pub facts: Vec<Spanned<String>>,
+    /// Category labels (default: each fact's period).
+    pub labels: Option<Vec<String>>,
+}
+
+/// `[section.block.chart.projection]`: value(t) = base × (1 + rate)^(t − from).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawProjection {
+    /// Legend name.
+    pub name: String,
+    /// Fact holding the base value.
+    pub base: Spanned<String>,
+    /// Fact holding the yearly growth rate in percent.
+    pub rate: Spanned<String>,
+    /// Year of the base value.
+    pub from_year: i32,
+    /// Last projected year.
+    pub to_year: i32,
+}

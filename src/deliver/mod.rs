@@ -1,0 +1,3 @@
+//! Stage 6: PDF bytes to files (and, later, mail).
+
+pub mod output;

@@ -1,0 +1,209 @@
+//! One error type for the whole pipeline, with the exit code each kind maps to.
+//!
+//! Exit codes follow `sysexits.h` so that cron wrappers and systemd can tell a
+//! bad config (fix the file) from a full disk (retry later) without parsing
+//! text. Errors that point into a file carry a `miette` source snippet, and
+//! their message always starts with `path:line:column`, so even a plain log
+//! line names the place.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use miette::{Diagnostic, NamedSource, SourceSpan};
+
+/// What went wrong, coarsely: decides the exit code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Command-line misuse (bad flag, bad `--date`): `EX_USAGE` 64.
+    Usage,
+    /// Theme data that parses but makes no sense: `EX_DATAERR` 65.
+    Data,
+    /// A file we must read is missing or unreadable: `EX_NOINPUT` 66.
+    NoInput,
+    /// A bug or an impossible layout: `EX_SOFTWARE` 70.
+    Software,
+    /// The output file or directory cannot be created: `EX_CANTCREAT` 73.
+    CantCreate,
+    /// Reading or writing failed half-way: `EX_IOERR` 74.
+    Io,
+    /// Another run holds the lock, or mail delivery failed for now: `EX_TEMPFAIL` 75.
+    TempFail,
+    /// The run configuration is wrong: `EX_CONFIG` 78.
+    Config,
+}
+
+impl Kind {
+    /// The process exit code for this kind (see the README's table).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Kind::Usage => 64,
+            Kind::Data => 65,
+            Kind::NoInput => 66,
+            Kind::Software => 70,
+            Kind::CantCreate => 73,
+            Kind::Io => 74,
+            Kind::TempFail => 75,
+            Kind::Config => 78,
+        }
+    }
+}
+
+/// A 1-based line and column in a text file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LineCol {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub col: usize,
+}
+
+/// Converts a byte offset into a 1-based line and character column.
+pub fn line_col(text: &str, offset: usize) -> LineCol {
+    let offset = offset.min(text.len());
+    let before = &text[..offset];
+    let line = before.matches('\n').count() + 1;
+    let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+    let col = text[line_start..offset].chars().count() + 1;
+    LineCol { line, col }
+}
+
+/// The error every stage returns.
+#[derive(Debug, Diagnostic)]
+pub struct Error {
+    kind: Kind,
+    message: String,
+    #[source_code]
+    source_code: Option<NamedSource<String>>,
+    #[label("{label}")]
+    span: Option<SourceSpan>,
+    label: String,
+    #[help]
+    help: Option<String>,
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl Error {
+    /// An error with no place in a file.
+    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+            source_code: None,
+            span: None,
+            label: String::new(),
+            help: None,
+        }
+    }
+
+    /// An error pointing at `span` (byte range) inside `path`, whose text is `text`.
+    ///
+    /// The message is prefixed with `path:line:col` so that the place survives
+    /// when the diagnostic is printed without its snippet (logs, `--json`).
+    pub fn at(
+        kind: Kind,
+        path: &Path,
+        text: &str,
+        span: std::ops::Range<usize>,
+        what: impl Into<String>,
+    ) -> Self {
+        let what = what.into();
+        let lc = line_col(text, span.start);
+        let start = span.start.min(text.len());
+        let len = span.end.min(text.len()).saturating_sub(start);
+        Error {
+            kind,
+            message: format!("{}:{}:{}: {}", path.display(), lc.line, lc.col, what),
+            source_code: Some(NamedSource::new(path.display().to_string(), text.to_string())),
+            span: Some(SourceSpan::new(start.into(), len)),
+            label: short_label(&what),
+            help: None,
+        }
+    }
+
+    /// An error about a whole file (missing, unreadable), naming it.
+    pub fn file(kind: Kind, path: &Path, what: impl fmt::Display) -> Self {
+        Error::new(kind, format!("{}: {}", path.display(), what))
+    }
+
+    /// Adds a hint on how to fix the problem.
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    /// The kind, which decides the exit code.
+    pub fn kind(&self) -> Kind {
+        self.kind
+    }
+
+    /// The one-line message (with `path:line:col:` where there is a place).
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The hint, if any.
+    pub fn help_text(&self) -> Option<&str> {
+        self.help.as_deref()
+    }
+}
+
+/// The label under the snippet: the message's first clause, kept short.
+fn short_label(what: &str) -> String {
+    let first = what.split(['；', ';']).next().unwrap_or(what);
+    first.chars().take(80).collect()
+}
+
+/// Maps an I/O error on reading `path` to `NoInput` (missing) or `Io`.
+pub fn read_error(path: &Path, err: std::io::Error) -> Error {
+    let kind = match err.kind() {
+        std::io::ErrorKind::NotFound | std::io::ErrorKind::PermissionDenied => Kind::NoInput,
+        _ => Kind::Io,
+    };
+    Error::file(kind, path, format!("cannot read: {err}"))
+}
+
+/// The result type of the library.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A path relative to `base` unless it is absolute.
+pub fn resolve(base: &Path, p: &Path) -> PathBuf {
+    if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_not_bytes() {
+        let text = "a = 1\n标题 = \"x\"\n";
+        let off = text.find('=').unwrap();
+        assert_eq!(line_col(text, off), LineCol { line: 1, col: 3 });
+        let off2 = text.rfind('=').unwrap();
+        assert_eq!(line_col(text, off2), LineCol { line: 2, col: 4 });
+    }
+
+    #[test]
+    fn located_message_names_file_line_and_column() {
+        let e = Error::at(
+            Kind::Config,
+            Path::new("c.toml"),
+            "x\ny = 2\n",
+            2..3,
+            "unknown key",
+        );
+        assert_eq!(e.message(), "c.toml:2:1: unknown key");
+        assert_eq!(e.kind().exit_code(), 78);
+    }
+}

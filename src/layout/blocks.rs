@@ -1,0 +1,298 @@
+//! Builders that turn document blocks into flow elements: title block,
+//! headings, paragraphs, notes, key-figure cards, figures, sources.
+
+use super::flow::{Elem, Frame};
+use super::fonts::{FontKind, FontSet};
+use super::page::{Anchor, Item, Rgb, TextRun};
+use super::paragraph::{Align, ParaStyle, SetLine, layout, single_line};
+use super::style::*;
+use crate::config::PageSettings;
+use crate::content::{ChartData, KeyFact};
+use crate::compose::Document;
+use crate::error::Result;
+
+/// Shared state for building elements.
+pub struct Builder<'a> {
+    /// Fonts.
+    pub fonts: &'a FontSet,
+    /// Page settings.
+    pub settings: &'a PageSettings,
+    /// Type area.
+    pub frame: &'a Frame,
+}
+
+impl<'a> Builder<'a> {
+    /// A builder for one document.
+    pub fn new(fonts: &'a FontSet, settings: &'a PageSettings, frame: &'a Frame) -> Self {
+        Builder { fonts, settings, frame }
+    }
+
+    /// Body size.
+    pub fn body(&self) -> f32 {
+        self.settings.body_size
+    }
+
+    /// Body line pitch.
+    pub fn pitch(&self) -> f32 {
+        self.settings.body_size * self.settings.leading
+    }
+
+    /// Baseline offset of text of `size` centred in a line box of `height`.
+    pub fn baseline(&self, size: f32, height: f32) -> f32 {
+        (height - size) / 2.0 + 0.88 * size
+    }
+
+    /// One element per line, so that pages may break between lines; the
+    /// orphan and widow rules decide which of those breaks are allowed.
+    pub fn lines_to_elems(&self, lines: Vec<SetLine>, pitch: f32, x: f32, size: f32) -> Vec<Elem> {
+        let n = lines.len();
+        lines
+            .into_iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut run = l.run;
+                run.x = x;
+                run.y = self.baseline(size, pitch);
+                Elem {
+                    height: pitch,
+                    // No orphan (first line alone at a page foot) and no
+                    // widow (last line alone at a page head): TYPOGRAPHY.md §4.
+                    keep_with_prev: i > 0 && (i < 2 || n - i < 2),
+                    items: vec![Item::Text(run)],
+                    ..Elem::default()
+                }
+            })
+            .collect()
+    }
+
+    /// A body paragraph: serif, justified, two-character indent.
+    pub fn paragraph(&self, text: &str) -> Result<Vec<Elem>> {
+        let style = ParaStyle { font: FontKind::Serif, size: self.body(), color: INK, align: Align::Justify, indent_em: 2.0 };
+        let lines = layout(self.fonts, text, &style, self.frame.width)?;
+        Ok(self.lines_to_elems(lines, self.pitch(), self.frame.left, self.body()))
+    }
+
+    /// A muted one-line remark (e.g. a theme with nothing known yet).
+    pub fn note(&self, text: &str) -> Result<Vec<Elem>> {
+        let style = ParaStyle { font: FontKind::Serif, size: self.body(), color: MUTED, align: Align::Justify, indent_em: 2.0 };
+        let lines = layout(self.fonts, text, &style, self.frame.width)?;
+        Ok(self.lines_to_elems(lines, self.pitch(), self.frame.left, self.body()))
+    }
+
+    /// A numbered heading in bold sans.
+    pub fn heading(&self, level: u8, number: &str, text: &str, anchor: &str) -> Result<Vec<Elem>> {
+        let (size, before, after) = match level {
+            1 => (self.body() * H1_SCALE, self.pitch() * 1.0, self.pitch() * 0.35),
+            _ => (self.body() * H2_SCALE, self.pitch() * 0.45, self.pitch() * 0.1),
+        };
+        let full = format!("{number}{text}");
+        let style = ParaStyle { font: FontKind::SansBold, size, color: INK, align: Align::Left, indent_em: 0.0 };
+        let lines = layout(self.fonts, &full, &style, self.frame.width)?;
+        let pitch = size * 1.5;
+        let mut items = Vec::new();
+        for (i, l) in lines.iter().enumerate() {
+            let mut run = l.run.clone();
+            run.x = self.frame.left;
+            run.y = i as f32 * pitch + self.baseline(size, pitch);
+            items.push(Item::Text(run));
+        }
+        let height = lines.len() as f32 * pitch + after;
+        Ok(vec![Elem {
+            height,
+            space_before: before,
+            items,
+            anchors: vec![Anchor { id: anchor.to_string(), level, title: full, y: 0.0 }],
+            ..Elem::default()
+        }])
+    }
+
+    fn run_at(&self, text: &str, font: FontKind, size: f32, color: Rgb, x: f32, y: f32) -> Result<TextRun> {
+        let mut r = single_line(self.fonts, text, font, size, color)?;
+        r.x = x;
+        r.y = y;
+        Ok(r)
+    }
+
+    /// The title block of the first page, in the manner of a Chinese
+    /// official briefing: classification, a large red title, organisation
+    /// and date, and a double red rule.
+    pub fn title_block(&self, doc: &Document) -> Result<Vec<Elem>> {
+        let f = self.frame;
+        let mut items = Vec::new();
+        let mut y = 0.0;
+        if let Some(c) = &doc.classification {
+            let r = self.run_at(c, FontKind::SansBold, self.body(), ACCENT, 0.0, y + self.body() * 0.88)?;
+            let w = r.width();
+            let mut r = r;
+            r.x = f.left + f.width - w;
+            items.push(Item::Text(r));
+            y += self.body() * 1.6;
+        }
+        let tsize = 22.0;
+        let style = ParaStyle { font: FontKind::SansBold, size: tsize, color: ACCENT, align: Align::Center, indent_em: 0.0 };
+        y += 6.0;
+        for l in layout(self.fonts, &doc.title, &style, f.width)? {
+            let mut run = l.run;
+            run.x = f.left;
+            run.y = y + tsize * 0.88;
+            items.push(Item::Text(run));
+            y += tsize * 1.35;
+        }
+        if let Some(sub) = &doc.subtitle {
+            let size = self.body() * 1.15;
+            let style = ParaStyle { font: FontKind::Sans, size, color: INK, align: Align::Center, indent_em: 0.0 };
+            y += 2.0;
+            for l in layout(self.fonts, sub, &style, f.width)? {
+                let mut run = l.run;
+                run.x = f.left;
+                run.y = y + size * 0.88;
+                items.push(Item::Text(run));
+                y += size * 1.5;
+            }
+        }
+        y += 10.0;
+        let size = self.body();
+        let org = self.run_at(&doc.organisation, FontKind::Sans, size, INK, f.left, y + size * 0.88)?;
+        let mut date = self.run_at(&doc.date_text, FontKind::Sans, size, INK, 0.0, y + size * 0.88)?;
+        date.x = f.left + f.width - date.width();
+        items.push(Item::Text(org));
+        items.push(Item::Text(date));
+        y += size * 1.5;
+        items.push(Item::rule(f.left, y, f.left + f.width, y, 1.6, ACCENT));
+        items.push(Item::rule(f.left, y + 2.6, f.left + f.width, y + 2.6, 0.5, ACCENT));
+        y += 2.6 + self.pitch() * 0.6;
+        Ok(vec![Elem { height: y, items, ..Elem::default() }])
+    }
+
+    /// A row of key-figure cards, never split across pages.
+    pub fn key_figures(&self, cards: &[KeyFact]) -> Result<Vec<Elem>> {
+        let f = self.frame;
+        let n = cards.len().max(1) as f32;
+        let gap = 8.0;
+        let w = (f.width - gap * (n - 1.0)) / n;
+        let pad = 7.0;
+        let vsize = self.body() * 1.55;
+        let usize_ = self.body() * 0.8;
+        let lsize = self.body() * 0.8;
+        let msize = self.body() * 0.7;
+        let label_style = ParaStyle { font: FontKind::Sans, size: lsize, color: INK, align: Align::Left, indent_em: 0.0 };
+        let mut bodies = Vec::new();
+        let mut max_label_lines = 1;
+        for c in cards {
+            let lines = layout(self.fonts, &c.label, &label_style, w - 2.0 * pad - 3.0)?;
+            max_label_lines = max_label_lines.max(lines.len());
+            bodies.push(lines);
+        }
+        let h = pad + vsize * 1.15 + max_label_lines as f32 * lsize * 1.4 + msize * 1.6 + pad;
+        let mut items = Vec::new();
+        for (i, (c, label)) in cards.iter().zip(bodies).enumerate() {
+            let x = f.left + i as f32 * (w + gap);
+            items.push(Item::rect(x, 0.0, w, h, CARD));
+            items.push(Item::rect(x, 0.0, 2.5, h, NAVY));
+            let tx = x + pad + 3.0;
+            let mut y = pad + vsize * 0.9;
+            let v = self.run_at(&c.value, FontKind::SansBold, vsize, NAVY, tx, y)?;
+            let vw = v.width();
+            items.push(Item::Text(v));
+            if !c.unit.is_empty() {
+                let unit = self.run_at(&c.unit, FontKind::Sans, usize_, NAVY, tx + vw + 2.0, y)?;
+                // A long unit would spill out of the card: put it under the value.
+                if tx + vw + 2.0 + unit.width() > x + w - pad {
+                    let mut unit = unit;
+                    unit.x = tx;
+                    unit.y = y + usize_ * 1.1;
+                    items.push(Item::Text(unit));
+                } else {
+                    items.push(Item::Text(unit));
+                }
+            }
+            y += vsize * 0.25 + lsize * 1.1;
+            for l in label {
+                let mut run = l.run;
+                run.x = tx;
+                run.y = y;
+                items.push(Item::Text(run));
+                y += lsize * 1.4;
+            }
+            let meta = format!("{} ［{}］", c.period, c.source_no);
+            let meta_run = single_line(self.fonts, &meta, FontKind::Sans, msize, MUTED)?;
+            // Trim the period to the card width rather than overflow it.
+            let mut run = meta_run;
+            let maxw = w - 2.0 * pad - 3.0;
+            if run.width() > maxw {
+                run.glyphs.retain(|g| g.x + g.advance <= maxw);
+            }
+            run.x = tx;
+            run.y = h - pad - msize * 0.3;
+            items.push(Item::Text(run));
+        }
+        Ok(vec![Elem { height: h, space_before: self.pitch() * 0.4, items, ..Elem::default() }])
+    }
+
+    /// A chart with its caption and source line, kept together.
+    pub fn figure(&self, number: usize, chart: &ChartData) -> Result<Vec<Elem>> {
+        let f = self.frame;
+        let chart_h = (f.width * 0.52).round();
+        let mut items = crate::chart::draw(self.fonts, chart, f.left, 0.0, f.width, chart_h)?;
+        let mut y = chart_h + 4.0;
+        let csize = self.body() * SMALL_SCALE * 1.05;
+        let caption = format!("图{}\u{3000}{}", number, chart.title);
+        let style = ParaStyle { font: FontKind::SansBold, size: csize, color: INK, align: Align::Center, indent_em: 0.0 };
+        for l in layout(self.fonts, &caption, &style, f.width)? {
+            let mut run = l.run;
+            run.x = f.left;
+            run.y = y + csize * 0.88;
+            items.push(Item::Text(run));
+            y += csize * 1.45;
+        }
+        let ssize = self.body() * TINY_SCALE;
+        let mut src = format!("资料来源：{}", chart.source_line);
+        if let Some(n) = &chart.note {
+            src.push_str(&format!("。注：{n}"));
+        }
+        let style = ParaStyle { font: FontKind::Sans, size: ssize, color: MUTED, align: Align::Left, indent_em: 0.0 };
+        y += 1.0;
+        for l in layout(self.fonts, &src, &style, f.width)? {
+            let mut run = l.run;
+            run.x = f.left;
+            run.y = y + ssize * 0.88;
+            items.push(Item::Text(run));
+            y += ssize * 1.45;
+        }
+        Ok(vec![Elem { height: y + self.pitch() * 0.3, space_before: self.pitch() * 0.5, items, ..Elem::default() }])
+    }
+
+    /// The numbered sources list, with a hanging number column.
+    pub fn sources(&self, list: &[String]) -> Result<Vec<Elem>> {
+        let f = self.frame;
+        let size = self.body() * 0.93;
+        let pitch = size * 1.6;
+        let hang = size * 2.8;
+        let style = ParaStyle { font: FontKind::Serif, size, color: INK, align: Align::Justify, indent_em: 0.0 };
+        let mut out = Vec::new();
+        for (i, entry) in list.iter().enumerate() {
+            let lines = layout(self.fonts, entry, &style, f.width - hang)?;
+            let n = lines.len();
+            for (li, l) in lines.into_iter().enumerate() {
+                let mut items = Vec::new();
+                let base = self.baseline(size, pitch);
+                if li == 0 {
+                    let num = self.run_at(&format!("［{}］", i + 1), FontKind::Serif, size, INK, f.left, base)?;
+                    items.push(Item::Text(num));
+                }
+                let mut run = l.run;
+                run.x = f.left + hang;
+                run.y = base;
+                items.push(Item::Text(run));
+                out.push(Elem {
+                    height: pitch,
+                    keep_with_prev: li > 0 && n <= 3,
+                    items,
+                    anchors: if li == 0 { vec![Anchor { id: format!("source-{}", i + 1), level: 0, title: String::new(), y: 0.0 }] } else { Vec::new() },
+                    ..Elem::default()
+                });
+            }
+        }
+        Ok(out)
+    }
+}

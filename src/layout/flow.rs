@@ -1,0 +1,154 @@
+//! Block flow and pagination: blocks become vertical elements, elements
+//! fill pages, and the keep rules of TYPOGRAPHY.md §4 decide where a page
+//! may end (no orphan or widow line, a heading never ends a page, a table
+//! row or figure is never split, a broken table repeats its header).
+
+use std::rc::Rc;
+
+use super::page::{Anchor, Item, Page};
+
+/// The type area of a page.
+#[derive(Debug, Clone, Copy)]
+pub struct Frame {
+    /// Paper width.
+    pub page_width: f32,
+    /// Paper height.
+    pub page_height: f32,
+    /// Left edge of the type area.
+    pub left: f32,
+    /// Width of the type area.
+    pub width: f32,
+    /// Top of the type area.
+    pub top: f32,
+    /// Bottom of the type area.
+    pub bottom: f32,
+}
+
+/// A vertical piece of content that is never split across pages.
+#[derive(Debug, Clone, Default)]
+pub struct Elem {
+    /// Height.
+    pub height: f32,
+    /// Space above it, dropped at the top of a page.
+    pub space_before: f32,
+    /// Whether a page may not end just before this element.
+    pub keep_with_prev: bool,
+    /// Items with y relative to the element's top.
+    pub items: Vec<Item>,
+    /// Anchors with y relative to the element's top.
+    pub anchors: Vec<Anchor>,
+    /// A table header drawn again when this element starts a page.
+    pub header: Option<Rc<Elem>>,
+}
+
+/// Moves an item down by `dy`.
+pub fn shift(item: &mut Item, dx: f32, dy: f32) {
+    match item {
+        Item::Text(t) => {
+            t.x += dx;
+            t.y += dy;
+        }
+        Item::Path(p) => {
+            for pt in &mut p.points {
+                pt.0 += dx;
+                pt.1 += dy;
+            }
+        }
+        Item::Circle { cx, cy, .. } => {
+            *cx += dx;
+            *cy += dy;
+        }
+        Item::Link { rect, .. } => {
+            rect.0 += dx;
+            rect.1 += dy;
+        }
+    }
+}
+
+fn place(page: &mut Page, e: &Elem, y: f32) {
+    for it in &e.items {
+        let mut it = it.clone();
+        shift(&mut it, 0.0, y);
+        page.items.push(it);
+    }
+    for a in &e.anchors {
+        let mut a = a.clone();
+        a.y += y;
+        page.anchors.push(a);
+    }
+}
+
+/// Fills pages with `elems`, breaking only where the keep rules allow.
+///
+/// First fit with one step of backtracking: when element `j` does not fit,
+/// the page ends before the last element `k ≤ j` that may start a page. An
+/// element taller than a whole page is placed alone (and overflows) rather
+/// than looping.
+pub fn paginate(elems: &[Elem], frame: &Frame) -> Vec<Page> {
+    let mut pages = Vec::new();
+    let mut i = 0;
+    while i < elems.len() {
+        let mut page = Page { width: frame.page_width, height: frame.page_height, ..Page::default() };
+        let mut y = frame.top;
+        if let Some(h) = &elems[i].header {
+            place(&mut page, h, y);
+            y += h.height;
+        }
+        let mut placed: Vec<(usize, f32)> = Vec::new();
+        let mut j = i;
+        while j < elems.len() {
+            let e = &elems[j];
+            let sb = if j == i { 0.0 } else { e.space_before };
+            if y + sb + e.height <= frame.bottom + 0.01 {
+                placed.push((j, y + sb));
+                y += sb + e.height;
+                j += 1;
+                continue;
+            }
+            if j == i {
+                placed.push((j, y));
+                j += 1;
+            } else if let Some(k) = (i + 1..=j).rev().find(|&k| !elems[k].keep_with_prev) {
+                placed.truncate(k - i);
+                j = k;
+            }
+            break;
+        }
+        for (k, y) in placed {
+            place(&mut page, &elems[k], y);
+        }
+        pages.push(page);
+        i = j;
+    }
+    pages
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn frame() -> Frame {
+        Frame { page_width: 100.0, page_height: 100.0, left: 0.0, width: 100.0, top: 0.0, bottom: 50.0 }
+    }
+
+    fn line(keep: bool) -> Elem {
+        Elem { height: 10.0, keep_with_prev: keep, ..Elem::default() }
+    }
+
+    #[test]
+    fn breaks_only_where_allowed() {
+        // five lines fit; the sixth may not start a page, nor the fifth:
+        // the page ends before the fourth.
+        let elems = vec![line(false), line(false), line(false), line(false), line(true), line(true)];
+        let pages = paginate(&elems, &frame());
+        assert_eq!(pages.len(), 2);
+    }
+
+    #[test]
+    fn oversized_element_is_placed_alone() {
+        let mut big = line(false);
+        big.height = 80.0;
+        let pages = paginate(&[big, line(false)], &frame());
+        assert_eq!(pages.len(), 2);
+    }
+}

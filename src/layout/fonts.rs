@@ -1,0 +1,126 @@
+//! Font loading and metrics: memory-mapped files, glyph ids and advances
+//! read straight from `cmap`/`hmtx` with `ttf-parser`.
+//!
+//! Only the few tables we need are touched, so a 20 MB CJK collection costs
+//! almost nothing to open: the operating system pages in what is read.
+
+use std::fs::File;
+use std::path::Path;
+
+use memmap2::Mmap;
+use ttf_parser::{Face, GlyphId};
+
+use crate::config::{FontFile, FontFiles};
+use crate::error::{Error, Kind, Result};
+
+/// Which of the briefing's three faces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FontKind {
+    /// Serif body face (宋体 role).
+    Serif = 0,
+    /// Sans face (黑体 role) for tables, charts, header and footer.
+    Sans = 1,
+    /// Bold sans face for headings and titles.
+    SansBold = 2,
+}
+
+impl FontKind {
+    /// All faces, in index order.
+    pub const ALL: [FontKind; 3] = [FontKind::Serif, FontKind::Sans, FontKind::SansBold];
+}
+
+/// One loaded face.
+pub struct LoadedFont {
+    /// The whole file, mapped; `'static` because fonts live for the whole run
+    /// and are shared by every profile built in it.
+    pub data: &'static [u8],
+    /// Face index inside the file.
+    pub index: u32,
+    face: Face<'static>,
+    /// PostScript name, for the PDF's `/BaseFont`.
+    pub ps_name: String,
+    /// Units per em.
+    pub upem: f32,
+    /// Ascender as a fraction of the em.
+    pub ascent: f32,
+    /// Descender as a (negative) fraction of the em.
+    pub descent: f32,
+}
+
+impl std::fmt::Debug for LoadedFont {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "LoadedFont({})", self.ps_name)
+    }
+}
+
+impl LoadedFont {
+    /// Maps `path` and parses face `index`.
+    pub fn open(path: &Path, index: u32) -> Result<LoadedFont> {
+        let file = File::open(path).map_err(|e| Error::file(Kind::NoInput, path, format!("cannot open font: {e}")))?;
+        // SAFETY: the font file is opened read-only; if another process
+        // truncates it while we run, reads may fault, which is the same risk
+        // every font renderer takes with mapped fonts.
+        let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::file(Kind::Io, path, format!("cannot map font: {e}")))?;
+        let data: &'static [u8] = Box::leak(Box::new(map));
+        let face = Face::parse(data, index).map_err(|e| {
+            Error::file(Kind::NoInput, path, format!("not a usable font (face {index}): {e}"))
+        })?;
+        let ps_name = face
+            .names()
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string())
+            .unwrap_or_else(|| format!("Font{index}"));
+        let upem = face.units_per_em() as f32;
+        let (asc, desc) = match (face.typographic_ascender(), face.typographic_descender()) {
+            (Some(a), Some(d)) => (a, d),
+            _ => (face.ascender(), face.descender()),
+        };
+        Ok(LoadedFont {
+            data,
+            index,
+            face,
+            ps_name: ps_name.replace(' ', ""),
+            upem,
+            ascent: asc as f32 / upem,
+            descent: desc as f32 / upem,
+        })
+    }
+
+    /// Glyph id for `c`, or `None` when the font lacks it.
+    pub fn glyph(&self, c: char) -> Option<u16> {
+        self.face.glyph_index(c).map(|g| g.0).filter(|&g| g != 0)
+    }
+
+    /// Advance width of `gid` in ems.
+    pub fn advance(&self, gid: u16) -> f32 {
+        self.face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0) as f32 / self.upem
+    }
+
+    /// Width of `text` in ems, skipping characters the font lacks (for
+    /// estimates only; real layout reports missing characters).
+    pub fn text_width(&self, text: &str) -> f32 {
+        text.chars().filter_map(|c| self.glyph(c)).map(|g| self.advance(g)).sum()
+    }
+}
+
+/// The three faces of a briefing, loaded once per run.
+#[derive(Debug)]
+pub struct FontSet {
+    fonts: [LoadedFont; 3],
+}
+
+impl FontSet {
+    /// Loads the faces named in the config.
+    pub fn load(files: &FontFiles) -> Result<FontSet> {
+        let open = |f: &FontFile| LoadedFont::open(&f.path, f.index);
+        Ok(FontSet {
+            fonts: [open(&files.body)?, open(&files.heading)?, open(&files.bold)?],
+        })
+    }
+
+    /// The face for `kind`.
+    pub fn get(&self, kind: FontKind) -> &LoadedFont {
+        &self.fonts[kind as usize]
+    }
+}

@@ -1,0 +1,29 @@
+//! The briefing's visual constants in one place: sizes, colours, spacing.
+
+use super::page::Rgb;
+
+/// Body text colour: near-black reads softer than pure black in print.
+pub const INK: Rgb = Rgb::from_u8(0x1a, 0x1a, 0x1a);
+/// Secondary text: captions, notes, header and footer.
+pub const MUTED: Rgb = Rgb::from_u8(0x5f, 0x63, 0x68);
+/// The briefing's accent (title, title rules): the red of Chinese official briefings.
+pub const ACCENT: Rgb = Rgb::from_u8(0xa8, 0x1c, 0x1c);
+/// Hairlines and table rules.
+pub const RULE: Rgb = Rgb::from_u8(0x33, 0x33, 0x33);
+/// Light rules inside tables.
+pub const RULE_LIGHT: Rgb = Rgb::from_u8(0xc8, 0xcc, 0xd0);
+/// Zebra fill of alternate table rows.
+pub const ZEBRA: Rgb = Rgb::from_u8(0xf4, 0xf5, 0xf7);
+/// Key-figure card background.
+pub const CARD: Rgb = Rgb::from_u8(0xf2, 0xf4, 0xf7);
+/// Card accent bar and figure values.
+pub const NAVY: Rgb = Rgb::from_u8(0x1f, 0x3a, 0x5f);
+
+/// Level-1 heading size (bold sans, ~19 % above 10.5 pt body).
+pub const H1_SCALE: f32 = 1.19;
+/// Level-2 heading size (~10 % above body).
+pub const H2_SCALE: f32 = 1.10;
+/// Table and chart text relative to body.
+pub const SMALL_SCALE: f32 = 0.857;
+/// Header, footer and source-line text relative to body.
+pub const TINY_SCALE: f32 = 0.81;

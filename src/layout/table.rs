@@ -1,0 +1,199 @@
+//! Tables: column widths from content, CJK text wrapping inside cells, a
+//! three-line rule style (三线表) with light zebra rows, figures aligned on
+//! their decimal point, and the header repeated when a table breaks.
+
+use std::rc::Rc;
+
+use super::blocks::Builder;
+use super::flow::Elem;
+use super::fonts::FontKind;
+use super::page::{Anchor, Item};
+use super::paragraph::{Align, ParaStyle, SetLine, layout, natural_width};
+use super::style::*;
+use crate::content::TableContent;
+use crate::error::Result;
+
+const PAD_X: f32 = 5.0;
+const PAD_Y: f32 = 3.2;
+
+/// Splits a figure into its integer part and the rest (`52.3%` → `52`, `.3%`),
+/// so the column can align on the decimal point.
+fn split_number(s: &str) -> (&str, &str) {
+    let end = s
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_digit() || c == ',' || (i == 0 && (c == '-' || c == '+' || c == '~' || c == '约'))))
+        .map_or(s.len(), |(i, _)| i);
+    s.split_at(end)
+}
+
+/// Column widths filling `avail`: columns that fit their natural width get
+/// it, the others share what is left (water filling), and all grow in
+/// proportion when there is room to spare.
+fn widths(natural: &[f32], min: &[f32], avail: f32) -> Vec<f32> {
+    let total: f32 = natural.iter().sum();
+    if total <= avail {
+        return natural.iter().map(|w| w + (avail - total) * w / total.max(1.0)).collect();
+    }
+    let n = natural.len();
+    let mut w = vec![0.0; n];
+    let mut fixed = vec![false; n];
+    let mut left = avail;
+    loop {
+        let open: Vec<usize> = (0..n).filter(|&i| !fixed[i]).collect();
+        if open.is_empty() {
+            break;
+        }
+        let share = left / open.len() as f32;
+        let small: Vec<usize> = open.iter().copied().filter(|&i| natural[i] <= share).collect();
+        if small.is_empty() {
+            for &i in &open {
+                w[i] = share.max(min[i]);
+            }
+            break;
+        }
+        for i in small {
+            w[i] = natural[i];
+            fixed[i] = true;
+            left -= natural[i];
+        }
+    }
+    w
+}
+
+/// Builds caption, header and row elements for a table.
+pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> {
+    let f = b.frame;
+    let size = b.body() * SMALL_SCALE;
+    let pitch = size * 1.45;
+    let ncol = t.columns.len();
+    let mut natural = vec![0.0f32; ncol];
+    let mut min = vec![size * 3.0; ncol];
+    for (i, c) in t.columns.iter().enumerate() {
+        natural[i] = natural_width(b.fonts, c, FontKind::SansBold, size)?;
+        min[i] = min[i].max(natural[i].min(size * 6.0));
+    }
+    for row in &t.rows {
+        for (i, c) in row.iter().enumerate() {
+            natural[i] = natural[i].max(natural_width(b.fonts, c, FontKind::Sans, size)?);
+        }
+    }
+    let avail = f.width - 2.0 * PAD_X * ncol as f32;
+    let cw = widths(&natural, &min, avail);
+    let mut xs = Vec::with_capacity(ncol);
+    let mut x = f.left;
+    for w in &cw {
+        xs.push(x + PAD_X);
+        x += w + 2.0 * PAD_X;
+    }
+
+    // Decimal alignment: the widest tail (".3%", " EFLOPS") per numeric column.
+    let mut tail = vec![0.0f32; ncol];
+    for row in &t.rows {
+        for (i, c) in row.iter().enumerate() {
+            if t.numeric[i] {
+                tail[i] = tail[i].max(natural_width(b.fonts, split_number(c).1, FontKind::Sans, size)?);
+            }
+        }
+    }
+
+    let mut out = Vec::new();
+    // Caption above the table (Chinese convention: 表 above, 图 below).
+    let csize = size * 1.05;
+    let caption = format!("表{}\u{3000}{}", number, t.caption);
+    let cstyle = ParaStyle { font: FontKind::SansBold, size: csize, color: INK, align: Align::Center, indent_em: 0.0 };
+    let mut items = Vec::new();
+    let mut y = 0.0;
+    for l in layout(b.fonts, &caption, &cstyle, f.width)? {
+        let mut run = l.run;
+        run.x = f.left;
+        run.y = y + csize * 0.88;
+        items.push(Item::Text(run));
+        y += csize * 1.45;
+    }
+    out.push(Elem {
+        height: y + 3.0,
+        space_before: b.pitch() * 0.5,
+        items,
+        anchors: vec![Anchor { id: format!("table-{number}"), level: 0, title: caption.clone(), y: 0.0 }],
+        ..Elem::default()
+    });
+
+    let cell_lines = |text: &str, i: usize, font: FontKind| -> Result<Vec<SetLine>> {
+        let style = ParaStyle { font, size, color: INK, align: Align::Left, indent_em: 0.0 };
+        layout(b.fonts, text, &style, cw[i])
+    };
+    let row_elem = |cells: &[String], header: bool, zebra: bool| -> Result<Elem> {
+        let font = if header { FontKind::SansBold } else { FontKind::Sans };
+        let mut sets = Vec::new();
+        let mut nlines = 1;
+        for (i, c) in cells.iter().enumerate() {
+            let l = cell_lines(c, i, font)?;
+            nlines = nlines.max(l.len());
+            sets.push(l);
+        }
+        let h = nlines as f32 * pitch + 2.0 * PAD_Y;
+        let mut items = Vec::new();
+        if zebra {
+            items.push(Item::rect(f.left, 0.0, f.width, h, ZEBRA));
+        }
+        for (i, lines) in sets.into_iter().enumerate() {
+            let single = lines.len() == 1;
+            for (li, l) in lines.into_iter().enumerate() {
+                let mut run = l.run;
+                run.y = PAD_Y + li as f32 * pitch + b.baseline(size, pitch);
+                run.x = xs[i];
+                if !header && t.numeric[i] && single {
+                    let (_, tl) = split_number(&cells[i]);
+                    let tw = natural_width(b.fonts, tl, FontKind::Sans, size)?;
+                    run.x = xs[i] + cw[i] - tail[i] + tw - l.width;
+                } else if header && t.numeric[i] {
+                    run.x = xs[i] + cw[i] - l.width;
+                }
+                items.push(Item::Text(run));
+            }
+        }
+        if header {
+            items.push(Item::rule(f.left, 0.0, f.left + f.width, 0.0, 1.0, RULE));
+            items.push(Item::rule(f.left, h, f.left + f.width, h, 0.5, RULE));
+        }
+        Ok(Elem { height: h, items, ..Elem::default() })
+    };
+
+    let mut head = row_elem(&t.columns, true, false)?;
+    head.keep_with_prev = true;
+    let head_rc = Rc::new(head.clone());
+    out.push(head);
+    let n = t.rows.len();
+    for (r, row) in t.rows.iter().enumerate() {
+        let mut e = row_elem(row, false, r % 2 == 1)?;
+        if r + 1 == n {
+            e.items.push(Item::rule(f.left, e.height, f.left + f.width, e.height, 1.0, RULE));
+            e.height += b.pitch() * 0.4;
+        }
+        // Keep the first two rows with the header and the last two together.
+        e.keep_with_prev = r < 2 || n - r < 2;
+        e.header = Some(head_rc.clone());
+        out.push(e);
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn splits_figures_at_the_decimal_point() {
+        assert_eq!(split_number("52.3%"), ("52", ".3%"));
+        assert_eq!(split_number("197 EFLOPS"), ("197", " EFLOPS"));
+        assert_eq!(split_number("650万架"), ("650", "万架"));
+    }
+
+    #[test]
+    fn column_widths_fill_and_share() {
+        let w = widths(&[10.0, 10.0], &[1.0, 1.0], 40.0);
+        assert_eq!(w, vec![20.0, 20.0]);
+        let w = widths(&[10.0, 100.0], &[1.0, 1.0], 60.0);
+        assert_eq!(w, vec![10.0, 50.0]);
+    }
+}

@@ -1,0 +1,52 @@
+//! Dated PDF briefings, in Simplified Chinese, on China's AI compute
+//! industry: TOML config and theme data in, a typeset PDF out.
+//!
+//! The pipeline runs one way through one module per stage:
+//! [`config`] → [`content`] → [`compose`] → [`layout`] → [`pdf`] → [`deliver`],
+//! with [`chart`] drawing figures for the layout stage.
+
+pub mod chart;
+pub mod compose;
+pub mod config;
+pub mod content;
+pub mod deliver;
+pub mod error;
+pub mod layout;
+pub mod pdf;
+
+use chrono::NaiveDate;
+
+use config::{Config, Profile};
+use error::Result;
+use layout::fonts::FontSet;
+
+/// A briefing built in memory.
+#[derive(Debug, Clone)]
+pub struct Built {
+    /// Profile name.
+    pub profile: String,
+    /// Briefing date.
+    pub date: NaiveDate,
+    /// File name from the config's pattern.
+    pub file_name: String,
+    /// The PDF.
+    pub bytes: Vec<u8>,
+    /// Number of pages.
+    pub pages: usize,
+}
+
+/// Builds the PDF of `profile` for `date`, without touching the disk.
+pub fn build(config: &Config, fonts: &FontSet, profile: &Profile, date: NaiveDate, epoch: Option<i64>) -> Result<Built> {
+    let briefing = content::select(config, profile, date);
+    let doc = compose::compose(config, &briefing);
+    let pages = layout::layout_document(&doc, fonts, &config.page)?;
+    let opts = pdf::PdfOptions { epoch, producer: format!("briefing {}", env!("CARGO_PKG_VERSION")) };
+    let bytes = pdf::write(&doc, &pages, fonts, &opts)?;
+    Ok(Built {
+        profile: profile.name.clone(),
+        date,
+        file_name: deliver::output::file_name(&config.file_name, &profile.name, date),
+        bytes,
+        pages: pages.len(),
+    })
+}

@@ -1,0 +1,62 @@
+//! Font subsetting: only the glyphs a briefing uses are embedded.
+//!
+//! printpdf's own subsetting needs its `text_layout` feature, which parses
+//! the whole 20 MB face on every run; `subsetter` reads just the glyphs we
+//! ask for (CFF and TrueType outlines, collections) and is an order of
+//! magnitude faster (ARCHITECTURE.md).
+
+use std::collections::BTreeMap;
+
+use subsetter::GlyphRemapper;
+
+use crate::error::{Error, Kind, Result};
+use crate::layout::fonts::LoadedFont;
+
+/// A subset font program and how old glyph ids map into it.
+pub struct Subset {
+    /// The subset font file (single face, OpenType).
+    pub data: Vec<u8>,
+    /// Old glyph id → new glyph id.
+    pub remap: BTreeMap<u16, u16>,
+    /// `ABCDEF+PostScriptName`, the tag derived from the glyph set so equal
+    /// inputs give equal output.
+    pub name: String,
+}
+
+/// Subsets `font` to `gids`.
+pub fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
+    let mut remapper = GlyphRemapper::new();
+    let mut remap = BTreeMap::new();
+    for &g in gids {
+        remap.insert(g, remapper.remap(g));
+    }
+    let data = subsetter::subset(font.data, font.index, &remapper)
+        .map_err(|e| Error::new(Kind::Software, format!("cannot subset font {}: {e:?}", font.ps_name)))?;
+    Ok(Subset { data, remap, name: format!("{}+{}", tag(&font.ps_name, gids), font.ps_name) })
+}
+
+/// Six capital letters from a hash of the face name and glyph set (PDF
+/// 32000 §9.6.4 asks for a tag that differs between different subsets).
+fn tag(name: &str, gids: &[u16]) -> String {
+    // FNV-1a: tiny, stable across platforms and releases.
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in name.bytes().chain(gids.iter().flat_map(|g| g.to_be_bytes())) {
+        h ^= b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    (0..6)
+        .map(|i| (b'A' + ((h >> (i * 8)) % 26) as u8) as char)
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::tag;
+
+    #[test]
+    fn tags_are_stable_and_differ_by_glyph_set() {
+        assert_eq!(tag("X", &[1, 2]), tag("X", &[1, 2]));
+        assert_ne!(tag("X", &[1, 2]), tag("X", &[1, 3]));
+        assert!(tag("X", &[]).chars().all(|c| c.is_ascii_uppercase()));
+    }
+}
