@@ -172,13 +172,27 @@ pub fn read_error(path: &Path, err: std::io::Error) -> Error {
 /// The result type of the library.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A path relative to `base` unless it is absolute.
+/// A path relative to `base` unless it is absolute, with `.` and `..`
+/// folded lexically so messages show `output/x.pdf`, not `config/../output/x.pdf`.
 pub fn resolve(base: &Path, p: &Path) -> PathBuf {
-    if p.is_absolute() {
-        p.to_path_buf()
-    } else {
-        base.join(p)
+    use std::path::Component;
+    let joined = if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+    let mut out = PathBuf::new();
+    for c in joined.components() {
+        match c {
+            Component::CurDir => {}
+            Component::ParentDir => {
+                let last = out.components().next_back();
+                if matches!(last, Some(Component::Normal(_))) {
+                    out.pop();
+                } else if !matches!(last, Some(Component::RootDir)) {
+                    out.push("..");
+                }
+            }
+            other => out.push(other.as_os_str()),
+        }
     }
+    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
 }
 
 #[cfg(test)]
@@ -192,6 +206,13 @@ mod tests {
         assert_eq!(line_col(text, off), LineCol { line: 1, col: 3 });
         let off2 = text.rfind('=').unwrap();
         assert_eq!(line_col(text, off2), LineCol { line: 2, col: 4 });
+    }
+
+    #[test]
+    fn resolve_folds_dot_dot() {
+        assert_eq!(resolve(Path::new("config"), Path::new("../output")), PathBuf::from("output"));
+        assert_eq!(resolve(Path::new("."), Path::new("../x")), PathBuf::from("../x"));
+        assert_eq!(resolve(Path::new("a"), Path::new("/abs")), PathBuf::from("/abs"));
     }
 
     #[test]

@@ -246,7 +246,7 @@ impl<'a> Selector<'a> {
                     return None;
                 }
                 let numeric = (0..columns.len())
-                    .map(|i| rows.iter().all(|r| matches!(r[i].parts.as_slice(), [Part::Ref { fact, .. }] if matches!(self.catalog.facts.get(fact).map(|f| &f.value), Some(Value::Number(_))))))
+                    .map(|i| rows.iter().all(|r| matches!(r[i].parts.as_slice(), [Part::Ref { fact, field: crate::config::Field::Full | crate::config::Field::Value }] if matches!(self.catalog.facts.get(fact).map(|f| &f.value), Some(Value::Number(_))))))
                     .collect();
                 Some(TableContent { caption: caption.to_string(), columns: columns.clone(), rows: out, numeric, source_nos: Vec::new() })
             }

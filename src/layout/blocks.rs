@@ -175,7 +175,7 @@ impl<'a> Builder<'a> {
         let usize_ = self.body() * 0.8;
         let lsize = self.body() * 0.8;
         let msize = self.body() * 0.7;
-        let label_style = ParaStyle { font: FontKind::Sans, size: lsize, color: INK, align: Align::Left, indent_em: 0.0 };
+        let label_style = ParaStyle { font: TABLE_FONT, size: lsize, color: INK, align: Align::Left, indent_em: 0.0 };
         let mut bodies = Vec::new();
         let mut max_label_lines = 1;
         for c in cards {
@@ -215,7 +215,7 @@ impl<'a> Builder<'a> {
                 y += lsize * 1.4;
             }
             let meta = format!("{} ［{}］", c.period, c.source_no);
-            let meta_run = single_line(self.fonts, &meta, FontKind::Sans, msize, MUTED)?;
+            let meta_run = single_line(self.fonts, &meta, TABLE_FONT, msize, MUTED)?;
             // Trim the period to the card width rather than overflow it.
             let mut run = meta_run;
             let maxw = w - 2.0 * pad - 3.0;
@@ -250,7 +250,7 @@ impl<'a> Builder<'a> {
         if let Some(n) = &chart.note {
             src.push_str(&format!("。注：{n}"));
         }
-        let style = ParaStyle { font: FontKind::Sans, size: ssize, color: MUTED, align: Align::Left, indent_em: 0.0 };
+        let style = ParaStyle { font: TABLE_FONT, size: ssize, color: MUTED, align: Align::Left, indent_em: 0.0 };
         y += 1.0;
         for l in layout(self.fonts, &src, &style, f.width)? {
             let mut run = l.run;

@@ -277,7 +277,10 @@ fn total_fit(s: &Shaped, allowed: &[bool], width: f32, style: &ParaStyle) -> Opt
             let (badness, fit) = if last && r >= 0.0 {
                 (0.0, 1)
             } else if !justify {
-                (if r >= 0.0 { 0.0 } else { 100.0 * (r.abs() as f64).powi(3) }, 1)
+                // Ragged text: prefer lines that use the measure, so a label
+                // never leaves one character alone on its first line.
+                let slack = ((width - m.natural) / width).max(0.0) as f64;
+                (if r >= 0.0 { 100.0 * (slack * 4.0).powi(2) } else { 100.0 * (r.abs() as f64).powi(3) }, 1)
             } else {
                 (100.0 * (r.abs() as f64).powi(3) * if r < -0.5 { 4.0 } else { 1.0 }, fitness(r))
             };
@@ -446,4 +449,34 @@ pub fn single_line(fonts: &FontSet, text: &str, font: FontKind, size: f32, color
         }
     }
     Ok(TextRun { font, size, x: 0.0, y: 0.0, angle: 0.0, color, glyphs })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{FontFile, FontFiles};
+
+    pub(crate) fn fonts() -> FontSet {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let f = |n: &str| FontFile { path: root.join(n), index: 2 };
+        FontSet::load(&FontFiles { body: f("NotoSerifCJK-Regular.ttc"), heading: f("NotoSansCJK-Regular.ttc"), bold: f("NotoSansCJK-Bold.ttc") }).unwrap()
+    }
+
+    fn texts(lines: &[SetLine]) -> Vec<String> {
+        lines.iter().map(|l| l.run.glyphs.iter().map(|g| g.text.as_str()).collect()).collect()
+    }
+
+    #[test]
+    fn long_title_with_closing_bracket_breaks_legally() {
+        let f = fonts();
+        let style = ParaStyle { font: FontKind::Serif, size: 9.0, color: Rgb(0.0, 0.0, 0.0), align: Align::Justify, indent_em: 0.0 };
+        let s = "中国算力大会相关报道：《AI推高中国算力总量 产业从“计算”到“智算”还差几步？》，2023年8月19日。";
+        let lines = layout(&f, s, &style, 40.0 * 9.0 - 25.0).unwrap();
+        let t = texts(&lines);
+        for l in &t {
+            let c = l.chars().next().unwrap();
+            assert!(!super::super::script::NO_START.contains(c), "{t:?}");
+        }
+        assert!(t[0].chars().count() > 20, "{t:?}");
+    }
 }

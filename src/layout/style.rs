@@ -27,3 +27,10 @@ pub const H2_SCALE: f32 = 1.10;
 pub const SMALL_SCALE: f32 = 0.857;
 /// Header, footer and source-line text relative to body.
 pub const TINY_SCALE: f32 = 0.81;
+
+use super::fonts::FontKind;
+
+/// Table cells, card labels and source lines are set in the body face:
+/// Chinese reports set tables in 宋体, and sharing the body's glyphs keeps
+/// the embedded subsets (most of a briefing's bytes) small.
+pub const TABLE_FONT: FontKind = FontKind::Serif;

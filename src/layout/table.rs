@@ -74,7 +74,7 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
     }
     for row in &t.rows {
         for (i, c) in row.iter().enumerate() {
-            natural[i] = natural[i].max(natural_width(b.fonts, c, FontKind::Sans, size)?);
+            natural[i] = natural[i].max(natural_width(b.fonts, c, TABLE_FONT, size)?);
         }
     }
     let avail = f.width - 2.0 * PAD_X * ncol as f32;
@@ -90,8 +90,8 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
     let mut tail = vec![0.0f32; ncol];
     for row in &t.rows {
         for (i, c) in row.iter().enumerate() {
-            if t.numeric[i] {
-                tail[i] = tail[i].max(natural_width(b.fonts, split_number(c).1, FontKind::Sans, size)?);
+            if t.numeric[i] && !split_number(c).0.is_empty() {
+                tail[i] = tail[i].max(natural_width(b.fonts, split_number(c).1, TABLE_FONT, size)?);
             }
         }
     }
@@ -123,7 +123,7 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
         layout(b.fonts, text, &style, cw[i])
     };
     let row_elem = |cells: &[String], header: bool, zebra: bool| -> Result<Elem> {
-        let font = if header { FontKind::SansBold } else { FontKind::Sans };
+        let font = if header { FontKind::SansBold } else { TABLE_FONT };
         let mut sets = Vec::new();
         let mut nlines = 1;
         for (i, c) in cells.iter().enumerate() {
@@ -142,9 +142,12 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
                 let mut run = l.run;
                 run.y = PAD_Y + li as f32 * pitch + b.baseline(size, pitch);
                 run.x = xs[i];
-                if !header && t.numeric[i] && single {
+                if !header && t.numeric[i] && single && split_number(&cells[i]).0.is_empty() {
+                    // A text value in a figures column ("全球第二"): flush right.
+                    run.x = xs[i] + cw[i] - l.width;
+                } else if !header && t.numeric[i] && single {
                     let (_, tl) = split_number(&cells[i]);
-                    let tw = natural_width(b.fonts, tl, FontKind::Sans, size)?;
+                    let tw = natural_width(b.fonts, tl, TABLE_FONT, size)?;
                     run.x = xs[i] + cw[i] - tail[i] + tw - l.width;
                 } else if header && t.numeric[i] {
                     run.x = xs[i] + cw[i] - l.width;

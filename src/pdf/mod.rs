@@ -41,13 +41,15 @@ fn color(c: Rgb) -> Color {
     Color::Rgb(printpdf::Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
 }
 
-/// A face and its width variant (0 = the font's own widths, k = widened by k/8 em).
-type FontKey = (FontKind, u8);
+/// A face and its width variant (0 = the font's own widths, k = widened by
+/// k/8 em, negative k = narrowed, for compressed punctuation).
+type FontKey = (FontKind, i8);
 
 fn font_id(k: FontKey) -> FontId {
     match k.1 {
         0 => FontId(format!("F{}", k.0 as usize + 1)),
-        v => FontId(format!("F{}W{}", k.0 as usize + 1, v)),
+        v if v > 0 => FontId(format!("F{}W{}", k.0 as usize + 1, v)),
+        v => FontId(format!("F{}N{}", k.0 as usize + 1, -v)),
     }
 }
 
@@ -55,8 +57,10 @@ fn font_id(k: FontKey) -> FontId {
 const SILENT_GAP: f32 = 0.09;
 /// Widening steps of the width variants, in ems.
 const VARIANT_STEP: f32 = 0.125;
-/// Widest variant.
-const MAX_VARIANT: u8 = 8;
+/// Widest variant (one em: the gap after 表1 in a caption).
+const MAX_VARIANT: i8 = 8;
+/// Narrowest variant (half an em: adjacent punctuation, TYPOGRAPHY.md §2).
+const MIN_VARIANT: i8 = -4;
 
 /// Glyphs drawn from one text position with one font and one `Tc`.
 struct Piece {
@@ -77,16 +81,16 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
         return;
     }
     let em = t.size;
-    let (sin, cos) = t.angle.to_radians().sin_cos();
+    let (sin, cos) = if t.angle == 0.0 { (0.0, 1.0) } else { t.angle.to_radians().sin_cos() };
     let spacing: Vec<f32> = (0..n)
         .map(|i| if i + 1 < n { t.glyphs[i + 1].x - t.glyphs[i].x - t.glyphs[i].advance } else { 0.0 })
         .collect();
     let is_space = |i: usize| t.glyphs[i].text == " ";
-    let gap = |i: usize| i + 1 < n && spacing[i] >= SILENT_GAP * em && !is_space(i);
+    let gap = |i: usize| i + 1 < n && spacing[i].abs() >= SILENT_GAP * em && !is_space(i);
     let mut i = 0;
     while i < n {
         let (variant, tc, j) = if gap(i) {
-            let k = ((spacing[i] / em) / VARIANT_STEP).round().clamp(1.0, MAX_VARIANT as f32) as u8;
+            let k = ((spacing[i] / em) / VARIANT_STEP).round().clamp(MIN_VARIANT as f32, MAX_VARIANT as f32) as i8;
             (k, spacing[i] - k as f32 * VARIANT_STEP * em, i + 1)
         } else {
             let tc = spacing[i];
@@ -97,12 +101,15 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
             (0, tc, j)
         };
         let g0 = &t.glyphs[i];
-        let (x, y) = (t.x + g0.x * cos, t.y - g0.x * sin);
+        // Hundredths of a point are far below what any device resolves and
+        // keep the content streams short.
+        let r2 = |v: f32| (v * 100.0).round() / 100.0;
+        let (x, y) = (r2(t.x + g0.x * cos), r2(t.y - g0.x * sin));
         out.push(Piece {
             key: (t.font, variant),
             size: t.size,
             color: t.color,
-            matrix: [cos, sin, -sin, cos, x, page_h - y],
+            matrix: [cos, sin, if sin == 0.0 { 0.0 } else { -sin }, cos, x, r2(page_h - y)],
             tc: (tc * 1000.0).round() / 1000.0,
             glyphs: t.glyphs[i..j].iter().map(|g| (g.gid, g.text.clone())).collect(),
         });
@@ -143,10 +150,10 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions)
         parsed.font_name = Some(sub.name.clone());
         for key in variants.iter().filter(|k| k.0 == *kind) {
             let mut f = parsed.clone();
-            if key.1 > 0 {
-                let extra = (f.units_per_em as f32 * VARIANT_STEP * key.1 as f32).round() as u16;
+            if key.1 != 0 {
+                let extra = (f.units_per_em as f32 * VARIANT_STEP * key.1 as f32).round() as i32;
                 for w in f.glyph_widths.values_mut() {
-                    *w = w.saturating_add(extra);
+                    *w = (*w as i32 + extra).clamp(0, u16::MAX as i32) as u16;
                 }
             }
             pdf.resources.fonts.map.insert(font_id(*key), PdfFont::new(f));
@@ -236,7 +243,8 @@ fn text_ops(ops: &mut Vec<Op>, pieces: &[Piece], remaps: &BTreeMap<FontKind, BTr
 }
 
 fn pt(x: f32, y: f32, page_h: f32) -> LinePoint {
-    LinePoint { p: Point { x: Pt(x), y: Pt(page_h - y) }, bezier: false }
+    let r2 = |v: f32| (v * 100.0).round() / 100.0;
+    LinePoint { p: Point { x: Pt(r2(x)), y: Pt(r2(page_h - y)) }, bezier: false }
 }
 
 fn path_ops(ops: &mut Vec<Op>, p: &Path, page_h: f32) {
