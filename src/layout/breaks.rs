@@ -7,7 +7,7 @@
 //! hyphenated product name (DeepSeek-R1) may split; a number may be torn
 //! from its unit. We take its answer and correct exactly those cases.
 
-use super::script::{NO_END, NO_START, NUMBER_UNITS};
+use super::script::{is_number_unit, no_end, no_start};
 
 /// `allowed[i]` is true when a line may break before character `i`
 /// (`allowed[0]` is always false; `allowed[n]` is the paragraph end).
@@ -32,10 +32,10 @@ pub fn opportunities(chars: &[char]) -> Vec<bool> {
         // Quotes as brackets: “‘ open (break before, never after),
         // ”’ close (never before, break after) — patch of QU.
         if matches!(b, '“' | '‘') {
-            allowed[i] = !NO_END.contains(a) && a != ' ';
+            allowed[i] = !no_end(a) && a != ' ';
         }
         if matches!(a, '”' | '’') {
-            allowed[i] = !NO_START.contains(b) && b != ' ';
+            allowed[i] = !no_start(b) && b != ' ';
         }
         // Spaces: UAX #14 breaks after them; keep that.
         if a == ' ' && b != ' ' {
@@ -44,14 +44,14 @@ pub fn opportunities(chars: &[char]) -> Vec<bool> {
     }
     for i in 1..n {
         let (a, b) = (chars[i - 1], chars[i]);
-        let mut forbid = NO_START.contains(b) || NO_END.contains(a) || b == ' ';
+        let mut forbid = no_start(b) || no_end(a) || b == ' ';
         // A Latin word, number or product name (H100, DeepSeek-R1, 52.3)
         // never splits, not even after its hyphen.
         forbid |= a.is_ascii_graphic() && b.is_ascii_graphic();
         // A number keeps its unit: `320 TFLOPS` (space then Latin word).
         forbid |= a == ' ' && i >= 2 && chars[i - 2].is_ascii_digit() && b.is_ascii_alphabetic();
         // …and its Han unit chain: `2022年`, `1.8万亿元`.
-        forbid |= NUMBER_UNITS.contains(b) && number_unit_chain(chars, i);
+        forbid |= is_number_unit(b) && number_unit_chain(chars, i);
         // Two-em dash and double ellipsis stay together.
         forbid |= a == b && matches!(a, '—' | '…' | '⸺');
         if forbid {
@@ -70,7 +70,7 @@ fn number_unit_chain(chars: &[char], i: usize) -> bool {
         if c.is_ascii_digit() || c == '%' {
             return true;
         }
-        if !NUMBER_UNITS.contains(c) {
+        if !is_number_unit(c) {
             return false;
         }
         j -= 1;

@@ -2,27 +2,51 @@
 //! or end a line, which are opening or closing, where Han meets Latin.
 //! Each rule of TYPOGRAPHY.md §1–§2 is named here once.
 
+// The sets below are `match` patterns rather than strings searched with
+// `contains`: they are asked about every character of every candidate line.
+
 /// Never at the start of a line (TYPOGRAPHY.md §1: pause and stop marks,
 /// closing quotes and brackets, connectors, interpuncts, and signs that
 /// belong to the number before them).
-pub const NO_START: &str = "。．，、：；！‼？⁇”’）》〉」』】〗〕］｝～·・‧%‰℃°′″,.:;!?)]}";
+pub fn no_start(c: char) -> bool {
+    matches!(
+        c,
+        '。' | '．' | '，' | '、' | '：' | '；' | '！' | '‼' | '？' | '⁇' | '”' | '’' | '）' | '》' | '〉' | '」' | '』'
+            | '】' | '〗' | '〕' | '］' | '｝' | '～' | '·' | '・' | '‧' | '%' | '‰' | '℃' | '°' | '′' | '″' | ','
+            | '.' | ':' | ';' | '!' | '?' | ')' | ']' | '}'
+    )
+}
 
 /// Never at the end of a line (opening quotes and brackets, currency signs
 /// that belong to the number after them).
-pub const NO_END: &str = "“‘（《〈「『【〖〔［｛([{$£¥￥";
+pub fn no_end(c: char) -> bool {
+    is_opening(c) || matches!(c, '(' | '[' | '{' | '$' | '£' | '¥' | '￥')
+}
 
 /// Full-width opening marks: ink on the right half of the em box.
-pub const OPENING: &str = "“‘（《〈「『【〖〔［｛";
+pub fn is_opening(c: char) -> bool {
+    matches!(c, '“' | '‘' | '（' | '《' | '〈' | '「' | '『' | '【' | '〖' | '〔' | '［' | '｛')
+}
 
 /// Full-width closing marks: ink on the left half of the em box.
-pub const CLOSING: &str = "”’）》〉」』】〗〕］｝";
+pub fn is_closing(c: char) -> bool {
+    matches!(c, '”' | '’' | '）' | '》' | '〉' | '」' | '』' | '】' | '〗' | '〕' | '］' | '｝')
+}
 
 /// Full-width pause and stop marks (zh-Hans: ink on the left half).
-pub const PAUSE_STOP: &str = "，。、：；！？．";
+pub fn is_pause_stop(c: char) -> bool {
+    matches!(c, '，' | '。' | '、' | '：' | '；' | '！' | '？' | '．')
+}
 
 /// Han characters that read as a unit or counter after a number
 /// (`2022年`, `650万架`, `1.8万亿元`): kept with the number.
-pub const NUMBER_UNITS: &str = "年月日时分秒万亿千百元个家台架颗款倍项座张块位名种家吨瓦度卡条";
+pub fn is_number_unit(c: char) -> bool {
+    matches!(
+        c,
+        '年' | '月' | '日' | '时' | '分' | '秒' | '万' | '亿' | '千' | '百' | '元' | '个' | '家' | '台' | '架' | '颗' | '款'
+            | '倍' | '项' | '座' | '张' | '块' | '位' | '名' | '种' | '吨' | '瓦' | '度' | '卡' | '条'
+    )
+}
 
 /// Layout class of a character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -49,11 +73,11 @@ pub enum Class {
 pub fn class(c: char) -> Class {
     if c == ' ' || c == '\u{a0}' {
         Class::Space
-    } else if OPENING.contains(c) {
+    } else if is_opening(c) {
         Class::Open
-    } else if CLOSING.contains(c) {
+    } else if is_closing(c) {
         Class::Close
-    } else if PAUSE_STOP.contains(c) {
+    } else if is_pause_stop(c) {
         Class::PauseStop
     } else if c == '—' || c == '…' || c == '⸺' {
         Class::Dash

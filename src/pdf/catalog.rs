@@ -207,7 +207,9 @@ fn links(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Result<()> {
 /// the width variants of a face embed the same subset, which must be
 /// stored once to keep the file small.
 pub fn share_font_programs(lo: &mut Lo) {
-    let mut first_by_content: std::collections::HashMap<Vec<u8>, ObjectId> = std::collections::HashMap::new();
+    // Keyed by length first: equal programs are found by one byte compare,
+    // never by hashing hundreds of kilobytes.
+    let mut first_by_len: std::collections::HashMap<usize, Vec<ObjectId>> = std::collections::HashMap::new();
     let mut repoint: Vec<(ObjectId, Vec<u8>, ObjectId)> = Vec::new();
     let ids: Vec<ObjectId> = lo.objects.keys().copied().collect();
     for id in ids {
@@ -218,13 +220,14 @@ pub fn share_font_programs(lo: &mut Lo) {
         for key in [b"FontFile3".as_slice(), b"FontFile2".as_slice(), b"FontFile".as_slice()] {
             let Ok(Object::Reference(sid)) = dict.get(key) else { continue };
             let Ok(Object::Stream(st)) = lo.get_object(*sid) else { continue };
-            let digest = Sha256::digest(&st.content).to_vec();
-            match first_by_content.get(&digest) {
-                Some(&keep) if keep != *sid => repoint.push((id, key.to_vec(), keep)),
+            let same_len = first_by_len.entry(st.content.len()).or_default();
+            let twin = same_len.iter().copied().find(|k| {
+                *k == *sid || matches!(lo.get_object(*k), Ok(Object::Stream(o)) if o.content == st.content)
+            });
+            match twin {
+                Some(keep) if keep != *sid => repoint.push((id, key.to_vec(), keep)),
                 Some(_) => {}
-                None => {
-                    first_by_content.insert(digest, *sid);
-                }
+                None => same_len.push(*sid),
             }
         }
     }

@@ -141,9 +141,22 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions)
         page_pieces.push(per_item);
     }
     let mut remaps: BTreeMap<FontKind, BTreeMap<u16, u16>> = BTreeMap::new();
-    for (kind, gids) in &used {
-        let gids: Vec<u16> = gids.iter().copied().collect();
-        let sub = subset::subset(fonts.get(*kind), &gids)?;
+    // Subsetting reads each face's glyph tables; the three faces are
+    // independent, so they are cut in parallel.
+    let subsets: Vec<(FontKind, Result<subset::Subset>)> = std::thread::scope(|sc| {
+        let handles: Vec<_> = used
+            .iter()
+            .map(|(kind, gids)| {
+                let gids: Vec<u16> = gids.iter().copied().collect();
+                let font = fonts.get(*kind);
+                (*kind, sc.spawn(move || subset::subset(font, &gids)))
+            })
+            .collect();
+        handles.into_iter().map(|(k, h)| (k, h.join().unwrap_or_else(|_| Err(Error::new(Kind::Software, "font subsetting panicked"))))).collect()
+    });
+    for (kind, sub) in subsets {
+        let kind = &kind;
+        let sub = sub?;
         let mut warnings = Vec::new();
         let mut parsed = ParsedFont::from_bytes(&sub.data, 0, &mut warnings)
             .ok_or_else(|| Error::new(Kind::Software, format!("printpdf cannot read the subset of {}", fonts.get(*kind).ps_name)))?;
@@ -205,7 +218,7 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions)
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
     catalog::share_font_programs(&mut lo);
     catalog::finish(&mut lo, doc, pages, opts)?;
-    lo.compress();
+    compress(&mut lo);
     let mut bytes = Vec::new();
     lo.save_to(&mut bytes).map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
     Ok(bytes)
@@ -298,4 +311,37 @@ fn circle_path(cx: f32, cy: f32, r: f32, fill: Option<Rgb>, stroke: Option<Strok
         })
         .collect();
     Path { points, closed: true, fill, stroke, alpha }
+}
+
+/// Deflates every stream not yet filtered, in parallel and at zlib's
+/// default level: on CFF font programs and content streams the best level
+/// saves under 1 % of the bytes for several times the time.
+fn compress(lo: &mut lopdf::Document) {
+    use std::io::Write;
+    let mut streams: Vec<&mut lopdf::Stream> = lo
+        .objects
+        .values_mut()
+        .filter_map(|o| match o {
+            lopdf::Object::Stream(s) if s.dict.get(b"Filter").is_err() && s.allows_compression => Some(s),
+            _ => None,
+        })
+        .collect();
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let chunk = streams.len().div_ceil(threads).max(1);
+    std::thread::scope(|sc| {
+        for part in streams.chunks_mut(chunk) {
+            sc.spawn(move || {
+                for s in part {
+                    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                    if enc.write_all(&s.content).is_ok()
+                        && let Ok(z) = enc.finish()
+                        && z.len() + 19 < s.content.len()
+                    {
+                        s.dict.set("Filter", "FlateDecode");
+                        s.set_content(z);
+                    }
+                }
+            });
+        }
+    });
 }
