@@ -97,6 +97,20 @@ fn cases() -> Vec<Case> {
             expect: &["compute-totals.toml:", "mixed units"],
         },
         Case {
+            name: "character missing from the font",
+            setup: |sb| sb.edit("themes/compute-totals.toml", "{total-compute-2023.period}公布", "{total-compute-2023.period}😀公布"),
+            args: &[],
+            code: 65,
+            expect: &["😀", "U+1F600", "NotoSerifCJKsc-Regular"],
+        },
+        Case {
+            name: "bad source date",
+            setup: |sb| sb.edit("sources.toml", "published = 2024-07-26", "published = 2024-07-32"),
+            args: &[],
+            code: 65,
+            expect: &["sources.toml:"],
+        },
+        Case {
             name: "missing font",
             setup: |sb| {
                 let p = sb.config();
