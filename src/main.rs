@@ -1,13 +1,18 @@
 //! `briefing`: the command line over the library. Thin on purpose: every
 //! step it runs is a library function the tests and benchmarks call too.
 
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use briefing::config::{self, Config};
+use briefing::deliver::{lock, output, retention, signals};
 use briefing::error::{Error, Kind, Result};
 use briefing::layout::fonts::FontSet;
 
@@ -55,12 +60,22 @@ struct GenerateArgs {
     /// Write into this directory instead of the configured one.
     #[arg(long, short = 'o', value_name = "DIR")]
     output_dir: Option<PathBuf>,
-    /// Print nothing on success.
+    /// Print nothing on success (errors still go to standard error).
     #[arg(long, short = 'q')]
     quiet: bool,
+    /// Print one JSON object per written briefing instead of its path.
+    #[arg(long)]
+    json: bool,
+    /// Seconds to wait for another run holding the output directory's lock.
+    #[arg(long, value_name = "SECONDS", default_value_t = 120)]
+    lock_wait: u64,
+    /// Profiles built at once (default: one per core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
 }
 
 fn main() -> ExitCode {
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).format_timestamp(None).init();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -137,16 +152,119 @@ fn generate(a: &GenerateArgs) -> Result<()> {
             .collect::<Result<_>>()?
     };
     let out_dir = a.output_dir.clone().unwrap_or_else(|| config.output_dir.clone());
-    briefing::deliver::output::ensure_dir(&out_dir)?;
-    let fonts = FontSet::load(&config.fonts)?;
-    for p in profiles {
-        let built = briefing::build(&config, &fonts, p, date, epoch)?;
-        let path = briefing::deliver::output::write_atomic(&out_dir, &built.file_name, &built.bytes)?;
-        if !a.quiet {
-            println!("{}", path.display());
-        }
+    output::ensure_dir(&out_dir)?;
+    let _lock = lock::acquire(&out_dir, Duration::from_secs(a.lock_wait))?;
+    retention::remove_stale_temps(&out_dir);
+    if let Err(e) = signals::install() {
+        log::warn!("cannot install signal handlers: {e}");
     }
-    Ok(())
+    let fonts = FontSet::load(&config.fonts)?;
+    log::info!("building {} profile(s) for {date}", profiles.len());
+
+    let jobs = a.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).clamp(1, profiles.len().max(1));
+    let progress = (!a.quiet && !a.json && std::io::stderr().is_terminal() && profiles.len() > 1).then(|| {
+        let pb = indicatif::ProgressBar::new(profiles.len() as u64);
+        pb.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"));
+        pb
+    });
+    // The manifest and `latest` copies are shared by all profiles.
+    let retention_lock = Mutex::new(());
+    let next = AtomicUsize::new(0);
+    let outcomes: Mutex<Vec<(usize, Result<Outcome>)>> = Mutex::new(Vec::new());
+    std::thread::scope(|sc| {
+        for _ in 0..jobs {
+            sc.spawn(|| {
+                loop {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    let Some(p) = profiles.get(i) else { break };
+                    let r = build_one(&config, &fonts, p, date, epoch, &out_dir, &retention_lock);
+                    match &r {
+                        Ok(o) if !a.quiet => print_outcome(o, a.json),
+                        // With several profiles each failure is reported as it
+                        // happens; a single profile's error is returned below.
+                        Err(e) if profiles.len() > 1 => eprintln!("briefing: profile `{}` failed:\n{}", p.name, render(e)),
+                        _ => {}
+                    }
+                    if let Some(pb) = &progress {
+                        pb.inc(1);
+                        pb.set_message(p.name.clone());
+                    }
+                    outcomes.lock().expect("no panics while holding").push((i, r));
+                }
+            });
+        }
+    });
+    if let Some(pb) = progress {
+        pb.finish_and_clear();
+    }
+    let mut outcomes = outcomes.into_inner().expect("workers finished");
+    outcomes.sort_by_key(|(i, _)| *i);
+    let total = outcomes.len();
+    let mut failed: Vec<Error> = outcomes.into_iter().filter_map(|(_, r)| r.err()).collect();
+    if failed.is_empty() {
+        return Ok(());
+    }
+    if total == 1 {
+        return Err(failed.remove(0));
+    }
+    // The first failing profile (in config order) decides the exit code.
+    Err(Error::new(failed[0].kind(), format!("{} of {total} briefings failed (reported above); the others were written", failed.len())))
+}
+
+/// A diagnostic as text, with its source snippet.
+fn render(e: &Error) -> String {
+    let mut s = String::new();
+    let _ = miette::GraphicalReportHandler::new().render_report(&mut s, e);
+    s
+}
+
+/// What one profile produced.
+struct Outcome {
+    profile: String,
+    path: PathBuf,
+    date: NaiveDate,
+    pages: usize,
+    bytes: usize,
+    sha256: String,
+}
+
+fn build_one(
+    config: &Config,
+    fonts: &FontSet,
+    p: &config::Profile,
+    date: NaiveDate,
+    epoch: Option<i64>,
+    out_dir: &std::path::Path,
+    retention_lock: &Mutex<()>,
+) -> Result<Outcome> {
+    let built = briefing::build(config, fonts, p, date, epoch)?;
+    let path = output::write_atomic(out_dir, &built.file_name, &built.bytes)?;
+    {
+        let _g = retention_lock.lock().expect("no panics while holding");
+        retention::after_write(out_dir, &config.file_name, &p.name, &path, &built.bytes, config.keep)?;
+    }
+    use sha2::Digest;
+    let sha256 = sha2::Sha256::digest(&built.bytes).iter().map(|b| format!("{b:02x}")).collect();
+    Ok(Outcome { profile: p.name.clone(), path, date, pages: built.pages, bytes: built.bytes.len(), sha256 })
+}
+
+fn print_outcome(o: &Outcome, json: bool) {
+    let line = if json {
+        serde_json::json!({
+            "profile": o.profile,
+            "path": o.path.display().to_string(),
+            "date": o.date.format("%Y-%m-%d").to_string(),
+            "pages": o.pages,
+            "bytes": o.bytes,
+            "sha256": o.sha256,
+        })
+        .to_string()
+    } else {
+        o.path.display().to_string()
+    };
+    // One write per line, so lines from parallel workers never interleave.
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}");
 }
 
 fn check(path: &std::path::Path) -> Result<()> {

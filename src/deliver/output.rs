@@ -37,6 +37,14 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
         .map_err(|e| Error::file(Kind::CantCreate, dir, format!("cannot create a file in the output directory: {e}")))?;
+    let tmp_path = tmp.path().to_path_buf();
+    super::signals::register(&tmp_path);
+    let result = fill_and_persist(&mut tmp, bytes, &target);
+    super::signals::unregister(&tmp_path);
+    result.map(|_| target)
+}
+
+fn fill_and_persist(tmp: &mut tempfile::NamedTempFile, bytes: &[u8], target: &Path) -> Result<()> {
     tmp.write_all(bytes)
         .and_then(|_| tmp.as_file().sync_all())
         .map_err(|e| Error::file(Kind::Io, tmp.path(), format!("cannot write briefing: {e}")))?;
@@ -46,9 +54,10 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
         // Briefings are meant to be read by mail jobs and web servers.
         let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
     }
-    tmp.persist(&target)
-        .map_err(|e| Error::file(Kind::Io, &target, format!("cannot move briefing into place: {}", e.error)))?;
-    Ok(target)
+    // The rename is the commit point; a signal arriving now waits for it.
+    super::signals::finishing(|| std::fs::rename(tmp.path(), target))
+        .map_err(|e| Error::file(Kind::Io, target, format!("cannot move briefing into place: {e}")))?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -1,0 +1,89 @@
+//! One run at a time per output directory: an advisory lock on
+//! `<output>/.briefing.lock`, so overlapping cron runs cannot write the same
+//! briefing together. The lock dies with the process, even on SIGKILL.
+
+use std::fs::{File, OpenOptions};
+use std::io::{Read, Seek, Write};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::error::{Error, Kind, Result};
+
+/// Name of the lock file inside the output directory.
+pub const LOCK_FILE: &str = ".briefing.lock";
+
+/// A held lock; released on drop.
+#[derive(Debug)]
+pub struct OutputLock {
+    file: File,
+    /// Where the lock lives.
+    pub path: PathBuf,
+}
+
+impl Drop for OutputLock {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
+
+/// Takes the lock of `dir`, waiting up to `wait` for another run to finish.
+///
+/// Gives up with `TempFail` (exit 75), naming the process that holds it, so
+/// a scheduler can simply try again later.
+pub fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
+    let path = dir.join(LOCK_FILE);
+    let mut file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(|e| Error::file(Kind::CantCreate, &path, format!("cannot create lock file: {e}")))?;
+    let start = Instant::now();
+    loop {
+        match file.try_lock() {
+            Ok(()) => break,
+            Err(std::fs::TryLockError::WouldBlock) => {
+                if start.elapsed() >= wait {
+                    let mut holder = String::new();
+                    let _ = file.read_to_string(&mut holder);
+                    return Err(Error::file(
+                        Kind::TempFail,
+                        &path,
+                        format!(
+                            "another briefing run ({}) is writing to this directory; waited {} s",
+                            holder.trim().split_whitespace().next().map_or("pid unknown".into(), |p| format!("pid {p}")),
+                            wait.as_secs()
+                        ),
+                    )
+                    .with_help("try again later, or raise --lock-wait"));
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            Err(std::fs::TryLockError::Error(e)) => {
+                return Err(Error::file(Kind::Io, &path, format!("cannot lock: {e}")));
+            }
+        }
+    }
+    // Record who holds it, for the message a waiting run prints.
+    let _ = file.set_len(0);
+    let _ = file.rewind();
+    let _ = writeln!(file, "{}", std::process::id());
+    Ok(OutputLock { file, path })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn second_taker_times_out_with_tempfail() {
+        let dir = tempfile::tempdir().unwrap();
+        let held = acquire(dir.path(), Duration::ZERO).unwrap();
+        let err = acquire(dir.path(), Duration::from_millis(200)).unwrap_err();
+        assert_eq!(err.kind(), Kind::TempFail);
+        assert!(err.message().contains(&format!("pid {}", std::process::id())));
+        drop(held);
+        acquire(dir.path(), Duration::ZERO).unwrap();
+    }
+}

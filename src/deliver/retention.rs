@@ -1,0 +1,148 @@
+//! What the program leaves in the output directory over many runs: a
+//! manifest of the briefings it wrote, `<profile>-latest.pdf` pointing at
+//! each profile's newest briefing, `keep = N` retention, and clean-up of
+//! temporary files a killed run left behind.
+//!
+//! Retention only ever deletes files named in the manifest, so a file the
+//! user put there, even one named like a briefing, is never touched.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+
+use super::output::{TEMP_PREFIX, TEMP_SUFFIX, write_atomic};
+use crate::error::{Error, Kind, Result};
+
+/// Name of the manifest inside the output directory.
+pub const MANIFEST: &str = ".briefing-manifest";
+
+/// Removes temporary files of earlier runs that died before renaming.
+/// Call with the output lock held, so no live run's file is removed.
+pub fn remove_stale_temps(dir: &Path) -> usize {
+    let Ok(rd) = std::fs::read_dir(dir) else { return 0 };
+    let mut n = 0;
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) && std::fs::remove_file(e.path()).is_ok() {
+            log::info!("removed stale temporary file {}", e.path().display());
+            n += 1;
+        }
+    }
+    n
+}
+
+fn read_manifest(dir: &Path) -> BTreeSet<String> {
+    std::fs::read_to_string(dir.join(MANIFEST))
+        .map(|t| t.lines().map(str::to_string).filter(|l| !l.is_empty()).collect())
+        .unwrap_or_default()
+}
+
+fn write_manifest(dir: &Path, names: &BTreeSet<String>) -> Result<()> {
+    let mut text = String::new();
+    for n in names {
+        text.push_str(n);
+        text.push('\n');
+    }
+    write_atomic(dir, MANIFEST, text.as_bytes()).map(|_| ())
+}
+
+/// The date in `name` if it is `pattern` filled for `profile`.
+pub fn date_in(pattern: &str, profile: &str, name: &str) -> Option<NaiveDate> {
+    let filled = pattern.replace("{name}", profile);
+    let (pre, post) = filled.split_once("{date}")?;
+    let mid = name.strip_prefix(pre)?.strip_suffix(post)?;
+    if mid.len() != 10 {
+        return None;
+    }
+    NaiveDate::parse_from_str(mid, "%Y-%m-%d").ok()
+}
+
+/// After `written` (a dated briefing of `profile`) is in place: record it,
+/// refresh `<profile>-latest.pdf` if it is the newest, apply `keep`.
+/// Returns the files removed by retention.
+pub fn after_write(dir: &Path, pattern: &str, profile: &str, written: &Path, bytes: &[u8], keep: Option<usize>) -> Result<Vec<PathBuf>> {
+    let name = written.file_name().and_then(|n| n.to_str()).ok_or_else(|| Error::file(Kind::Software, written, "no file name"))?;
+    let mut manifest = read_manifest(dir);
+    manifest.insert(name.to_string());
+
+    // This profile's briefings the program wrote and that still exist, newest first.
+    let mut mine: Vec<(NaiveDate, String)> = manifest
+        .iter()
+        .filter_map(|n| date_in(pattern, profile, n).map(|d| (d, n.clone())))
+        .filter(|(_, n)| dir.join(n).is_file())
+        .collect();
+    mine.sort_by(|a, b| b.cmp(a));
+    let this_date = date_in(pattern, profile, name);
+    if mine.first().map(|(d, _)| Some(*d) <= this_date).unwrap_or(true) {
+        write_atomic(dir, &format!("{profile}-latest.pdf"), bytes)?;
+    }
+    let mut removed = Vec::new();
+    if let Some(k) = keep {
+        for (_, old) in mine.iter().skip(k) {
+            let p = dir.join(old);
+            match std::fs::remove_file(&p) {
+                Ok(()) => {
+                    log::info!("keep = {k}: removed {}", p.display());
+                    manifest.remove(old);
+                    removed.push(p);
+                }
+                Err(e) => log::warn!("keep = {k}: cannot remove {}: {e}", p.display()),
+            }
+        }
+    }
+    // Forget files that are gone.
+    manifest.retain(|n| dir.join(n).is_file());
+    write_manifest(dir, &manifest)?;
+    Ok(removed)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dates_are_read_back_from_names() {
+        let p = "{name}-{date}.pdf";
+        assert_eq!(date_in(p, "briefing", "briefing-2026-11-24.pdf"), NaiveDate::from_ymd_opt(2026, 11, 24));
+        assert_eq!(date_in(p, "briefing", "chips-2026-11-24.pdf"), None);
+        assert_eq!(date_in(p, "briefing", "briefing-latest.pdf"), None);
+    }
+
+    #[test]
+    fn keep_removes_only_what_the_program_wrote() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        // A file the user put there, named like a briefing.
+        std::fs::write(d.join("briefing-2020-01-01.pdf"), b"user's").unwrap();
+        for day in 1..=5 {
+            let name = format!("briefing-2026-11-0{day}.pdf");
+            let p = write_atomic(d, &name, name.as_bytes()).unwrap();
+            after_write(d, "{name}-{date}.pdf", "briefing", &p, name.as_bytes(), Some(3)).unwrap();
+        }
+        let mut left: Vec<String> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| !n.starts_with('.')).collect();
+        left.sort();
+        assert_eq!(left, vec!["briefing-2020-01-01.pdf", "briefing-2026-11-03.pdf", "briefing-2026-11-04.pdf", "briefing-2026-11-05.pdf", "briefing-latest.pdf"]);
+        assert_eq!(std::fs::read(d.join("briefing-latest.pdf")).unwrap(), b"briefing-2026-11-05.pdf");
+    }
+
+    #[test]
+    fn a_past_briefing_does_not_replace_latest() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        let p = write_atomic(d, "b-2026-11-24.pdf", b"new").unwrap();
+        after_write(d, "{name}-{date}.pdf", "b", &p, b"new", None).unwrap();
+        let p = write_atomic(d, "b-2023-09-01.pdf", b"old").unwrap();
+        after_write(d, "{name}-{date}.pdf", "b", &p, b"old", None).unwrap();
+        assert_eq!(std::fs::read(d.join("b-latest.pdf")).unwrap(), b"new");
+    }
+
+    #[test]
+    fn stale_temps_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(format!("{TEMP_PREFIX}abc{TEMP_SUFFIX}")), b"x").unwrap();
+        std::fs::write(dir.path().join("keep.pdf"), b"x").unwrap();
+        assert_eq!(remove_stale_temps(dir.path()), 1);
+        assert!(dir.path().join("keep.pdf").exists());
+    }
+}
