@@ -58,9 +58,20 @@ fn main() {
     let size = std::fs::metadata(&pdf).expect("pdf written").len();
 
     println!("whole process, default briefing ({RUNS} runs after {WARMUP} warm-up):");
-    println!("  wall time   median {:7.1} ms   min {:6.1}   max {:6.1}   (target ≤ 60 ms)", ms(med), ms(min), ms(max));
-    println!("  peak memory {:7.1} MiB (max RSS of any run)", peak_child_rss_kib() as f64 / 1024.0);
-    println!("  PDF size    {:7.1} KB ({size} bytes)        (target ≤ 310 KB with charts)", size as f64 / 1000.0);
+    println!(
+        "  wall time   median {:7.1} ms   min {:6.1}   max {:6.1}   (target ≤ 60 ms)",
+        ms(med),
+        ms(min),
+        ms(max)
+    );
+    println!(
+        "  peak memory {:7.1} MiB (max RSS of any run)",
+        peak_child_rss_kib() as f64 / 1024.0
+    );
+    println!(
+        "  PDF size    {:7.1} KB ({size} bytes)        (target ≤ 310 KB with charts)",
+        size as f64 / 1000.0
+    );
 
     // Stage breakdown, in process.
     let cfg_path = root.join("config/briefing.toml");
@@ -88,7 +99,10 @@ fn main() {
         layout.push(t.elapsed());
         pages = laid.len();
         let t = Instant::now();
-        let opts = briefing::pdf::PdfOptions { epoch: Some(0), producer: "bench".into() };
+        let opts = briefing::pdf::PdfOptions {
+            epoch: Some(0),
+            producer: "bench".into(),
+        };
         let bytes = briefing::pdf::write(&doc, &laid, &fonts, &opts).unwrap();
         pdf_t.push(t.elapsed());
         assert!(!bytes.is_empty());

@@ -120,7 +120,10 @@ impl Error {
         Error {
             kind,
             message: format!("{}:{}:{}: {}", path.display(), lc.line, lc.col, what),
-            source_code: Some(NamedSource::new(path.display().to_string(), text.to_string())),
+            source_code: Some(NamedSource::new(
+                path.display().to_string(),
+                text.to_string(),
+            )),
             span: Some(SourceSpan::new(start.into(), len)),
             label: short_label(&what),
             help: None,
@@ -176,7 +179,11 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 /// folded lexically so messages show `output/x.pdf`, not `config/../output/x.pdf`.
 pub fn resolve(base: &Path, p: &Path) -> PathBuf {
     use std::path::Component;
-    let joined = if p.is_absolute() { p.to_path_buf() } else { base.join(p) };
+    let joined = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        base.join(p)
+    };
     let mut out = PathBuf::new();
     for c in joined.components() {
         match c {
@@ -192,7 +199,11 @@ pub fn resolve(base: &Path, p: &Path) -> PathBuf {
             other => out.push(other.as_os_str()),
         }
     }
-    if out.as_os_str().is_empty() { PathBuf::from(".") } else { out }
+    if out.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        out
+    }
 }
 
 #[cfg(test)]
@@ -210,9 +221,18 @@ mod tests {
 
     #[test]
     fn resolve_folds_dot_dot() {
-        assert_eq!(resolve(Path::new("config"), Path::new("../output")), PathBuf::from("output"));
-        assert_eq!(resolve(Path::new("."), Path::new("../x")), PathBuf::from("../x"));
-        assert_eq!(resolve(Path::new("a"), Path::new("/abs")), PathBuf::from("/abs"));
+        assert_eq!(
+            resolve(Path::new("config"), Path::new("../output")),
+            PathBuf::from("output")
+        );
+        assert_eq!(
+            resolve(Path::new("."), Path::new("../x")),
+            PathBuf::from("../x")
+        );
+        assert_eq!(
+            resolve(Path::new("a"), Path::new("/abs")),
+            PathBuf::from("/abs")
+        );
     }
 
     #[test]

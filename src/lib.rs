@@ -36,11 +36,20 @@ pub struct Built {
 }
 
 /// Builds the PDF of `profile` for `date`, without touching the disk.
-pub fn build(config: &Config, fonts: &FontSet, profile: &Profile, date: NaiveDate, epoch: Option<i64>) -> Result<Built> {
+pub fn build(
+    config: &Config,
+    fonts: &FontSet,
+    profile: &Profile,
+    date: NaiveDate,
+    epoch: Option<i64>,
+) -> Result<Built> {
     let briefing = content::select(config, profile, date);
     let doc = compose::compose(config, &briefing);
     let pages = layout::layout_document(&doc, fonts, &config.page)?;
-    let opts = pdf::PdfOptions { epoch, producer: format!("briefing {}", env!("CARGO_PKG_VERSION")) };
+    let opts = pdf::PdfOptions {
+        epoch,
+        producer: format!("briefing {}", env!("CARGO_PKG_VERSION")),
+    };
     let bytes = pdf::write(&doc, &pages, fonts, &opts)?;
     Ok(Built {
         profile: profile.name.clone(),

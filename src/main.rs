@@ -42,14 +42,24 @@ enum Command {
 #[derive(Args, Debug, Clone)]
 struct ConfigArg {
     /// The run configuration.
-    #[arg(long, short = 'c', value_name = "FILE", default_value = "config/briefing.toml")]
+    #[arg(
+        long,
+        short = 'c',
+        value_name = "FILE",
+        default_value = "config/briefing.toml"
+    )]
     config: PathBuf,
 }
 
 #[derive(Args, Debug, Clone)]
 struct GenerateArgs {
     /// The run configuration.
-    #[arg(long, short = 'c', value_name = "FILE", default_value = "config/briefing.toml")]
+    #[arg(
+        long,
+        short = 'c',
+        value_name = "FILE",
+        default_value = "config/briefing.toml"
+    )]
     config: PathBuf,
     /// Briefing date (YYYY-MM-DD); default: today in the configured time zone.
     #[arg(long, short = 'd', value_name = "YYYY-MM-DD")]
@@ -75,7 +85,9 @@ struct GenerateArgs {
 }
 
 fn main() -> ExitCode {
-    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn")).format_timestamp(None).init();
+    env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
+        .format_timestamp(None)
+        .init();
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
@@ -107,23 +119,32 @@ fn report(e: Error) -> ! {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| Error::new(Kind::Usage, format!("invalid --date `{s}`: expected a calendar date as YYYY-MM-DD, e.g. 2026-11-24")))
+    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        Error::new(
+            Kind::Usage,
+            format!(
+                "invalid --date `{s}`: expected a calendar date as YYYY-MM-DD, e.g. 2026-11-24"
+            ),
+        )
+    })
 }
 
 fn source_date_epoch() -> Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) if !v.trim().is_empty() => v
-            .trim()
-            .parse::<i64>()
-            .map(Some)
-            .map_err(|_| Error::new(Kind::Usage, format!("SOURCE_DATE_EPOCH `{v}` is not a whole number of seconds"))),
+        Ok(v) if !v.trim().is_empty() => v.trim().parse::<i64>().map(Some).map_err(|_| {
+            Error::new(
+                Kind::Usage,
+                format!("SOURCE_DATE_EPOCH `{v}` is not a whole number of seconds"),
+            )
+        }),
         _ => Ok(None),
     }
 }
 
 fn today(config: &Config) -> NaiveDate {
-    chrono::Utc::now().with_timezone(&config.time_zone).date_naive()
+    chrono::Utc::now()
+        .with_timezone(&config.time_zone)
+        .date_naive()
 }
 
 fn generate(a: &GenerateArgs) -> Result<()> {
@@ -138,20 +159,32 @@ fn generate(a: &GenerateArgs) -> Result<()> {
         a.profile
             .iter()
             .map(|n| {
-                config.profiles.iter().find(|p| &p.name == n).ok_or_else(|| {
-                    Error::new(
-                        Kind::Usage,
-                        format!(
-                            "unknown profile `{n}`; {} defines: {}",
-                            config.path.display(),
-                            config.profiles.iter().map(|p| p.name.as_str()).collect::<Vec<_>>().join(", ")
-                        ),
-                    )
-                })
+                config
+                    .profiles
+                    .iter()
+                    .find(|p| &p.name == n)
+                    .ok_or_else(|| {
+                        Error::new(
+                            Kind::Usage,
+                            format!(
+                                "unknown profile `{n}`; {} defines: {}",
+                                config.path.display(),
+                                config
+                                    .profiles
+                                    .iter()
+                                    .map(|p| p.name.as_str())
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        )
+                    })
             })
             .collect::<Result<_>>()?
     };
-    let out_dir = a.output_dir.clone().unwrap_or_else(|| config.output_dir.clone());
+    let out_dir = a
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| config.output_dir.clone());
     output::ensure_dir(&out_dir)?;
     let _lock = lock::acquire(&out_dir, Duration::from_secs(a.lock_wait))?;
     retention::remove_stale_temps(&out_dir);
@@ -161,12 +194,19 @@ fn generate(a: &GenerateArgs) -> Result<()> {
     let fonts = FontSet::load(&config.fonts)?;
     log::info!("building {} profile(s) for {date}", profiles.len());
 
-    let jobs = a.jobs.unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get())).clamp(1, profiles.len().max(1));
-    let progress = (!a.quiet && !a.json && std::io::stderr().is_terminal() && profiles.len() > 1).then(|| {
-        let pb = indicatif::ProgressBar::new(profiles.len() as u64);
-        pb.set_style(indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}").expect("valid template"));
-        pb
-    });
+    let jobs = a
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+        .clamp(1, profiles.len().max(1));
+    let progress = (!a.quiet && !a.json && std::io::stderr().is_terminal() && profiles.len() > 1)
+        .then(|| {
+            let pb = indicatif::ProgressBar::new(profiles.len() as u64);
+            pb.set_style(
+                indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {msg}")
+                    .expect("valid template"),
+            );
+            pb
+        });
     // The manifest and `latest` copies are shared by all profiles.
     let retention_lock = Mutex::new(());
     let next = AtomicUsize::new(0);
@@ -182,14 +222,19 @@ fn generate(a: &GenerateArgs) -> Result<()> {
                         Ok(o) if !a.quiet => print_outcome(o, a.json),
                         // With several profiles each failure is reported as it
                         // happens; a single profile's error is returned below.
-                        Err(e) if profiles.len() > 1 => eprintln!("briefing: profile `{}` failed:\n{}", p.name, render(e)),
+                        Err(e) if profiles.len() > 1 => {
+                            eprintln!("briefing: profile `{}` failed:\n{}", p.name, render(e))
+                        }
                         _ => {}
                     }
                     if let Some(pb) = &progress {
                         pb.inc(1);
                         pb.set_message(p.name.clone());
                     }
-                    outcomes.lock().expect("no panics while holding").push((i, r));
+                    outcomes
+                        .lock()
+                        .expect("no panics while holding")
+                        .push((i, r));
                 }
             });
         }
@@ -208,7 +253,13 @@ fn generate(a: &GenerateArgs) -> Result<()> {
         return Err(failed.remove(0));
     }
     // The first failing profile (in config order) decides the exit code.
-    Err(Error::new(failed[0].kind(), format!("{} of {total} briefings failed (reported above); the others were written", failed.len())))
+    Err(Error::new(
+        failed[0].kind(),
+        format!(
+            "{} of {total} briefings failed (reported above); the others were written",
+            failed.len()
+        ),
+    ))
 }
 
 /// A diagnostic as text, with its source snippet.
@@ -241,11 +292,28 @@ fn build_one(
     let path = output::write_atomic(out_dir, &built.file_name, &built.bytes)?;
     {
         let _g = retention_lock.lock().expect("no panics while holding");
-        retention::after_write(out_dir, &config.file_name, &p.name, &path, &built.bytes, config.keep)?;
+        retention::after_write(
+            out_dir,
+            &config.file_name,
+            &p.name,
+            &path,
+            &built.bytes,
+            config.keep,
+        )?;
     }
     use sha2::Digest;
-    let sha256 = sha2::Sha256::digest(&built.bytes).iter().map(|b| format!("{b:02x}")).collect();
-    Ok(Outcome { profile: p.name.clone(), path, date, pages: built.pages, bytes: built.bytes.len(), sha256 })
+    let sha256 = sha2::Sha256::digest(&built.bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect();
+    Ok(Outcome {
+        profile: p.name.clone(),
+        path,
+        date,
+        pages: built.pages,
+        bytes: built.bytes.len(),
+        sha256,
+    })
 }
 
 fn print_outcome(o: &Outcome, json: bool) {
@@ -291,9 +359,19 @@ fn themes(path: &std::path::Path) -> Result<()> {
     let config = config::load(path)?;
     let counts = briefing::content::fact_counts(&config.catalog);
     for t in &config.catalog.themes {
-        println!("{:<16} {}  ({} facts)", t.id, t.title, counts.get(&t.id).copied().unwrap_or(0));
+        println!(
+            "{:<16} {}  ({} facts)",
+            t.id,
+            t.title,
+            counts.get(&t.id).copied().unwrap_or(0)
+        );
         for r in &t.regions {
-            let n = config.catalog.facts.values().filter(|f| f.region.as_deref() == Some(&r.id)).count();
+            let n = config
+                .catalog
+                .facts
+                .values()
+                .filter(|f| f.region.as_deref() == Some(&r.id))
+                .count();
             println!("  {:<14} {}  ({} facts)", r.id, r.name, n);
         }
     }

@@ -23,7 +23,13 @@ fn cases() -> Vec<Case> {
     vec![
         Case {
             name: "bad TOML syntax",
-            setup: |sb| sb.edit("briefing.toml", "title = \"中国人工智能算力产业简报\"", "title = \"中国人工智能算力产业简报"),
+            setup: |sb| {
+                sb.edit(
+                    "briefing.toml",
+                    "title = \"中国人工智能算力产业简报\"",
+                    "title = \"中国人工智能算力产业简报",
+                )
+            },
             args: &[],
             code: 78,
             expect: &["briefing.toml:2:"],
@@ -44,10 +50,20 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "unknown theme",
-            setup: |sb| sb.edit("briefing.toml", "themes = [\"compute-totals\", ", "themes = [\"compute-total\", "),
+            setup: |sb| {
+                sb.edit(
+                    "briefing.toml",
+                    "themes = [\"compute-totals\", ",
+                    "themes = [\"compute-total\", ",
+                )
+            },
             args: &[],
             code: 78,
-            expect: &["briefing.toml:", "unknown theme `compute-total`", "chip-gap"],
+            expect: &[
+                "briefing.toml:",
+                "unknown theme `compute-total`",
+                "chip-gap",
+            ],
         },
         Case {
             name: "unknown region",
@@ -58,21 +74,39 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "unknown placeholder",
-            setup: |sb| sb.edit("themes/compute-totals.toml", "{total-compute-2023.period}公布", "{total-compute-2033.period}公布"),
+            setup: |sb| {
+                sb.edit(
+                    "themes/compute-totals.toml",
+                    "{total-compute-2023.period}公布",
+                    "{total-compute-2033.period}公布",
+                )
+            },
             args: &[],
             code: 65,
             expect: &["compute-totals.toml:", "total-compute-2033"],
         },
         Case {
             name: "unknown placeholder field",
-            setup: |sb| sb.edit("themes/compute-totals.toml", "{total-compute-2023.period}公布", "{total-compute-2023.colour}公布"),
+            setup: |sb| {
+                sb.edit(
+                    "themes/compute-totals.toml",
+                    "{total-compute-2023.period}公布",
+                    "{total-compute-2023.colour}公布",
+                )
+            },
             args: &[],
             code: 65,
             expect: &["compute-totals.toml:", "colour"],
         },
         Case {
             name: "unknown source",
-            setup: |sb| sb.edit("themes/compute-totals.toml", "source = \"compute-conference-2023\"", "source = \"no-such-source\""),
+            setup: |sb| {
+                sb.edit(
+                    "themes/compute-totals.toml",
+                    "source = \"compute-conference-2023\"",
+                    "source = \"no-such-source\"",
+                )
+            },
             args: &[],
             code: 65,
             expect: &["compute-totals.toml:", "no-such-source"],
@@ -98,14 +132,26 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "character missing from the font",
-            setup: |sb| sb.edit("themes/compute-totals.toml", "{total-compute-2023.period}公布", "{total-compute-2023.period}😀公布"),
+            setup: |sb| {
+                sb.edit(
+                    "themes/compute-totals.toml",
+                    "{total-compute-2023.period}公布",
+                    "{total-compute-2023.period}😀公布",
+                )
+            },
             args: &[],
             code: 65,
             expect: &["😀", "U+1F600", "NotoSerifCJKsc-Regular"],
         },
         Case {
             name: "bad source date",
-            setup: |sb| sb.edit("sources.toml", "published = 2024-07-26", "published = 2024-07-32"),
+            setup: |sb| {
+                sb.edit(
+                    "sources.toml",
+                    "published = 2024-07-26",
+                    "published = 2024-07-32",
+                )
+            },
             args: &[],
             code: 65,
             expect: &["sources.toml:"],
@@ -158,7 +204,11 @@ fn cases() -> Vec<Case> {
                 let p = sb.config();
                 let t = std::fs::read_to_string(&p).unwrap();
                 let out = sb.out().display().to_string();
-                std::fs::write(&p, t.replace(&out, &blocker.join("out").display().to_string())).unwrap();
+                std::fs::write(
+                    &p,
+                    t.replace(&out, &blocker.join("out").display().to_string()),
+                )
+                .unwrap();
             },
             args: &[],
             code: 73,
@@ -185,7 +235,10 @@ fn broken_inputs_fail_cleanly_and_leave_the_previous_briefing_alone() {
         let err = String::from_utf8_lossy(&out.stderr);
         let code = out.status.code();
         if code != Some(case.code) {
-            failures.push(format!("{}: exit {:?}, expected {}; stderr: {err}", case.name, code, case.code));
+            failures.push(format!(
+                "{}: exit {:?}, expected {}; stderr: {err}",
+                case.name, code, case.code
+            ));
             continue;
         }
         for e in case.expect {
@@ -197,12 +250,21 @@ fn broken_inputs_fail_cleanly_and_leave_the_previous_briefing_alone() {
             failures.push(format!("{}: previous briefing was changed", case.name));
         }
         // The lock file is meant to stay (removing it would race with a waiting run).
-        let others: Vec<_> = sb.outputs().into_iter().filter(|p| p != &previous && !p.ends_with(".briefing.lock")).collect();
+        let others: Vec<_> = sb
+            .outputs()
+            .into_iter()
+            .filter(|p| p != &previous && !p.ends_with(".briefing.lock"))
+            .collect();
         if !others.is_empty() {
             failures.push(format!("{}: left files behind: {others:?}", case.name));
         }
     }
-    assert!(failures.is_empty(), "{} case(s) failed:\n{}", failures.len(), failures.join("\n"));
+    assert!(
+        failures.is_empty(),
+        "{} case(s) failed:\n{}",
+        failures.len(),
+        failures.join("\n")
+    );
 }
 
 #[test]
@@ -212,6 +274,9 @@ fn check_reports_the_same_errors_without_writing() {
     let out = sb.run(&["check"]);
     assert_eq!(out.status.code(), Some(78));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("briefing.toml:") && err.contains("tsingtao"), "{err}");
+    assert!(
+        err.contains("briefing.toml:") && err.contains("tsingtao"),
+        "{err}"
+    );
     assert!(sb.outputs().is_empty());
 }

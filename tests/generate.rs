@@ -7,10 +7,18 @@ use common::{Sandbox, pdfcheck_report, text_of, tool};
 
 fn generate(sb: &Sandbox, date: &str) -> std::path::PathBuf {
     let out = sb.run(&["generate", "--date", date]);
-    assert!(out.status.success(), "generate failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "generate failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let path = std::path::PathBuf::from(stdout.trim());
-    assert_eq!(path, sb.out().join(format!("briefing-{date}.pdf")), "prints the written path");
+    assert_eq!(
+        path,
+        sb.out().join(format!("briefing-{date}.pdf")),
+        "prints the written path"
+    );
     assert!(path.is_file());
     path
 }
@@ -21,20 +29,41 @@ fn default_briefing_passes_pdfcheck_and_carries_key_figures() {
     let pdf = generate(&sb, "2026-11-24");
 
     let report = pdfcheck_report(&pdf);
-    assert_eq!(report["verdict"]["pass"], true, "pdfcheck failures: {}", report["verdict"]["failures"]);
+    assert_eq!(
+        report["verdict"]["pass"], true,
+        "pdfcheck failures: {}",
+        report["verdict"]["failures"]
+    );
     assert_eq!(report["layout"]["overlapping_glyphs"]["count"], 0);
     assert_eq!(report["metadata"]["Lang"], "zh-CN");
     assert_eq!(report["page_sizes"][0]["name"], "A4");
 
     let text = text_of(&pdf);
-    for needle in ["197", "EFLOPS", "52.3%", "320", "TFLOPS", "85%", "青岛", "深圳", "四川", "上海", "2026年11月24日", "资料来源"] {
+    for needle in [
+        "197",
+        "EFLOPS",
+        "52.3%",
+        "320",
+        "TFLOPS",
+        "85%",
+        "青岛",
+        "深圳",
+        "四川",
+        "上海",
+        "2026年11月24日",
+        "资料来源",
+    ] {
         assert!(text.contains(needle), "pdftotext lacks {needle}");
     }
     // Han–Latin spacing is glyph positioning, never a typed space.
     let chars: Vec<char> = text.chars().collect();
     for w in chars.windows(3) {
         let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
-        assert!(!(w[0].is_ascii_digit() && w[1] == ' ' && han(w[2])), "digit–space–Han in extracted text: {}", w.iter().collect::<String>());
+        assert!(
+            !(w[0].is_ascii_digit() && w[1] == ' ' && han(w[2])),
+            "digit–space–Han in extracted text: {}",
+            w.iter().collect::<String>()
+        );
     }
 }
 
@@ -44,13 +73,23 @@ fn every_font_is_an_embedded_subset_with_tounicode() {
     let pdf = generate(&sb, "2026-11-24");
     let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
     let rows: Vec<&str> = fonts.lines().skip(2).collect();
-    assert!(rows.len() >= 3, "expected serif, sans and bold faces: {fonts}");
+    assert!(
+        rows.len() >= 3,
+        "expected serif, sans and bold faces: {fonts}"
+    );
     for row in rows {
         let name = row.split_whitespace().next().unwrap();
-        assert!(name.len() > 7 && name.as_bytes()[6] == b'+', "subset tag missing: {row}");
+        assert!(
+            name.len() > 7 && name.as_bytes()[6] == b'+',
+            "subset tag missing: {row}"
+        );
         let cols: Vec<&str> = row.split_whitespace().collect();
         let n = cols.len();
-        assert_eq!(&cols[n - 5..n - 2], &["yes", "yes", "yes"], "emb/sub/uni: {row}");
+        assert_eq!(
+            &cols[n - 5..n - 2],
+            &["yes", "yes", "yes"],
+            "emb/sub/uni: {row}"
+        );
     }
     tool("qpdf", &["--check", pdf.to_str().unwrap()]);
 }
@@ -61,8 +100,17 @@ fn same_inputs_give_identical_bytes() {
     let a = std::fs::read(generate(&sb, "2026-11-24")).unwrap();
     let b = std::fs::read(generate(&sb, "2026-11-24")).unwrap();
     assert!(a == b, "two runs with SOURCE_DATE_EPOCH differ");
-    let info = tool("pdfinfo", &["-isodates", sb.out().join("briefing-2026-11-24.pdf").to_str().unwrap()]);
-    assert!(info.contains("2025-11-24T16:00:00"), "CreationDate from SOURCE_DATE_EPOCH: {info}");
+    let info = tool(
+        "pdfinfo",
+        &[
+            "-isodates",
+            sb.out().join("briefing-2026-11-24.pdf").to_str().unwrap(),
+        ],
+    );
+    assert!(
+        info.contains("2025-11-24T16:00:00"),
+        "CreationDate from SOURCE_DATE_EPOCH: {info}"
+    );
     assert!(info.contains("Title:") && info.contains("中国人工智能算力产业简报"));
 }
 
@@ -74,9 +122,15 @@ fn a_past_date_uses_only_sources_published_by_then() {
     assert!(text.contains("2023年9月1日"));
     assert!(text.contains("197"), "the August 2023 figures are known");
     // 2024 and 2025 sources are not: no Ascend 910B FP16 figure, no 105 EFLOPS target.
-    assert!(!text.contains("TFLOPS"), "a 2024 chip figure leaked into a 2023 briefing");
+    assert!(
+        !text.contains("TFLOPS"),
+        "a 2024 chip figure leaked into a 2023 briefing"
+    );
     assert!(!text.contains("105 EFLOPS") && !text.contains("105EFLOPS"));
-    assert!(!text.contains("大国重算") && !text.contains("英伟达困局"), "later sources listed");
+    assert!(
+        !text.contains("大国重算") && !text.contains("英伟达困局"),
+        "later sources listed"
+    );
     assert!(pdfcheck_report(&pdf)["verdict"]["pass"] == true);
 }
 
@@ -85,35 +139,63 @@ fn a_date_before_every_source_gives_notes_not_empty_headings() {
     let sb = Sandbox::new();
     let pdf = generate(&sb, "2020-01-01");
     let text = text_of(&pdf);
-    assert!(text.contains("一、") && text.contains("尚无"), "each theme gets a one-line note: {text}");
+    assert!(
+        text.contains("一、") && text.contains("尚无"),
+        "each theme gets a one-line note: {text}"
+    );
     assert!(!text.contains("（一）"), "no subsection without content");
 }
 
 #[test]
 fn a_chips_only_profile_has_no_regional_section() {
     let sb = Sandbox::new();
-    sb.append("briefing.toml", "\n[[profile]]\nname = \"chips\"\nthemes = [\"chip-gap\"]\n");
+    sb.append(
+        "briefing.toml",
+        "\n[[profile]]\nname = \"chips\"\nthemes = [\"chip-gap\"]\n",
+    );
     let out = sb.run(&["generate", "--date", "2026-11-24", "--profile", "chips"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let pdf = sb.out().join("chips-2026-11-24.pdf");
     let text = text_of(&pdf);
     assert!(text.contains("昇腾") && text.contains("TFLOPS"));
     for region in ["青岛", "深圳", "四川：", "地方算力"] {
-        assert!(!text.contains(region), "chips-only briefing mentions {region}");
+        assert!(
+            !text.contains(region),
+            "chips-only briefing mentions {region}"
+        );
     }
-    assert!(!sb.out().join("briefing-2026-11-24.pdf").exists(), "--profile builds only that profile");
+    assert!(
+        !sb.out().join("briefing-2026-11-24.pdf").exists(),
+        "--profile builds only that profile"
+    );
 }
 
 #[test]
 fn check_and_themes_subcommands_report() {
     let sb = Sandbox::new();
     let out = sb.run(&["check"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("ok"));
     assert!(sb.outputs().is_empty(), "check writes nothing");
     let out = sb.run(&["themes"]);
     let s = String::from_utf8_lossy(&out.stdout);
-    for id in ["compute-totals", "chip-gap", "regional-policy", "qingdao", "shenzhen", "sichuan", "shanghai"] {
+    for id in [
+        "compute-totals",
+        "chip-gap",
+        "regional-policy",
+        "qingdao",
+        "shenzhen",
+        "sichuan",
+        "shanghai",
+    ] {
         assert!(s.contains(id), "themes lists {id}: {s}");
     }
 }

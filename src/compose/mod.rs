@@ -80,7 +80,15 @@ pub fn numeral(n: usize) -> String {
     match n {
         1..=10 => NUMERALS[n - 1].to_string(),
         11..=19 => format!("十{}", NUMERALS[n - 11]),
-        20..=99 => format!("{}十{}", NUMERALS[n / 10 - 1], if n % 10 == 0 { "" } else { NUMERALS[n % 10 - 1] }),
+        20..=99 => format!(
+            "{}十{}",
+            NUMERALS[n / 10 - 1],
+            if n % 10 == 0 {
+                ""
+            } else {
+                NUMERALS[n % 10 - 1]
+            }
+        ),
         _ => n.to_string(),
     }
 }
@@ -93,7 +101,12 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
 
     if !b.key_facts.is_empty() {
         h1 += 1;
-        blocks.push(DocBlock::Heading { level: 1, number: String::new(), text: "摘要".into(), anchor: "summary".into() });
+        blocks.push(DocBlock::Heading {
+            level: 1,
+            number: String::new(),
+            text: "摘要".into(),
+            anchor: "summary".into(),
+        });
         let names: Vec<&str> = b.themes.iter().map(|t| t.title.as_str()).collect();
         blocks.push(DocBlock::Paragraph(format!(
             "本期简报截至{}，涵盖{}等{}个主题，所用数据均注明出处并只采用当日以前已公开的资料。以下为各主题的核心指标。",
@@ -102,7 +115,13 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
             names.len()
         )));
         for t in &b.themes {
-            let cards: Vec<KeyFact> = b.key_facts.iter().filter(|k| k.theme == t.id).take(4).cloned().collect();
+            let cards: Vec<KeyFact> = b
+                .key_facts
+                .iter()
+                .filter(|k| k.theme == t.id)
+                .take(4)
+                .cloned()
+                .collect();
             if !cards.is_empty() {
                 blocks.push(DocBlock::KeyFigures(cards));
             }
@@ -133,11 +152,17 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
                     BlockContent::Paragraph(p) => DocBlock::Paragraph(p.clone()),
                     BlockContent::Table(t) => {
                         tables += 1;
-                        DocBlock::Table { number: tables, table: t.clone() }
+                        DocBlock::Table {
+                            number: tables,
+                            table: t.clone(),
+                        }
                     }
                     BlockContent::Chart(c) => {
                         figures += 1;
-                        DocBlock::Figure { number: figures, chart: c.clone() }
+                        DocBlock::Figure {
+                            number: figures,
+                            chart: c.clone(),
+                        }
                     }
                 });
             }
@@ -145,11 +170,23 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
     }
     let _ = h1;
     if !b.sources.is_empty() {
-        blocks.push(DocBlock::Heading { level: 1, number: String::new(), text: "资料来源".into(), anchor: "sources".into() });
+        blocks.push(DocBlock::Heading {
+            level: 1,
+            number: String::new(),
+            text: "资料来源".into(),
+            anchor: "sources".into(),
+        });
         blocks.push(DocBlock::Sources(
             b.sources
                 .iter()
-                .map(|s| format!("{}：《{}》，{}。", s.publisher, s.title, chinese_date(s.published)))
+                .map(|s| {
+                    format!(
+                        "{}：《{}》，{}。",
+                        s.publisher,
+                        s.title,
+                        chinese_date(s.published)
+                    )
+                })
                 .collect(),
         ));
     }

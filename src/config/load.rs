@@ -30,26 +30,46 @@ pub fn load(path: &Path) -> Result<Config> {
     })?;
     let raw: RawConfig = file.parse(Kind::Config)?;
     let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let base = if base.as_os_str().is_empty() { PathBuf::from(".") } else { base };
+    let base = if base.as_os_str().is_empty() {
+        PathBuf::from(".")
+    } else {
+        base
+    };
 
     let language = match &raw.language {
         Some(l) if l.get_ref() != "zh-CN" => {
-            return Err(file.error(Kind::Config, l.span(), format!("unsupported language `{}`; expected \"zh-CN\"", l.get_ref())));
+            return Err(file.error(
+                Kind::Config,
+                l.span(),
+                format!("unsupported language `{}`; expected \"zh-CN\"", l.get_ref()),
+            ));
         }
         _ => "zh-CN".to_string(),
     };
     let time_zone = match &raw.time_zone {
         None => chrono_tz::Asia::Shanghai,
         Some(tz) => tz.get_ref().parse::<chrono_tz::Tz>().map_err(|_| {
-            file.error(Kind::Config, tz.span(), format!("unknown time zone `{}`; expected an IANA name such as \"Asia/Shanghai\"", tz.get_ref()))
+            file.error(
+                Kind::Config,
+                tz.span(),
+                format!(
+                    "unknown time zone `{}`; expected an IANA name such as \"Asia/Shanghai\"",
+                    tz.get_ref()
+                ),
+            )
         })?,
     };
     let file_name = match &raw.file_name {
         None => "{name}-{date}.pdf".to_string(),
         Some(f) => {
             let v = f.get_ref();
-            if !v.contains("{date}") || !v.ends_with(".pdf") || v.contains('/') || v.contains('\\') {
-                return Err(file.error(Kind::Config, f.span(), "file name pattern must contain `{date}`, end in `.pdf` and have no `/`"));
+            if !v.contains("{date}") || !v.ends_with(".pdf") || v.contains('/') || v.contains('\\')
+            {
+                return Err(file.error(
+                    Kind::Config,
+                    f.span(),
+                    "file name pattern must contain `{date}`, end in `.pdf` and have no `/`",
+                ));
             }
             v.clone()
         }
@@ -65,7 +85,11 @@ pub fn load(path: &Path) -> Result<Config> {
         heading: font_file(&file, &base, &raw.fonts.heading),
         bold: font_file(&file, &base, &raw.fonts.bold),
     };
-    for (f, raw_f) in [(&fonts.body, &raw.fonts.body), (&fonts.heading, &raw.fonts.heading), (&fonts.bold, &raw.fonts.bold)] {
+    for (f, raw_f) in [
+        (&fonts.body, &raw.fonts.body),
+        (&fonts.heading, &raw.fonts.heading),
+        (&fonts.bold, &raw.fonts.bold),
+    ] {
         if !f.path.is_file() {
             return Err(Error::at(
                 Kind::NoInput,
@@ -77,8 +101,14 @@ pub fn load(path: &Path) -> Result<Config> {
         }
     }
 
-    let themes_dir = resolve(&base, Path::new(raw.themes_dir.as_deref().unwrap_or("themes")));
-    let sources_path = resolve(&base, Path::new(raw.sources.as_deref().unwrap_or("sources.toml")));
+    let themes_dir = resolve(
+        &base,
+        Path::new(raw.themes_dir.as_deref().unwrap_or("themes")),
+    );
+    let sources_path = resolve(
+        &base,
+        Path::new(raw.sources.as_deref().unwrap_or("sources.toml")),
+    );
     let catalog = load_catalog(&sources_path, &themes_dir)?;
 
     let profiles = profiles(&file, &raw.profiles, &catalog)?;
@@ -91,7 +121,10 @@ pub fn load(path: &Path) -> Result<Config> {
         language,
         classification: raw.classification,
         time_zone,
-        output_dir: resolve(&base, Path::new(raw.output_dir.as_deref().unwrap_or("output"))),
+        output_dir: resolve(
+            &base,
+            Path::new(raw.output_dir.as_deref().unwrap_or("output")),
+        ),
         file_name,
         keep,
         page,
@@ -112,14 +145,24 @@ fn page_settings(file: &SourceFile, raw: Option<&RawPage>) -> Result<PageSetting
         Some(("B5", _)) => (176.0, 250.0),
         Some(("Letter", _)) => (215.9, 279.4),
         Some((other, span)) => {
-            return Err(file.error(Kind::Config, span, format!("unknown page size `{other}`; expected \"A4\", \"A5\", \"B5\" or \"Letter\"")));
+            return Err(file.error(
+                Kind::Config,
+                span,
+                format!(
+                    "unknown page size `{other}`; expected \"A4\", \"A5\", \"B5\" or \"Letter\""
+                ),
+            ));
         }
     };
     let num = |v: &Option<Spanned<f64>>, dflt: f64, lo: f64, hi: f64, what: &str| -> Result<f64> {
         match v {
             None => Ok(dflt),
             Some(s) if (lo..=hi).contains(s.get_ref()) => Ok(*s.get_ref()),
-            Some(s) => Err(file.error(Kind::Config, s.span(), format!("{what} must be between {lo} and {hi}"))),
+            Some(s) => Err(file.error(
+                Kind::Config,
+                s.span(),
+                format!("{what} must be between {lo} and {hi}"),
+            )),
         }
     };
     let all = num(&raw.margin_mm, 25.0, 15.0, 60.0, "margin_mm")?;
@@ -130,7 +173,13 @@ fn page_settings(file: &SourceFile, raw: Option<&RawPage>) -> Result<PageSetting
     let body = num(&raw.body_size_pt, 10.5, 8.0, 16.0, "body_size_pt")?;
     let leading = num(&raw.leading, 1.7, 1.3, 2.2, "leading")?;
     if (w - left - right) < 80.0 || (h - top - bottom) < 100.0 {
-        return Err(Error::new(Kind::Config, format!("{}: margins leave too small a type area", file.path.display())));
+        return Err(Error::new(
+            Kind::Config,
+            format!(
+                "{}: margins leave too small a type area",
+                file.path.display()
+            ),
+        ));
     }
     Ok(PageSettings {
         width: (w * MM) as f32,
@@ -152,7 +201,11 @@ fn font_file(_file: &SourceFile, base: &Path, raw: &Spanned<RawFont>) -> FontFil
     }
 }
 
-fn profiles(file: &SourceFile, raw: &[Spanned<RawProfile>], catalog: &Catalog) -> Result<Vec<Profile>> {
+fn profiles(
+    file: &SourceFile,
+    raw: &[Spanned<RawProfile>],
+    catalog: &Catalog,
+) -> Result<Vec<Profile>> {
     if raw.is_empty() {
         return Ok(vec![Profile {
             name: "briefing".into(),
@@ -166,11 +219,19 @@ fn profiles(file: &SourceFile, raw: &[Spanned<RawProfile>], catalog: &Catalog) -
     for p in raw {
         let p = p.get_ref();
         let name = p.name.get_ref();
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(file.error(Kind::Config, p.name.span(), "profile name must be ASCII letters, digits, `-` or `_` (it becomes part of the file name)"));
         }
         if !seen.insert(name.clone()) {
-            return Err(file.error(Kind::Config, p.name.span(), format!("duplicate profile name `{name}`")));
+            return Err(file.error(
+                Kind::Config,
+                p.name.span(),
+                format!("duplicate profile name `{name}`"),
+            ));
         }
         if p.themes.is_empty() {
             return Err(file.error(Kind::Config, p.name.span(), "profile selects no themes; expected at least one of compute-totals, chip-gap, regional-policy"));
@@ -181,7 +242,16 @@ fn profiles(file: &SourceFile, raw: &[Spanned<RawProfile>], catalog: &Catalog) -
                 return Err(file.error(
                     Kind::Config,
                     t.span(),
-                    format!("unknown theme `{}`; expected one of {}", t.get_ref(), catalog.themes.iter().map(|t| t.id.as_str()).collect::<Vec<_>>().join(", ")),
+                    format!(
+                        "unknown theme `{}`; expected one of {}",
+                        t.get_ref(),
+                        catalog
+                            .themes
+                            .iter()
+                            .map(|t| t.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
                 ));
             }
             themes.push(t.get_ref().clone());
@@ -189,11 +259,23 @@ fn profiles(file: &SourceFile, raw: &[Spanned<RawProfile>], catalog: &Catalog) -
         let regions = match &p.regions {
             None => None,
             Some(rs) => {
-                let known: Vec<&str> = catalog.themes.iter().flat_map(|t| t.regions.iter().map(|r| r.id.as_str())).collect();
+                let known: Vec<&str> = catalog
+                    .themes
+                    .iter()
+                    .flat_map(|t| t.regions.iter().map(|r| r.id.as_str()))
+                    .collect();
                 let mut v = Vec::new();
                 for r in rs {
                     if !known.contains(&r.get_ref().as_str()) {
-                        return Err(file.error(Kind::Config, r.span(), format!("unknown region `{}`; expected one of {}", r.get_ref(), known.join(", "))));
+                        return Err(file.error(
+                            Kind::Config,
+                            r.span(),
+                            format!(
+                                "unknown region `{}`; expected one of {}",
+                                r.get_ref(),
+                                known.join(", ")
+                            ),
+                        ));
                     }
                     v.push(r.get_ref().clone());
                 }
@@ -213,16 +295,30 @@ fn profiles(file: &SourceFile, raw: &[Spanned<RawProfile>], catalog: &Catalog) -
 fn date_of(file: &SourceFile, d: &Spanned<toml::value::Datetime>) -> Result<NaiveDate> {
     let dt = d.get_ref();
     match (dt.date, dt.time) {
-        (Some(date), None) => NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
-            .ok_or_else(|| file.error(Kind::Data, d.span(), "not a calendar date")),
-        _ => Err(file.error(Kind::Data, d.span(), "expected a plain date such as 2024-07-26 (no time)")),
+        (Some(date), None) => {
+            NaiveDate::from_ymd_opt(date.year as i32, date.month as u32, date.day as u32)
+                .ok_or_else(|| file.error(Kind::Data, d.span(), "not a calendar date"))
+        }
+        _ => Err(file.error(
+            Kind::Data,
+            d.span(),
+            "expected a plain date such as 2024-07-26 (no time)",
+        )),
     }
 }
 
 fn check_id(file: &SourceFile, id: &Spanned<String>, what: &str) -> Result<()> {
     let v = id.get_ref();
-    if v.is_empty() || !v.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Err(file.error(Kind::Data, id.span(), format!("{what} id `{v}` must be kebab-case: lower-case ASCII letters, digits and `-`")));
+    if v.is_empty()
+        || !v
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+    {
+        return Err(file.error(
+            Kind::Data,
+            id.span(),
+            format!("{what} id `{v}` must be kebab-case: lower-case ASCII letters, digits and `-`"),
+        ));
     }
     Ok(())
 }
@@ -237,11 +333,22 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
         let published = date_of(&sfile, &s.published)?;
         let id = s.id.get_ref().clone();
         if cat.sources.contains_key(&id) {
-            return Err(sfile.error(Kind::Data, s.id.span(), format!("duplicate source id `{id}`")));
+            return Err(sfile.error(
+                Kind::Data,
+                s.id.span(),
+                format!("duplicate source id `{id}`"),
+            ));
         }
         cat.sources.insert(
             id.clone(),
-            Source { id, title: s.title, publisher: s.publisher, published, url: s.url, note: s.note },
+            Source {
+                id,
+                title: s.title,
+                publisher: s.publisher,
+                published,
+                url: s.url,
+                note: s.note,
+            },
         );
     }
 
@@ -252,7 +359,11 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
         .collect();
     paths.sort();
     if paths.is_empty() {
-        return Err(Error::file(Kind::NoInput, themes_dir, "no theme files (*.toml) found"));
+        return Err(Error::file(
+            Kind::NoInput,
+            themes_dir,
+            "no theme files (*.toml) found",
+        ));
     }
     let mut raws = Vec::new();
     for p in &paths {
@@ -263,31 +374,63 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
 
     // Pass 1: ids of themes, regions and facts, so that references in any file
     // may point at facts of any other.
-    let mut fact_files: BTreeMap<String, (Arc<SourceFile>, std::ops::Range<usize>)> = BTreeMap::new();
+    let mut fact_files: BTreeMap<String, (Arc<SourceFile>, std::ops::Range<usize>)> =
+        BTreeMap::new();
     let mut region_ids = BTreeSet::new();
     for (f, t) in &raws {
         let id = t.id.get_ref();
         if !THEME_IDS.contains(&id.as_str()) {
-            return Err(f.error(Kind::Data, t.id.span(), format!("unknown theme id `{id}`; expected one of {}", THEME_IDS.join(", "))));
+            return Err(f.error(
+                Kind::Data,
+                t.id.span(),
+                format!(
+                    "unknown theme id `{id}`; expected one of {}",
+                    THEME_IDS.join(", ")
+                ),
+            ));
         }
         if cat.themes.iter().any(|th| &th.id == id) {
-            return Err(f.error(Kind::Data, t.id.span(), format!("theme `{id}` is defined twice")));
+            return Err(f.error(
+                Kind::Data,
+                t.id.span(),
+                format!("theme `{id}` is defined twice"),
+            ));
         }
-        cat.themes.push(Theme { id: id.clone(), title: t.title.clone(), empty_note: t.empty_note.clone(), regions: Vec::new(), sections: Vec::new() });
+        cat.themes.push(Theme {
+            id: id.clone(),
+            title: t.title.clone(),
+            empty_note: t.empty_note.clone(),
+            regions: Vec::new(),
+            sections: Vec::new(),
+        });
         for r in &t.regions {
             check_id(f, &r.id, "region")?;
             region_ids.insert(r.id.get_ref().clone());
         }
         for fact in &t.facts {
             check_id(f, &fact.id, "fact")?;
-            if fact_files.insert(fact.id.get_ref().clone(), (f.clone(), fact.id.span())).is_some() {
-                return Err(f.error(Kind::Data, fact.id.span(), format!("duplicate fact id `{}`", fact.id.get_ref())));
+            if fact_files
+                .insert(fact.id.get_ref().clone(), (f.clone(), fact.id.span()))
+                .is_some()
+            {
+                return Err(f.error(
+                    Kind::Data,
+                    fact.id.span(),
+                    format!("duplicate fact id `{}`", fact.id.get_ref()),
+                ));
             }
         }
         for d in &t.derived {
             check_id(f, &d.id, "derived figure")?;
-            if fact_files.insert(d.id.get_ref().clone(), (f.clone(), d.id.span())).is_some() {
-                return Err(f.error(Kind::Data, d.id.span(), format!("duplicate fact id `{}`", d.id.get_ref())));
+            if fact_files
+                .insert(d.id.get_ref().clone(), (f.clone(), d.id.span()))
+                .is_some()
+            {
+                return Err(f.error(
+                    Kind::Data,
+                    d.id.span(),
+                    format!("duplicate fact id `{}`", d.id.get_ref()),
+                ));
             }
         }
     }
@@ -295,7 +438,15 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
         match r {
             None => Ok(None),
             Some(r) if region_ids.contains(r.get_ref()) => Ok(Some(r.get_ref().clone())),
-            Some(r) => Err(f.error(Kind::Data, r.span(), format!("unknown region `{}`; expected one of {}", r.get_ref(), region_ids.iter().cloned().collect::<Vec<_>>().join(", ")))),
+            Some(r) => Err(f.error(
+                Kind::Data,
+                r.span(),
+                format!(
+                    "unknown region `{}`; expected one of {}",
+                    r.get_ref(),
+                    region_ids.iter().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            )),
         }
     };
 
@@ -306,10 +457,24 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 toml::Value::Integer(i) => Value::Number(*i as f64),
                 toml::Value::Float(x) if x.is_finite() => Value::Number(*x),
                 toml::Value::String(s) => Value::Text(s.clone()),
-                _ => return Err(f.error(Kind::Data, fact.value.span(), "fact value must be a number or a string")),
+                _ => {
+                    return Err(f.error(
+                        Kind::Data,
+                        fact.value.span(),
+                        "fact value must be a number or a string",
+                    ));
+                }
             };
             if !cat.sources.contains_key(fact.source.get_ref()) {
-                return Err(f.error(Kind::Data, fact.source.span(), format!("unknown source `{}`; expected an id from {}", fact.source.get_ref(), sources_path.display())));
+                return Err(f.error(
+                    Kind::Data,
+                    fact.source.span(),
+                    format!(
+                        "unknown source `{}`; expected an id from {}",
+                        fact.source.get_ref(),
+                        sources_path.display()
+                    ),
+                ));
             }
             let date = fact.date.as_ref().map(|d| date_of(f, d)).transpose()?;
             cat.facts.insert(
@@ -340,13 +505,36 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 "pct-change" => Op::PctChange,
                 "ratio" => Op::Ratio,
                 "difference" => Op::Difference,
-                other => return Err(f.error(Kind::Data, d.op.span(), format!("unknown op `{other}`; expected \"pct-change\", \"ratio\" or \"difference\""))),
+                other => return Err(f.error(
+                    Kind::Data,
+                    d.op.span(),
+                    format!(
+                        "unknown op `{other}`; expected \"pct-change\", \"ratio\" or \"difference\""
+                    ),
+                )),
             };
             let operand = |s: &Spanned<String>| -> Result<(f64, Fact)> {
                 match cat.facts.get(s.get_ref()) {
-                    Some(fact @ Fact { value: Value::Number(x), derived: None, .. }) => Ok((*x, fact.clone())),
-                    Some(_) => Err(f.error(Kind::Data, s.span(), format!("`{}` is not a numeric fact; derived figures need numbers", s.get_ref()))),
-                    None => Err(f.error(Kind::Data, s.span(), format!("unknown fact `{}`", s.get_ref()))),
+                    Some(
+                        fact @ Fact {
+                            value: Value::Number(x),
+                            derived: None,
+                            ..
+                        },
+                    ) => Ok((*x, fact.clone())),
+                    Some(_) => Err(f.error(
+                        Kind::Data,
+                        s.span(),
+                        format!(
+                            "`{}` is not a numeric fact; derived figures need numbers",
+                            s.get_ref()
+                        ),
+                    )),
+                    None => Err(f.error(
+                        Kind::Data,
+                        s.span(),
+                        format!("unknown fact `{}`", s.get_ref()),
+                    )),
                 }
             };
             let (a, fa) = operand(&d.from)?;
@@ -355,7 +543,9 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 Op::PctChange if a != 0.0 => (b - a) / a * 100.0,
                 Op::Ratio if a != 0.0 => b / a,
                 Op::Difference => b - a,
-                _ => return Err(f.error(Kind::Data, d.from.span(), "division by zero: `from` is 0")),
+                _ => {
+                    return Err(f.error(Kind::Data, d.from.span(), "division by zero: `from` is 0"));
+                }
             };
             let mut sources = fa.sources.clone();
             for s in fb.sources {
@@ -370,9 +560,18 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                     theme: t.id.get_ref().clone(),
                     label: d.label.clone(),
                     value: Value::Number(value),
-                    unit: d.unit.clone().or_else(|| if op == Op::PctChange { Some("%".into()) } else { None }),
+                    unit: d.unit.clone().or_else(|| {
+                        if op == Op::PctChange {
+                            Some("%".into())
+                        } else {
+                            None
+                        }
+                    }),
                     decimals: decimals(f, &d.decimals)?,
-                    period: d.period.clone().unwrap_or_else(|| format!("{}至{}", fa.period, fb.period)),
+                    period: d
+                        .period
+                        .clone()
+                        .unwrap_or_else(|| format!("{}至{}", fa.period, fb.period)),
                     date: None,
                     sources,
                     region: check_region(f, &d.region)?,
@@ -386,14 +585,25 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
 
     // Pass 4: regions and sections, with every reference checked.
     for ((f, t), theme) in raws.iter().zip(cat.themes.iter_mut()) {
-        theme.regions = t.regions.iter().map(|r| Region { id: r.id.get_ref().clone(), name: r.name.clone() }).collect();
+        theme.regions = t
+            .regions
+            .iter()
+            .map(|r| Region {
+                id: r.id.get_ref().clone(),
+                name: r.name.clone(),
+            })
+            .collect();
         for s in &t.sections {
             let region = check_region(f, &s.region)?;
             let mut blocks = Vec::new();
             for b in &s.blocks {
                 blocks.push(block(f, b, &cat.facts, &cat.sources)?);
             }
-            theme.sections.push(Section { title: s.title.clone(), region, blocks });
+            theme.sections.push(Section {
+                title: s.title.clone(),
+                region,
+                blocks,
+            });
         }
     }
     Ok(cat)
@@ -412,7 +622,13 @@ fn content_start(f: &SourceFile, span: &std::ops::Range<usize>) -> usize {
     let raw = &f.text[span.start.min(f.text.len())..];
     if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
         let after = span.start + 3;
-        if f.text[after..].starts_with('\n') { after + 1 } else if f.text[after..].starts_with("\r\n") { after + 2 } else { after }
+        if f.text[after..].starts_with('\n') {
+            after + 1
+        } else if f.text[after..].starts_with("\r\n") {
+            after + 2
+        } else {
+            after
+        }
     } else {
         span.start + 1
     }
@@ -424,13 +640,23 @@ fn parse_template(
     facts: &BTreeMap<String, Fact>,
 ) -> Result<Template> {
     let start = content_start(f, &s.span());
-    let t = template::parse(s.get_ref()).map_err(|e| f.error(Kind::Data, start + e.offset..start + e.offset + e.len, e.message))?;
+    let t = template::parse(s.get_ref()).map_err(|e| {
+        f.error(
+            Kind::Data,
+            start + e.offset..start + e.offset + e.len,
+            e.message,
+        )
+    })?;
     for part in &t.parts {
         if let Part::Ref { fact, .. } = part
             && !facts.contains_key(fact)
         {
             let off = s.get_ref().find(&format!("{{{fact}")).unwrap_or(0);
-            return Err(f.error(Kind::Data, start + off..start + off + fact.len() + 2, format!("unknown placeholder `{{{fact}}}`: no fact or derived figure has this id")));
+            return Err(f.error(
+                Kind::Data,
+                start + off..start + off + fact.len() + 2,
+                format!("unknown placeholder `{{{fact}}}`: no fact or derived figure has this id"),
+            ));
         }
     }
     Ok(t)
@@ -440,7 +666,11 @@ fn fact_ref(f: &SourceFile, s: &Spanned<String>, facts: &BTreeMap<String, Fact>)
     if facts.contains_key(s.get_ref()) {
         Ok(s.get_ref().clone())
     } else {
-        Err(f.error(Kind::Data, s.span(), format!("unknown fact `{}`", s.get_ref())))
+        Err(f.error(
+            Kind::Data,
+            s.span(),
+            format!("unknown fact `{}`", s.get_ref()),
+        ))
     }
 }
 
@@ -453,13 +683,21 @@ fn block(
     let raw = b.get_ref();
     let n = raw.paragraph.is_some() as u8 + raw.table.is_some() as u8 + raw.chart.is_some() as u8;
     if n != 1 {
-        return Err(f.error(Kind::Data, b.span(), "a block needs exactly one of `paragraph`, `table` or `chart`"));
+        return Err(f.error(
+            Kind::Data,
+            b.span(),
+            "a block needs exactly one of `paragraph`, `table` or `chart`",
+        ));
     }
     if let Some(p) = &raw.paragraph {
         let mut srcs = Vec::new();
         for s in raw.sources.iter().flatten() {
             if !sources.contains_key(s.get_ref()) {
-                return Err(f.error(Kind::Data, s.span(), format!("unknown source `{}`", s.get_ref())));
+                return Err(f.error(
+                    Kind::Data,
+                    s.span(),
+                    format!("unknown source `{}`", s.get_ref()),
+                ));
             }
             srcs.push(s.get_ref().clone());
         }
@@ -467,10 +705,17 @@ fn block(
         if text.facts().next().is_none() && srcs.is_empty() {
             return Err(f.error(Kind::Data, p.span(), "a paragraph with no placeholder must name its sources: add `sources = [\"source-id\"]` to the block"));
         }
-        return Ok(Block::Paragraph { text, sources: srcs });
+        return Ok(Block::Paragraph {
+            text,
+            sources: srcs,
+        });
     }
     if raw.sources.is_some() {
-        return Err(f.error(Kind::Data, b.span(), "`sources` belongs to paragraph blocks only"));
+        return Err(f.error(
+            Kind::Data,
+            b.span(),
+            "`sources` belongs to paragraph blocks only",
+        ));
     }
     if let Some(t) = &raw.table {
         let body = match (&t.facts, &t.columns, &t.rows) {
@@ -478,25 +723,57 @@ fn block(
                 if ids.is_empty() {
                     return Err(f.error(Kind::Data, b.span(), "table `facts` is empty"));
                 }
-                TableBody::Facts(ids.iter().map(|s| fact_ref(f, s, facts)).collect::<Result<_>>()?)
+                TableBody::Facts(
+                    ids.iter()
+                        .map(|s| fact_ref(f, s, facts))
+                        .collect::<Result<_>>()?,
+                )
             }
             (None, Some(cols), Some(rows)) => {
                 if cols.is_empty() || rows.is_empty() {
-                    return Err(f.error(Kind::Data, b.span(), "a free-form table needs columns and at least one row"));
+                    return Err(f.error(
+                        Kind::Data,
+                        b.span(),
+                        "a free-form table needs columns and at least one row",
+                    ));
                 }
                 let mut out = Vec::new();
                 for row in rows {
                     if row.len() != cols.len() {
                         let span = row.first().map(|c| c.span()).unwrap_or(b.span());
-                        return Err(f.error(Kind::Data, span, format!("row has {} cells; expected {} (one per column)", row.len(), cols.len())));
+                        return Err(f.error(
+                            Kind::Data,
+                            span,
+                            format!(
+                                "row has {} cells; expected {} (one per column)",
+                                row.len(),
+                                cols.len()
+                            ),
+                        ));
                     }
-                    out.push(row.iter().map(|c| parse_template(f, c, facts)).collect::<Result<_>>()?);
+                    out.push(
+                        row.iter()
+                            .map(|c| parse_template(f, c, facts))
+                            .collect::<Result<_>>()?,
+                    );
                 }
-                TableBody::Free { columns: cols.clone(), rows: out }
+                TableBody::Free {
+                    columns: cols.clone(),
+                    rows: out,
+                }
             }
-            _ => return Err(f.error(Kind::Data, b.span(), "a table needs either `facts`, or `columns` and `rows`")),
+            _ => {
+                return Err(f.error(
+                    Kind::Data,
+                    b.span(),
+                    "a table needs either `facts`, or `columns` and `rows`",
+                ));
+            }
         };
-        return Ok(Block::Table(Table { caption: t.caption.clone(), body }));
+        return Ok(Block::Table(Table {
+            caption: t.caption.clone(),
+            body,
+        }));
     }
     let c = raw.chart.as_ref().expect("one of three");
     Ok(Block::Chart(chart(f, c, facts)?))
@@ -509,22 +786,45 @@ fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result
         "hbar" => ChartKind::HBar,
         "timeline" => ChartKind::Timeline,
         "grouped-bar" => ChartKind::GroupedBar,
-        other => return Err(f.error(Kind::Data, c.kind.span(), format!("unknown chart kind `{other}`; expected line, bar, hbar, timeline or grouped-bar"))),
+        other => return Err(f.error(
+            Kind::Data,
+            c.kind.span(),
+            format!(
+                "unknown chart kind `{other}`; expected line, bar, hbar, timeline or grouped-bar"
+            ),
+        )),
     };
     if c.series.is_empty() {
-        return Err(f.error(Kind::Data, c.kind.span(), "chart has no series; expected at least one [[…chart.series]]"));
+        return Err(f.error(
+            Kind::Data,
+            c.kind.span(),
+            "chart has no series; expected at least one [[…chart.series]]",
+        ));
     }
     let mut unit: Option<(String, std::ops::Range<usize>)> = None;
     let mut series = Vec::new();
     for s in &c.series {
         let sr = s.get_ref();
         if sr.facts.is_empty() {
-            return Err(f.error(Kind::Data, s.span(), format!("series `{}` is empty; expected at least one fact", sr.name)));
+            return Err(f.error(
+                Kind::Data,
+                s.span(),
+                format!("series `{}` is empty; expected at least one fact", sr.name),
+            ));
         }
         if let Some(l) = &sr.labels
             && l.len() != sr.facts.len()
         {
-            return Err(f.error(Kind::Data, s.span(), format!("series `{}` has {} labels for {} facts", sr.name, l.len(), sr.facts.len())));
+            return Err(f.error(
+                Kind::Data,
+                s.span(),
+                format!(
+                    "series `{}` has {} labels for {} facts",
+                    sr.name,
+                    l.len(),
+                    sr.facts.len()
+                ),
+            ));
         }
         let mut ids = Vec::new();
         for id in &sr.facts {
@@ -532,11 +832,19 @@ fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result
             let fact = &facts[&fid];
             if kind == ChartKind::Timeline {
                 if fact.date.is_none() {
-                    return Err(f.error(Kind::Data, id.span(), format!("timeline fact `{fid}` has no `date`")));
+                    return Err(f.error(
+                        Kind::Data,
+                        id.span(),
+                        format!("timeline fact `{fid}` has no `date`"),
+                    ));
                 }
             } else {
                 let Value::Number(v) = fact.value else {
-                    return Err(f.error(Kind::Data, id.span(), format!("fact `{fid}` is not a number; this chart kind plots numbers")));
+                    return Err(f.error(
+                        Kind::Data,
+                        id.span(),
+                        format!("fact `{fid}` is not a number; this chart kind plots numbers"),
+                    ));
                 };
                 let u = fact.unit.clone().unwrap_or_default();
                 match &unit {
@@ -552,7 +860,11 @@ fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result
             }
             ids.push(fid);
         }
-        series.push(Series { name: sr.name.clone(), facts: ids, labels: sr.labels.clone() });
+        series.push(Series {
+            name: sr.name.clone(),
+            facts: ids,
+            labels: sr.labels.clone(),
+        });
     }
     let projection = match &c.projection {
         None => None,
@@ -563,19 +875,38 @@ fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result
             }
             let base = fact_ref(f, &pr.base, facts)?;
             let rate = fact_ref(f, &pr.rate, facts)?;
-            if !matches!(facts[&base].value, Value::Number(_)) || !matches!(facts[&rate].value, Value::Number(_)) {
-                return Err(f.error(Kind::Data, p.span(), "projection base and rate must be numeric facts"));
+            if !matches!(facts[&base].value, Value::Number(_))
+                || !matches!(facts[&rate].value, Value::Number(_))
+            {
+                return Err(f.error(
+                    Kind::Data,
+                    p.span(),
+                    "projection base and rate must be numeric facts",
+                ));
             }
             if pr.to_year <= pr.from_year {
-                return Err(f.error(Kind::Data, p.span(), "projection `to_year` must be after `from_year`"));
+                return Err(f.error(
+                    Kind::Data,
+                    p.span(),
+                    "projection `to_year` must be after `from_year`",
+                ));
             }
-            Some(Projection { name: pr.name.clone(), base, rate, from_year: pr.from_year, to_year: pr.to_year })
+            Some(Projection {
+                name: pr.name.clone(),
+                base,
+                rate,
+                from_year: pr.from_year,
+                to_year: pr.to_year,
+            })
         }
     };
     Ok(Chart {
         kind,
         title: c.title.clone(),
-        unit: c.unit.clone().or_else(|| unit.map(|u| u.0).filter(|u| !u.is_empty())),
+        unit: c
+            .unit
+            .clone()
+            .or_else(|| unit.map(|u| u.0).filter(|u| !u.is_empty())),
         x_label: c.x_label.clone(),
         y_label: c.y_label.clone(),
         note: c.note.clone(),

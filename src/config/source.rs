@@ -27,7 +27,12 @@ impl SourceFile {
     }
 
     /// An error of `kind` at byte range `span` of this file.
-    pub fn error(&self, kind: Kind, span: std::ops::Range<usize>, what: impl Into<String>) -> Error {
+    pub fn error(
+        &self,
+        kind: Kind,
+        span: std::ops::Range<usize>,
+        what: impl Into<String>,
+    ) -> Error {
         Error::at(kind, &self.path, &self.text, span, what)
     }
 

@@ -66,11 +66,17 @@ pub fn parse(text: &str) -> Result<Template, TemplateError> {
                 });
             }
         };
-        if fact.is_empty() || !fact.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+        if fact.is_empty()
+            || !fact
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
             return Err(TemplateError {
                 offset: pos + i,
                 len: end + 2,
-                message: format!("`{{{inner}}}` is not a placeholder; expected `{{fact-id}}` or `{{fact-id.field}}`"),
+                message: format!(
+                    "`{{{inner}}}` is not a placeholder; expected `{{fact-id}}` or `{{fact-id.field}}`"
+                ),
             });
         }
         if !lit.is_empty() {
@@ -101,9 +107,15 @@ mod tests {
             t.parts,
             vec![
                 Part::Text("达到".into()),
-                Part::Ref { fact: "a-1".into(), field: Field::Full },
+                Part::Ref {
+                    fact: "a-1".into(),
+                    field: Field::Full
+                },
                 Part::Text("，".into()),
-                Part::Ref { fact: "b".into(), field: Field::Period },
+                Part::Ref {
+                    fact: "b".into(),
+                    field: Field::Period
+                },
                 Part::Text("{x}".into()),
             ]
         );

@@ -150,7 +150,12 @@ struct Selector<'a> {
 
 impl<'a> Selector<'a> {
     fn known(&self, fact: &Fact) -> bool {
-        fact.sources.iter().all(|s| self.catalog.sources.get(s).is_some_and(|s| s.published <= self.date))
+        fact.sources.iter().all(|s| {
+            self.catalog
+                .sources
+                .get(s)
+                .is_some_and(|s| s.published <= self.date)
+        })
     }
 
     fn fact(&self, id: &str) -> Option<&'a Fact> {
@@ -198,7 +203,12 @@ impl<'a> Selector<'a> {
     fn block(&mut self, b: &Block) -> Option<BlockContent> {
         match b {
             Block::Paragraph { text, sources } => {
-                if !sources.iter().all(|s| self.catalog.sources.get(s).is_some_and(|s| s.published <= self.date)) {
+                if !sources.iter().all(|s| {
+                    self.catalog
+                        .sources
+                        .get(s)
+                        .is_some_and(|s| s.published <= self.date)
+                }) {
                     return None;
                 }
                 let out = self.render(text)?;
@@ -225,7 +235,12 @@ impl<'a> Selector<'a> {
                     let no = self.cite_fact(f);
                     nos.push(no);
                     let src = format::field(f, crate::config::Field::Source, &self.catalog.sources);
-                    rows.push(vec![f.label.clone(), format::with_unit(f), f.period.clone(), src]);
+                    rows.push(vec![
+                        f.label.clone(),
+                        format::with_unit(f),
+                        f.period.clone(),
+                        src,
+                    ]);
                 }
                 Some(TableContent {
                     caption: caption.to_string(),
@@ -238,7 +253,9 @@ impl<'a> Selector<'a> {
             TableBody::Free { columns, rows } => {
                 let mut out = Vec::new();
                 for r in rows {
-                    if let Some(cells) = r.iter().map(|c| self.render(c)).collect::<Option<Vec<_>>>() {
+                    if let Some(cells) =
+                        r.iter().map(|c| self.render(c)).collect::<Option<Vec<_>>>()
+                    {
                         out.push(cells);
                     }
                 }
@@ -248,7 +265,13 @@ impl<'a> Selector<'a> {
                 let numeric = (0..columns.len())
                     .map(|i| rows.iter().all(|r| matches!(r[i].parts.as_slice(), [Part::Ref { fact, field: crate::config::Field::Full | crate::config::Field::Value }] if matches!(self.catalog.facts.get(fact).map(|f| &f.value), Some(Value::Number(_))))))
                     .collect();
-                Some(TableContent { caption: caption.to_string(), columns: columns.clone(), rows: out, numeric, source_nos: Vec::new() })
+                Some(TableContent {
+                    caption: caption.to_string(),
+                    columns: columns.clone(),
+                    rows: out,
+                    numeric,
+                    source_nos: Vec::new(),
+                })
             }
         }
     }
@@ -266,15 +289,30 @@ impl<'a> Selector<'a> {
                         srcs.push(src.clone());
                     }
                 }
-                let label = s.labels.as_ref().map(|l| l[i].clone()).unwrap_or_else(|| if c.kind == ChartKind::Timeline { f.label.clone() } else { f.period.clone() });
+                let label = s.labels.as_ref().map(|l| l[i].clone()).unwrap_or_else(|| {
+                    if c.kind == ChartKind::Timeline {
+                        f.label.clone()
+                    } else {
+                        f.period.clone()
+                    }
+                });
                 let (value, detail) = match &f.value {
                     Value::Number(x) => (*x, String::new()),
                     Value::Text(t) => (0.0, t.clone()),
                 };
-                points.push(Point { label, value, text: format::value(f), date: f.date, detail });
+                points.push(Point {
+                    label,
+                    value,
+                    text: format::value(f),
+                    date: f.date,
+                    detail,
+                });
             }
             if !points.is_empty() {
-                series.push(SeriesData { name: s.name.clone(), points });
+                series.push(SeriesData {
+                    name: s.name.clone(),
+                    points,
+                });
             }
         }
         if series.is_empty() {
@@ -283,7 +321,9 @@ impl<'a> Selector<'a> {
         let projection = c.projection.as_ref().and_then(|p| {
             let base = self.fact(&p.base)?;
             let rate = self.fact(&p.rate)?;
-            let (Value::Number(b), Value::Number(r)) = (&base.value, &rate.value) else { return None };
+            let (Value::Number(b), Value::Number(r)) = (&base.value, &rate.value) else {
+                return None;
+            };
             for f in [base, rate] {
                 self.cite_fact(f);
                 for src in &f.sources {
@@ -292,7 +332,9 @@ impl<'a> Selector<'a> {
                     }
                 }
             }
-            let pts = (p.from_year..=p.to_year).map(|y| (y, b * (1.0 + r / 100.0).powi(y - p.from_year))).collect();
+            let pts = (p.from_year..=p.to_year)
+                .map(|y| (y, b * (1.0 + r / 100.0).powi(y - p.from_year)))
+                .collect();
             Some((p.name.clone(), pts))
         });
         let source_line = srcs
@@ -318,27 +360,51 @@ impl<'a> Selector<'a> {
 /// Selects and fills the content of `profile` as known on `date`.
 pub fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
     let catalog = &config.catalog;
-    let mut sel = Selector { catalog, date, cited: Vec::new() };
+    let mut sel = Selector {
+        catalog,
+        date,
+        cited: Vec::new(),
+    };
     let mut themes = Vec::new();
     for tid in &profile.themes {
-        let Some(theme) = catalog.themes.iter().find(|t| &t.id == tid) else { continue };
+        let Some(theme) = catalog.themes.iter().find(|t| &t.id == tid) else {
+            continue;
+        };
         let mut sections = Vec::new();
         // Regional sections follow the profile's region order when it gives one.
         let mut order: Vec<&crate::config::Section> = theme.sections.iter().collect();
         if let Some(regions) = &profile.regions {
             order.retain(|s| s.region.as_ref().is_none_or(|r| regions.contains(r)));
-            order.sort_by_key(|s| s.region.as_ref().and_then(|r| regions.iter().position(|x| x == r)).unwrap_or(0));
+            order.sort_by_key(|s| {
+                s.region
+                    .as_ref()
+                    .and_then(|r| regions.iter().position(|x| x == r))
+                    .unwrap_or(0)
+            });
         }
         for s in order {
             let blocks: Vec<BlockContent> = s.blocks.iter().filter_map(|b| sel.block(b)).collect();
             if !blocks.is_empty() {
-                sections.push(SectionContent { title: s.title.clone(), blocks });
+                sections.push(SectionContent {
+                    title: s.title.clone(),
+                    blocks,
+                });
             }
         }
         let empty_note = sections.is_empty().then(|| {
-            theme.empty_note.clone().unwrap_or_else(|| format!("截至{}，本主题尚无已公开的资料可供引用。", chinese_date(date)))
+            theme.empty_note.clone().unwrap_or_else(|| {
+                format!(
+                    "截至{}，本主题尚无已公开的资料可供引用。",
+                    chinese_date(date)
+                )
+            })
         });
-        themes.push(ThemeContent { id: theme.id.clone(), title: theme.title.clone(), sections, empty_note });
+        themes.push(ThemeContent {
+            id: theme.id.clone(),
+            title: theme.title.clone(),
+            sections,
+            empty_note,
+        });
     }
     let mut key_facts = Vec::new();
     for tid in &profile.themes {
@@ -362,9 +428,16 @@ pub fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
             });
         }
     }
-    let sources = sel.cited.iter().filter_map(|s| catalog.sources.get(s).cloned()).collect();
+    let sources = sel
+        .cited
+        .iter()
+        .filter_map(|s| catalog.sources.get(s).cloned())
+        .collect();
     Briefing {
-        title: profile.title.clone().unwrap_or_else(|| config.title.clone()),
+        title: profile
+            .title
+            .clone()
+            .unwrap_or_else(|| config.title.clone()),
         profile: profile.name.clone(),
         date,
         themes,

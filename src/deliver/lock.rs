@@ -38,7 +38,13 @@ pub fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
         .create(true)
         .truncate(false)
         .open(&path)
-        .map_err(|e| Error::file(Kind::CantCreate, &path, format!("cannot create lock file: {e}")))?;
+        .map_err(|e| {
+            Error::file(
+                Kind::CantCreate,
+                &path,
+                format!("cannot create lock file: {e}"),
+            )
+        })?;
     let start = Instant::now();
     loop {
         match file.try_lock() {
@@ -52,7 +58,11 @@ pub fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
                         &path,
                         format!(
                             "another briefing run ({}) is writing to this directory; waited {} s",
-                            holder.trim().split_whitespace().next().map_or("pid unknown".into(), |p| format!("pid {p}")),
+                            holder
+                                .trim()
+                                .split_whitespace()
+                                .next()
+                                .map_or("pid unknown".into(), |p| format!("pid {p}")),
                             wait.as_secs()
                         ),
                     )
@@ -82,7 +92,10 @@ mod tests {
         let held = acquire(dir.path(), Duration::ZERO).unwrap();
         let err = acquire(dir.path(), Duration::from_millis(200)).unwrap_err();
         assert_eq!(err.kind(), Kind::TempFail);
-        assert!(err.message().contains(&format!("pid {}", std::process::id())));
+        assert!(
+            err.message()
+                .contains(&format!("pid {}", std::process::id()))
+        );
         drop(held);
         acquire(dir.path(), Duration::ZERO).unwrap();
     }

@@ -17,12 +17,20 @@ pub const TEMP_SUFFIX: &str = ".pdf.part";
 
 /// The file name for `profile` on `date` from the pattern.
 pub fn file_name(pattern: &str, profile: &str, date: NaiveDate) -> String {
-    pattern.replace("{name}", profile).replace("{date}", &date.format("%Y-%m-%d").to_string())
+    pattern
+        .replace("{name}", profile)
+        .replace("{date}", &date.format("%Y-%m-%d").to_string())
 }
 
 /// Creates `dir` if needed; failure is `CantCreate` naming the directory.
 pub fn ensure_dir(dir: &Path) -> Result<()> {
-    std::fs::create_dir_all(dir).map_err(|e| Error::file(Kind::CantCreate, dir, format!("cannot create output directory: {e}")))
+    std::fs::create_dir_all(dir).map_err(|e| {
+        Error::file(
+            Kind::CantCreate,
+            dir,
+            format!("cannot create output directory: {e}"),
+        )
+    })
 }
 
 /// Writes `bytes` to `dir/name` atomically and returns the final path.
@@ -36,7 +44,13 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
         .tempfile_in(dir)
-        .map_err(|e| Error::file(Kind::CantCreate, dir, format!("cannot create a file in the output directory: {e}")))?;
+        .map_err(|e| {
+            Error::file(
+                Kind::CantCreate,
+                dir,
+                format!("cannot create a file in the output directory: {e}"),
+            )
+        })?;
     let tmp_path = tmp.path().to_path_buf();
     super::signals::register(&tmp_path);
     let result = fill_and_persist(&mut tmp, bytes, &target);
@@ -55,8 +69,13 @@ fn fill_and_persist(tmp: &mut tempfile::NamedTempFile, bytes: &[u8], target: &Pa
         let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
     }
     // The rename is the commit point; a signal arriving now waits for it.
-    super::signals::finishing(|| std::fs::rename(tmp.path(), target))
-        .map_err(|e| Error::file(Kind::Io, target, format!("cannot move briefing into place: {e}")))?;
+    super::signals::finishing(|| std::fs::rename(tmp.path(), target)).map_err(|e| {
+        Error::file(
+            Kind::Io,
+            target,
+            format!("cannot move briefing into place: {e}"),
+        )
+    })?;
     Ok(())
 }
 
@@ -67,7 +86,10 @@ mod tests {
     #[test]
     fn names_carry_profile_and_date() {
         let d = NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
-        assert_eq!(file_name("{name}-{date}.pdf", "briefing", d), "briefing-2026-11-24.pdf");
+        assert_eq!(
+            file_name("{name}-{date}.pdf", "briefing", d),
+            "briefing-2026-11-24.pdf"
+        );
     }
 
     #[test]

@@ -20,11 +20,16 @@ pub const MANIFEST: &str = ".briefing-manifest";
 /// Removes temporary files of earlier runs that died before renaming.
 /// Call with the output lock held, so no live run's file is removed.
 pub fn remove_stale_temps(dir: &Path) -> usize {
-    let Ok(rd) = std::fs::read_dir(dir) else { return 0 };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
     let mut n = 0;
     for e in rd.flatten() {
         let name = e.file_name().to_string_lossy().into_owned();
-        if name.starts_with(TEMP_PREFIX) && name.ends_with(TEMP_SUFFIX) && std::fs::remove_file(e.path()).is_ok() {
+        if name.starts_with(TEMP_PREFIX)
+            && name.ends_with(TEMP_SUFFIX)
+            && std::fs::remove_file(e.path()).is_ok()
+        {
             log::info!("removed stale temporary file {}", e.path().display());
             n += 1;
         }
@@ -34,7 +39,12 @@ pub fn remove_stale_temps(dir: &Path) -> usize {
 
 fn read_manifest(dir: &Path) -> BTreeSet<String> {
     std::fs::read_to_string(dir.join(MANIFEST))
-        .map(|t| t.lines().map(str::to_string).filter(|l| !l.is_empty()).collect())
+        .map(|t| {
+            t.lines()
+                .map(str::to_string)
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -61,8 +71,18 @@ pub fn date_in(pattern: &str, profile: &str, name: &str) -> Option<NaiveDate> {
 /// After `written` (a dated briefing of `profile`) is in place: record it,
 /// refresh `<profile>-latest.pdf` if it is the newest, apply `keep`.
 /// Returns the files removed by retention.
-pub fn after_write(dir: &Path, pattern: &str, profile: &str, written: &Path, bytes: &[u8], keep: Option<usize>) -> Result<Vec<PathBuf>> {
-    let name = written.file_name().and_then(|n| n.to_str()).ok_or_else(|| Error::file(Kind::Software, written, "no file name"))?;
+pub fn after_write(
+    dir: &Path,
+    pattern: &str,
+    profile: &str,
+    written: &Path,
+    bytes: &[u8],
+    keep: Option<usize>,
+) -> Result<Vec<PathBuf>> {
+    let name = written
+        .file_name()
+        .and_then(|n| n.to_str())
+        .ok_or_else(|| Error::file(Kind::Software, written, "no file name"))?;
     let mut manifest = read_manifest(dir);
     manifest.insert(name.to_string());
 
@@ -74,7 +94,11 @@ pub fn after_write(dir: &Path, pattern: &str, profile: &str, written: &Path, byt
         .collect();
     mine.sort_by(|a, b| b.cmp(a));
     let this_date = date_in(pattern, profile, name);
-    if mine.first().map(|(d, _)| Some(*d) <= this_date).unwrap_or(true) {
+    if mine
+        .first()
+        .map(|(d, _)| Some(*d) <= this_date)
+        .unwrap_or(true)
+    {
         write_atomic(dir, &format!("{profile}-latest.pdf"), bytes)?;
     }
     let mut removed = Vec::new();
@@ -104,7 +128,10 @@ mod tests {
     #[test]
     fn dates_are_read_back_from_names() {
         let p = "{name}-{date}.pdf";
-        assert_eq!(date_in(p, "briefing", "briefing-2026-11-24.pdf"), NaiveDate::from_ymd_opt(2026, 11, 24));
+        assert_eq!(
+            date_in(p, "briefing", "briefing-2026-11-24.pdf"),
+            NaiveDate::from_ymd_opt(2026, 11, 24)
+        );
         assert_eq!(date_in(p, "briefing", "chips-2026-11-24.pdf"), None);
         assert_eq!(date_in(p, "briefing", "briefing-latest.pdf"), None);
     }
@@ -118,12 +145,36 @@ mod tests {
         for day in 1..=5 {
             let name = format!("briefing-2026-11-0{day}.pdf");
             let p = write_atomic(d, &name, name.as_bytes()).unwrap();
-            after_write(d, "{name}-{date}.pdf", "briefing", &p, name.as_bytes(), Some(3)).unwrap();
+            after_write(
+                d,
+                "{name}-{date}.pdf",
+                "briefing",
+                &p,
+                name.as_bytes(),
+                Some(3),
+            )
+            .unwrap();
         }
-        let mut left: Vec<String> = std::fs::read_dir(d).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().into_owned()).filter(|n| !n.starts_with('.')).collect();
+        let mut left: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| !n.starts_with('.'))
+            .collect();
         left.sort();
-        assert_eq!(left, vec!["briefing-2020-01-01.pdf", "briefing-2026-11-03.pdf", "briefing-2026-11-04.pdf", "briefing-2026-11-05.pdf", "briefing-latest.pdf"]);
-        assert_eq!(std::fs::read(d.join("briefing-latest.pdf")).unwrap(), b"briefing-2026-11-05.pdf");
+        assert_eq!(
+            left,
+            vec![
+                "briefing-2020-01-01.pdf",
+                "briefing-2026-11-03.pdf",
+                "briefing-2026-11-04.pdf",
+                "briefing-2026-11-05.pdf",
+                "briefing-latest.pdf"
+            ]
+        );
+        assert_eq!(
+            std::fs::read(d.join("briefing-latest.pdf")).unwrap(),
+            b"briefing-2026-11-05.pdf"
+        );
     }
 
     #[test]
@@ -140,7 +191,11 @@ mod tests {
     #[test]
     fn stale_temps_are_removed() {
         let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join(format!("{TEMP_PREFIX}abc{TEMP_SUFFIX}")), b"x").unwrap();
+        std::fs::write(
+            dir.path().join(format!("{TEMP_PREFIX}abc{TEMP_SUFFIX}")),
+            b"x",
+        )
+        .unwrap();
         std::fs::write(dir.path().join("keep.pdf"), b"x").unwrap();
         assert_eq!(remove_stale_temps(dir.path()), 1);
         assert!(dir.path().join("keep.pdf").exists());

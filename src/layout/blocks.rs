@@ -6,9 +6,9 @@ use super::fonts::{FontKind, FontSet};
 use super::page::{Anchor, Item, Rgb, TextRun};
 use super::paragraph::{Align, ParaStyle, SetLine, layout, single_line};
 use super::style::*;
+use crate::compose::Document;
 use crate::config::PageSettings;
 use crate::content::{ChartData, KeyFact};
-use crate::compose::Document;
 use crate::error::Result;
 
 /// Shared state for building elements.
@@ -24,7 +24,11 @@ pub struct Builder<'a> {
 impl<'a> Builder<'a> {
     /// A builder for one document.
     pub fn new(fonts: &'a FontSet, settings: &'a PageSettings, frame: &'a Frame) -> Self {
-        Builder { fonts, settings, frame }
+        Builder {
+            fonts,
+            settings,
+            frame,
+        }
     }
 
     /// Body size.
@@ -67,14 +71,26 @@ impl<'a> Builder<'a> {
 
     /// A body paragraph: serif, justified, two-character indent.
     pub fn paragraph(&self, text: &str) -> Result<Vec<Elem>> {
-        let style = ParaStyle { font: FontKind::Serif, size: self.body(), color: INK, align: Align::Justify, indent_em: 2.0 };
+        let style = ParaStyle {
+            font: FontKind::Serif,
+            size: self.body(),
+            color: INK,
+            align: Align::Justify,
+            indent_em: 2.0,
+        };
         let lines = layout(self.fonts, text, &style, self.frame.width)?;
         Ok(self.lines_to_elems(lines, self.pitch(), self.frame.left, self.body()))
     }
 
     /// A muted one-line remark (e.g. a theme with nothing known yet).
     pub fn note(&self, text: &str) -> Result<Vec<Elem>> {
-        let style = ParaStyle { font: FontKind::Serif, size: self.body(), color: MUTED, align: Align::Justify, indent_em: 2.0 };
+        let style = ParaStyle {
+            font: FontKind::Serif,
+            size: self.body(),
+            color: MUTED,
+            align: Align::Justify,
+            indent_em: 2.0,
+        };
         let lines = layout(self.fonts, text, &style, self.frame.width)?;
         Ok(self.lines_to_elems(lines, self.pitch(), self.frame.left, self.body()))
     }
@@ -82,11 +98,25 @@ impl<'a> Builder<'a> {
     /// A numbered heading in bold sans.
     pub fn heading(&self, level: u8, number: &str, text: &str, anchor: &str) -> Result<Vec<Elem>> {
         let (size, before, after) = match level {
-            1 => (self.body() * H1_SCALE, self.pitch() * 1.0, self.pitch() * 0.35),
-            _ => (self.body() * H2_SCALE, self.pitch() * 0.45, self.pitch() * 0.1),
+            1 => (
+                self.body() * H1_SCALE,
+                self.pitch() * 1.0,
+                self.pitch() * 0.35,
+            ),
+            _ => (
+                self.body() * H2_SCALE,
+                self.pitch() * 0.45,
+                self.pitch() * 0.1,
+            ),
         };
         let full = format!("{number}{text}");
-        let style = ParaStyle { font: FontKind::SansBold, size, color: INK, align: Align::Left, indent_em: 0.0 };
+        let style = ParaStyle {
+            font: FontKind::SansBold,
+            size,
+            color: INK,
+            align: Align::Left,
+            indent_em: 0.0,
+        };
         let lines = layout(self.fonts, &full, &style, self.frame.width)?;
         let pitch = size * 1.5;
         let mut items = Vec::new();
@@ -101,12 +131,25 @@ impl<'a> Builder<'a> {
             height,
             space_before: before,
             items,
-            anchors: vec![Anchor { id: anchor.to_string(), level, title: full, y: 0.0 }],
+            anchors: vec![Anchor {
+                id: anchor.to_string(),
+                level,
+                title: full,
+                y: 0.0,
+            }],
             ..Elem::default()
         }])
     }
 
-    fn run_at(&self, text: &str, font: FontKind, size: f32, color: Rgb, x: f32, y: f32) -> Result<TextRun> {
+    fn run_at(
+        &self,
+        text: &str,
+        font: FontKind,
+        size: f32,
+        color: Rgb,
+        x: f32,
+        y: f32,
+    ) -> Result<TextRun> {
         let mut r = single_line(self.fonts, text, font, size, color)?;
         r.x = x;
         r.y = y;
@@ -121,7 +164,14 @@ impl<'a> Builder<'a> {
         let mut items = Vec::new();
         let mut y = 0.0;
         if let Some(c) = &doc.classification {
-            let r = self.run_at(c, FontKind::SansBold, self.body(), ACCENT, 0.0, y + self.body() * 0.88)?;
+            let r = self.run_at(
+                c,
+                FontKind::SansBold,
+                self.body(),
+                ACCENT,
+                0.0,
+                y + self.body() * 0.88,
+            )?;
             let w = r.width();
             let mut r = r;
             r.x = f.left + f.width - w;
@@ -129,7 +179,13 @@ impl<'a> Builder<'a> {
             y += self.body() * 1.6;
         }
         let tsize = 22.0;
-        let style = ParaStyle { font: FontKind::SansBold, size: tsize, color: ACCENT, align: Align::Center, indent_em: 0.0 };
+        let style = ParaStyle {
+            font: FontKind::SansBold,
+            size: tsize,
+            color: ACCENT,
+            align: Align::Center,
+            indent_em: 0.0,
+        };
         y += 6.0;
         for l in layout(self.fonts, &doc.title, &style, f.width)? {
             let mut run = l.run;
@@ -140,7 +196,13 @@ impl<'a> Builder<'a> {
         }
         if let Some(sub) = &doc.subtitle {
             let size = self.body() * 1.15;
-            let style = ParaStyle { font: FontKind::Sans, size, color: INK, align: Align::Center, indent_em: 0.0 };
+            let style = ParaStyle {
+                font: FontKind::Sans,
+                size,
+                color: INK,
+                align: Align::Center,
+                indent_em: 0.0,
+            };
             y += 2.0;
             for l in layout(self.fonts, sub, &style, f.width)? {
                 let mut run = l.run;
@@ -152,16 +214,41 @@ impl<'a> Builder<'a> {
         }
         y += 10.0;
         let size = self.body();
-        let org = self.run_at(&doc.organisation, FontKind::Sans, size, INK, f.left, y + size * 0.88)?;
-        let mut date = self.run_at(&doc.date_text, FontKind::Sans, size, INK, 0.0, y + size * 0.88)?;
+        let org = self.run_at(
+            &doc.organisation,
+            FontKind::Sans,
+            size,
+            INK,
+            f.left,
+            y + size * 0.88,
+        )?;
+        let mut date = self.run_at(
+            &doc.date_text,
+            FontKind::Sans,
+            size,
+            INK,
+            0.0,
+            y + size * 0.88,
+        )?;
         date.x = f.left + f.width - date.width();
         items.push(Item::Text(org));
         items.push(Item::Text(date));
         y += size * 1.5;
         items.push(Item::rule(f.left, y, f.left + f.width, y, 1.6, ACCENT));
-        items.push(Item::rule(f.left, y + 2.6, f.left + f.width, y + 2.6, 0.5, ACCENT));
+        items.push(Item::rule(
+            f.left,
+            y + 2.6,
+            f.left + f.width,
+            y + 2.6,
+            0.5,
+            ACCENT,
+        ));
         y += 2.6 + self.pitch() * 0.6;
-        Ok(vec![Elem { height: y, items, ..Elem::default() }])
+        Ok(vec![Elem {
+            height: y,
+            items,
+            ..Elem::default()
+        }])
     }
 
     /// A row of key-figure cards, never split across pages.
@@ -175,7 +262,13 @@ impl<'a> Builder<'a> {
         let usize_ = self.body() * 0.8;
         let lsize = self.body() * 0.8;
         let msize = self.body() * 0.7;
-        let label_style = ParaStyle { font: TABLE_FONT, size: lsize, color: INK, align: Align::Left, indent_em: 0.0 };
+        let label_style = ParaStyle {
+            font: TABLE_FONT,
+            size: lsize,
+            color: INK,
+            align: Align::Left,
+            indent_em: 0.0,
+        };
         let mut bodies = Vec::new();
         let mut max_label_lines = 1;
         for c in cards {
@@ -226,7 +319,12 @@ impl<'a> Builder<'a> {
             run.y = h - pad - msize * 0.3;
             items.push(Item::Text(run));
         }
-        Ok(vec![Elem { height: h, space_before: self.pitch() * 0.4, items, ..Elem::default() }])
+        Ok(vec![Elem {
+            height: h,
+            space_before: self.pitch() * 0.4,
+            items,
+            ..Elem::default()
+        }])
     }
 
     /// A chart with its caption and source line, kept together.
@@ -237,7 +335,13 @@ impl<'a> Builder<'a> {
         let mut y = chart_h + 4.0;
         let csize = self.body() * SMALL_SCALE * 1.05;
         let caption = format!("图{}\u{3000}{}", number, chart.title);
-        let style = ParaStyle { font: FontKind::SansBold, size: csize, color: INK, align: Align::Center, indent_em: 0.0 };
+        let style = ParaStyle {
+            font: FontKind::SansBold,
+            size: csize,
+            color: INK,
+            align: Align::Center,
+            indent_em: 0.0,
+        };
         for l in layout(self.fonts, &caption, &style, f.width)? {
             let mut run = l.run;
             run.x = f.left;
@@ -250,7 +354,13 @@ impl<'a> Builder<'a> {
         if let Some(n) = &chart.note {
             src.push_str(&format!("。注：{n}"));
         }
-        let style = ParaStyle { font: TABLE_FONT, size: ssize, color: MUTED, align: Align::Left, indent_em: 0.0 };
+        let style = ParaStyle {
+            font: TABLE_FONT,
+            size: ssize,
+            color: MUTED,
+            align: Align::Left,
+            indent_em: 0.0,
+        };
         y += 1.0;
         for l in layout(self.fonts, &src, &style, f.width)? {
             let mut run = l.run;
@@ -259,7 +369,12 @@ impl<'a> Builder<'a> {
             items.push(Item::Text(run));
             y += ssize * 1.45;
         }
-        Ok(vec![Elem { height: y + self.pitch() * 0.3, space_before: self.pitch() * 0.5, items, ..Elem::default() }])
+        Ok(vec![Elem {
+            height: y + self.pitch() * 0.3,
+            space_before: self.pitch() * 0.5,
+            items,
+            ..Elem::default()
+        }])
     }
 
     /// The numbered sources list, with a hanging number column.
@@ -268,7 +383,13 @@ impl<'a> Builder<'a> {
         let size = self.body() * 0.93;
         let pitch = size * 1.6;
         let hang = size * 2.8;
-        let style = ParaStyle { font: FontKind::Serif, size, color: INK, align: Align::Justify, indent_em: 0.0 };
+        let style = ParaStyle {
+            font: FontKind::Serif,
+            size,
+            color: INK,
+            align: Align::Justify,
+            indent_em: 0.0,
+        };
         let mut out = Vec::new();
         for (i, entry) in list.iter().enumerate() {
             let lines = layout(self.fonts, entry, &style, f.width - hang)?;
@@ -277,7 +398,14 @@ impl<'a> Builder<'a> {
                 let mut items = Vec::new();
                 let base = self.baseline(size, pitch);
                 if li == 0 {
-                    let num = self.run_at(&format!("［{}］", i + 1), FontKind::Serif, size, INK, f.left, base)?;
+                    let num = self.run_at(
+                        &format!("［{}］", i + 1),
+                        FontKind::Serif,
+                        size,
+                        INK,
+                        f.left,
+                        base,
+                    )?;
                     items.push(Item::Text(num));
                 }
                 let mut run = l.run;
@@ -288,7 +416,16 @@ impl<'a> Builder<'a> {
                     height: pitch,
                     keep_with_prev: li > 0 && n <= 3,
                     items,
-                    anchors: if li == 0 { vec![Anchor { id: format!("source-{}", i + 1), level: 0, title: String::new(), y: 0.0 }] } else { Vec::new() },
+                    anchors: if li == 0 {
+                        vec![Anchor {
+                            id: format!("source-{}", i + 1),
+                            level: 0,
+                            title: String::new(),
+                            y: 0.0,
+                        }]
+                    } else {
+                        Vec::new()
+                    },
                     ..Elem::default()
                 });
             }

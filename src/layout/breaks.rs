@@ -112,7 +112,9 @@ mod tests {
     #[test]
     fn latin_words_numbers_and_units_stay_whole() {
         let b = breaks("约320 TFLOPS的DeepSeek-R1和52.3%");
-        assert!(b.contains(&"320 TFLOPS".to_string()) || b.iter().any(|s| s.contains("320 TFLOPS")));
+        assert!(
+            b.contains(&"320 TFLOPS".to_string()) || b.iter().any(|s| s.contains("320 TFLOPS"))
+        );
         assert!(b.iter().any(|s| s.contains("DeepSeek-R1")));
         assert!(b.iter().any(|s| s.contains("52.3%")));
     }

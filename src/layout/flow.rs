@@ -88,7 +88,11 @@ pub fn paginate(elems: &[Elem], frame: &Frame) -> Vec<Page> {
     let mut pages = Vec::new();
     let mut i = 0;
     while i < elems.len() {
-        let mut page = Page { width: frame.page_width, height: frame.page_height, ..Page::default() };
+        let mut page = Page {
+            width: frame.page_width,
+            height: frame.page_height,
+            ..Page::default()
+        };
         let mut y = frame.top;
         if let Some(h) = &elems[i].header {
             place(&mut page, h, y);
@@ -128,18 +132,36 @@ mod tests {
     use super::*;
 
     fn frame() -> Frame {
-        Frame { page_width: 100.0, page_height: 100.0, left: 0.0, width: 100.0, top: 0.0, bottom: 50.0 }
+        Frame {
+            page_width: 100.0,
+            page_height: 100.0,
+            left: 0.0,
+            width: 100.0,
+            top: 0.0,
+            bottom: 50.0,
+        }
     }
 
     fn line(keep: bool) -> Elem {
-        Elem { height: 10.0, keep_with_prev: keep, ..Elem::default() }
+        Elem {
+            height: 10.0,
+            keep_with_prev: keep,
+            ..Elem::default()
+        }
     }
 
     #[test]
     fn breaks_only_where_allowed() {
         // five lines fit; the sixth may not start a page, nor the fifth:
         // the page ends before the fourth.
-        let elems = vec![line(false), line(false), line(false), line(false), line(true), line(true)];
+        let elems = vec![
+            line(false),
+            line(false),
+            line(false),
+            line(false),
+            line(true),
+            line(true),
+        ];
         let pages = paginate(&elems, &frame());
         assert_eq!(pages.len(), 2);
     }

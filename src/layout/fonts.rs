@@ -56,14 +56,20 @@ impl std::fmt::Debug for LoadedFont {
 impl LoadedFont {
     /// Maps `path` and parses face `index`.
     pub fn open(path: &Path, index: u32) -> Result<LoadedFont> {
-        let file = File::open(path).map_err(|e| Error::file(Kind::NoInput, path, format!("cannot open font: {e}")))?;
+        let file = File::open(path)
+            .map_err(|e| Error::file(Kind::NoInput, path, format!("cannot open font: {e}")))?;
         // SAFETY: the font file is opened read-only; if another process
         // truncates it while we run, reads may fault, which is the same risk
         // every font renderer takes with mapped fonts.
-        let map = unsafe { Mmap::map(&file) }.map_err(|e| Error::file(Kind::Io, path, format!("cannot map font: {e}")))?;
+        let map = unsafe { Mmap::map(&file) }
+            .map_err(|e| Error::file(Kind::Io, path, format!("cannot map font: {e}")))?;
         let data: &'static [u8] = Box::leak(Box::new(map));
         let face = Face::parse(data, index).map_err(|e| {
-            Error::file(Kind::NoInput, path, format!("not a usable font (face {index}): {e}"))
+            Error::file(
+                Kind::NoInput,
+                path,
+                format!("not a usable font (face {index}): {e}"),
+            )
         })?;
         let ps_name = face
             .names()
@@ -100,7 +106,10 @@ impl LoadedFont {
     /// Width of `text` in ems, skipping characters the font lacks (for
     /// estimates only; real layout reports missing characters).
     pub fn text_width(&self, text: &str) -> f32 {
-        text.chars().filter_map(|c| self.glyph(c)).map(|g| self.advance(g)).sum()
+        text.chars()
+            .filter_map(|c| self.glyph(c))
+            .map(|g| self.advance(g))
+            .sum()
     }
 }
 
@@ -115,7 +124,11 @@ impl FontSet {
     pub fn load(files: &FontFiles) -> Result<FontSet> {
         let open = |f: &FontFile| LoadedFont::open(&f.path, f.index);
         Ok(FontSet {
-            fonts: [open(&files.body)?, open(&files.heading)?, open(&files.bold)?],
+            fonts: [
+                open(&files.body)?,
+                open(&files.heading)?,
+                open(&files.bold)?,
+            ],
         })
     }
 

@@ -22,14 +22,23 @@ use page::{Item, Page};
 use paragraph::single_line;
 
 /// Lays out a whole document.
-pub fn layout_document(doc: &Document, fonts: &FontSet, settings: &PageSettings) -> Result<Vec<Page>> {
+pub fn layout_document(
+    doc: &Document,
+    fonts: &FontSet,
+    settings: &PageSettings,
+) -> Result<Vec<Page>> {
     let frame = frame_for(settings);
     let b = blocks::Builder::new(fonts, settings, &frame);
     let mut elems: Vec<Elem> = b.title_block(doc)?;
     let mut keep_next = false;
     for block in &doc.blocks {
         let mut new = match block {
-            DocBlock::Heading { level, number, text, anchor } => b.heading(*level, number, text, anchor)?,
+            DocBlock::Heading {
+                level,
+                number,
+                text,
+                anchor,
+            } => b.heading(*level, number, text, anchor)?,
             DocBlock::Paragraph(p) => b.paragraph(p)?,
             DocBlock::Note(n) => b.note(n)?,
             DocBlock::KeyFigures(k) => b.key_figures(k)?,
@@ -71,7 +80,13 @@ impl PageSettings {
 }
 
 /// Running header (title and date, from page 2) and footer (第 N 页 共 M 页).
-fn furniture(pages: &mut [Page], doc: &Document, fonts: &FontSet, s: &PageSettings, frame: &Frame) -> Result<()> {
+fn furniture(
+    pages: &mut [Page],
+    doc: &Document,
+    fonts: &FontSet,
+    s: &PageSettings,
+    frame: &Frame,
+) -> Result<()> {
     let total = pages.len();
     let size = s.body_size * style::TINY_SCALE;
     let mm = 72.0 / 25.4;
@@ -89,7 +104,14 @@ fn furniture(pages: &mut [Page], doc: &Document, fonts: &FontSet, s: &PageSettin
             right.y = header_base;
             page.items.push(Item::Text(left));
             page.items.push(Item::Text(right));
-            page.items.push(Item::rule(frame.left, header_base + 4.5, frame.left + frame.width, header_base + 4.5, 0.4, style::RULE_LIGHT));
+            page.items.push(Item::rule(
+                frame.left,
+                header_base + 4.5,
+                frame.left + frame.width,
+                header_base + 4.5,
+                0.4,
+                style::RULE_LIGHT,
+            ));
         }
         let text = format!("第{}页 共{}页", i + 1, total);
         let mut foot = single_line(fonts, &text, FontKind::Sans, size, style::MUTED)?;

@@ -128,7 +128,11 @@ impl Item {
             points: vec![(x1, y1), (x2, y2)],
             closed: false,
             fill: None,
-            stroke: Some(Stroke { color, width, dash: Vec::new() }),
+            stroke: Some(Stroke {
+                color,
+                width,
+                dash: Vec::new(),
+            }),
             alpha: 1.0,
         })
     }

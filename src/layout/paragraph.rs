@@ -129,7 +129,11 @@ fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
         gids.push(g);
         adv.push(font.advance(g) * em);
     }
-    let full: Vec<bool> = chars.iter().zip(&adv).map(|(&c, &a)| is_compressible(c) && a >= 0.9 * em).collect();
+    let full: Vec<bool> = chars
+        .iter()
+        .zip(&adv)
+        .map(|(&c, &a)| is_compressible(c) && a >= 0.9 * em)
+        .collect();
     let mut glue = Vec::with_capacity(chars.len().saturating_sub(1));
     for i in 1..chars.len() {
         let (a, b) = (chars[i - 1], chars[i]);
@@ -146,7 +150,11 @@ fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
             g.natural = 0.25 * em;
             g.stretch1 = em / 3.0 - 0.25 * em;
             g.shrink1 = 0.125 * em;
-        } else if full[i - 1] && full[i] && (matches!(ca, Class::Close | Class::PauseStop) || (ca == Class::Open && cb == Class::Open)) {
+        } else if full[i - 1]
+            && full[i]
+            && (matches!(ca, Class::Close | Class::PauseStop)
+                || (ca == Class::Open && cb == Class::Open))
+        {
             // Adjacent punctuation takes 1.5 em: the blank half between
             // them goes (TYPOGRAPHY.md §2).
             g.natural = -0.5 * em;
@@ -165,7 +173,10 @@ fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
             }
         }
         if em_before[i] > 0.0 {
-            g = Glue { natural: em_before[i] * em, ..Glue::default() };
+            g = Glue {
+                natural: em_before[i] * em,
+                ..Glue::default()
+            };
         }
         glue.push(g);
     }
@@ -188,7 +199,16 @@ fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
         g.shrink2 += x.shrink2;
         prefix.push(g);
     }
-    Ok(Shaped { chars, gids, adv, glue, full, bound, adv_prefix, prefix })
+    Ok(Shaped {
+        chars,
+        gids,
+        adv,
+        glue,
+        full,
+        bound,
+        adv_prefix,
+        prefix,
+    })
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -209,7 +229,14 @@ impl Shaped {
         while end > a && class(self.chars[end - 1]) == Class::Space {
             end -= 1;
         }
-        let mut m = Measure { natural: indent, stretch1: 0.0, stretch2: 0.0, shrink1: 0.0, shrink2: 0.0, end };
+        let mut m = Measure {
+            natural: indent,
+            stretch1: 0.0,
+            stretch2: 0.0,
+            shrink1: 0.0,
+            shrink2: 0.0,
+            end,
+        };
         if end > a {
             // Prefix sums make every candidate line O(1): the total-fit
             // search measures thousands of them per paragraph.
@@ -220,7 +247,10 @@ impl Shaped {
             m.shrink1 = q.shrink1 - p.shrink1;
             m.shrink2 = q.shrink2 - p.shrink2;
         }
-        if end > a && self.full[end - 1] && matches!(class(self.chars[end - 1]), Class::Close | Class::PauseStop) {
+        if end > a
+            && self.full[end - 1]
+            && matches!(class(self.chars[end - 1]), Class::Close | Class::PauseStop)
+        {
             m.natural -= 0.5 * em;
         }
         m
@@ -232,7 +262,11 @@ fn ratio(m: &Measure, width: f32) -> Option<f32> {
     let need = width - m.natural;
     if need >= 0.0 {
         if need <= m.stretch1 + 1e-4 {
-            Some(if m.stretch1 > 0.0 { 0.5 * need / m.stretch1 } else { 0.0 })
+            Some(if m.stretch1 > 0.0 {
+                0.5 * need / m.stretch1
+            } else {
+                0.0
+            })
         } else if m.stretch2 > 0.0 {
             Some(0.5 + (need - m.stretch1) / m.stretch2)
         } else {
@@ -264,7 +298,10 @@ fn fitness(r: f32) -> usize {
 
 /// Number of characters that are not punctuation or space.
 fn real_chars(s: &Shaped, a: usize, b: usize) -> usize {
-    s.chars[a..b].iter().filter(|&&c| matches!(class(c), Class::Han | Class::Latin)).count()
+    s.chars[a..b]
+        .iter()
+        .filter(|&&c| matches!(class(c), Class::Han | Class::Latin))
+        .count()
 }
 
 /// Chooses break positions by total fit; `None` when no feasible set exists.
@@ -301,9 +338,19 @@ fn total_fit(s: &Shaped, allowed: &[bool], width: f32, style: &ParaStyle) -> Opt
                 // Ragged text: prefer lines that use the measure, so a label
                 // never leaves one character alone on its first line.
                 let slack = ((width - m.natural) / width).max(0.0) as f64;
-                (if r >= 0.0 { 100.0 * (slack * 4.0).powi(2) } else { 100.0 * (r.abs() as f64).powi(3) }, 1)
+                (
+                    if r >= 0.0 {
+                        100.0 * (slack * 4.0).powi(2)
+                    } else {
+                        100.0 * (r.abs() as f64).powi(3)
+                    },
+                    1,
+                )
             } else {
-                (100.0 * (r.abs() as f64).powi(3) * if r < -0.5 { 4.0 } else { 1.0 }, fitness(r))
+                (
+                    100.0 * (r.abs() as f64).powi(3) * if r < -0.5 { 4.0 } else { 1.0 },
+                    fitness(r),
+                )
             };
             let mut penalty = 0.0;
             if last && real_chars(s, start, b) < 2 && b > 0 && start > 0 {
@@ -330,7 +377,10 @@ fn total_fit(s: &Shaped, allowed: &[bool], width: f32, style: &ParaStyle) -> Opt
             active.push(b);
         }
     }
-    let (mut fit, _) = best[n].iter().enumerate().min_by(|x, y| x.1.0.total_cmp(&y.1.0))?;
+    let (mut fit, _) = best[n]
+        .iter()
+        .enumerate()
+        .min_by(|x, y| x.1.0.total_cmp(&y.1.0))?;
     if best[n][fit].0 == INF {
         return None;
     }
@@ -365,7 +415,16 @@ fn emergency(s: &Shaped, width: f32, style: &ParaStyle) -> Vec<usize> {
     while a < n {
         let start = skip_spaces(s, a);
         let mut b = start + 1;
-        while b < n && s.measure(start, b + 1, if a == 0 { style.indent_em * em } else { 0.0 }, em).natural <= width {
+        while b < n
+            && s.measure(
+                start,
+                b + 1,
+                if a == 0 { style.indent_em * em } else { 0.0 },
+                em,
+            )
+            .natural
+                <= width
+        {
             b += 1;
         }
         breaks.push(b.min(n));
@@ -387,7 +446,8 @@ pub fn layout(fonts: &FontSet, text: &str, style: &ParaStyle, width: f32) -> Res
             allowed[i] = false;
         }
     }
-    let breaks = total_fit(&s, &allowed, width, style).unwrap_or_else(|| emergency(&s, width, style));
+    let breaks =
+        total_fit(&s, &allowed, width, style).unwrap_or_else(|| emergency(&s, width, style));
     let em = style.size;
     let mut lines = Vec::new();
     let mut a = 0;
@@ -402,29 +462,67 @@ pub fn layout(fonts: &FontSet, text: &str, style: &ParaStyle, width: f32) -> Res
         let (t1, t2) = if !justify {
             (0.0, 0.0)
         } else if need >= 0.0 {
-            let t1 = if m.stretch1 > 0.0 { (need / m.stretch1).min(1.0) } else { 0.0 };
+            let t1 = if m.stretch1 > 0.0 {
+                (need / m.stretch1).min(1.0)
+            } else {
+                0.0
+            };
             let rest = need - t1 * m.stretch1;
-            (t1, if m.stretch2 > 0.0 { rest / m.stretch2 } else { 0.0 })
+            (
+                t1,
+                if m.stretch2 > 0.0 {
+                    rest / m.stretch2
+                } else {
+                    0.0
+                },
+            )
         } else {
             let over = -need;
-            let t1 = if m.shrink1 > 0.0 { (over / m.shrink1).min(1.0) } else { 0.0 };
+            let t1 = if m.shrink1 > 0.0 {
+                (over / m.shrink1).min(1.0)
+            } else {
+                0.0
+            };
             let rest = over - t1 * m.shrink1;
-            (-t1, if m.shrink2 > 0.0 { -(rest / m.shrink2).min(1.0) } else { 0.0 })
+            (
+                -t1,
+                if m.shrink2 > 0.0 {
+                    -(rest / m.shrink2).min(1.0)
+                } else {
+                    0.0
+                },
+            )
         };
         let mut glyphs = Vec::with_capacity(m.end - start);
         let mut x = indent;
         for k in start..m.end {
-            glyphs.push(PlacedGlyph { gid: s.gids[k], text: s.chars[k].to_string(), x, advance: s.adv[k] });
+            glyphs.push(PlacedGlyph {
+                gid: s.gids[k],
+                text: s.chars[k].to_string(),
+                x,
+                advance: s.adv[k],
+            });
             x += s.adv[k];
             if k + 1 < m.end {
                 let g = &s.glue[k];
                 x += g.natural;
-                x += if t1 >= 0.0 { t1 * g.stretch1 } else { t1 * g.shrink1 };
-                x += if t2 >= 0.0 { t2 * g.stretch2 } else { t2 * g.shrink2 };
+                x += if t1 >= 0.0 {
+                    t1 * g.stretch1
+                } else {
+                    t1 * g.shrink1
+                };
+                x += if t2 >= 0.0 {
+                    t2 * g.stretch2
+                } else {
+                    t2 * g.shrink2
+                };
             }
         }
         let mut used = x;
-        if m.end > start && s.full[m.end - 1] && matches!(class(s.chars[m.end - 1]), Class::Close | Class::PauseStop) {
+        if m.end > start
+            && s.full[m.end - 1]
+            && matches!(class(s.chars[m.end - 1]), Class::Close | Class::PauseStop)
+        {
             used -= 0.5 * em;
         }
         let shift = match style.align {
@@ -438,7 +536,15 @@ pub fn layout(fonts: &FontSet, text: &str, style: &ParaStyle, width: f32) -> Res
             }
         }
         lines.push(SetLine {
-            run: TextRun { font: style.font, size: style.size, x: 0.0, y: 0.0, angle: 0.0, color: style.color, glyphs },
+            run: TextRun {
+                font: style.font,
+                size: style.size,
+                x: 0.0,
+                y: 0.0,
+                angle: 0.0,
+                color: style.color,
+                glyphs,
+            },
             width: used + shift,
         });
         a = b;
@@ -448,7 +554,13 @@ pub fn layout(fonts: &FontSet, text: &str, style: &ParaStyle, width: f32) -> Res
 
 /// Natural width of `text` on one line (for table columns and labels).
 pub fn natural_width(fonts: &FontSet, text: &str, font: FontKind, size: f32) -> Result<f32> {
-    let style = ParaStyle { font, size, color: Rgb(0.0, 0.0, 0.0), align: Align::Left, indent_em: 0.0 };
+    let style = ParaStyle {
+        font,
+        size,
+        color: Rgb(0.0, 0.0, 0.0),
+        align: Align::Left,
+        indent_em: 0.0,
+    };
     let s = shape(fonts, text, &style)?;
     if s.chars.is_empty() {
         return Ok(0.0);
@@ -457,19 +569,44 @@ pub fn natural_width(fonts: &FontSet, text: &str, font: FontKind, size: f32) -> 
 }
 
 /// Sets `text` on a single line, unbroken (labels, headers, chart text).
-pub fn single_line(fonts: &FontSet, text: &str, font: FontKind, size: f32, color: Rgb) -> Result<TextRun> {
-    let style = ParaStyle { font, size, color, align: Align::Left, indent_em: 0.0 };
+pub fn single_line(
+    fonts: &FontSet,
+    text: &str,
+    font: FontKind,
+    size: f32,
+    color: Rgb,
+) -> Result<TextRun> {
+    let style = ParaStyle {
+        font,
+        size,
+        color,
+        align: Align::Left,
+        indent_em: 0.0,
+    };
     let s = shape(fonts, text, &style)?;
     let mut glyphs = Vec::with_capacity(s.chars.len());
     let mut x = 0.0;
     for k in 0..s.chars.len() {
-        glyphs.push(PlacedGlyph { gid: s.gids[k], text: s.chars[k].to_string(), x, advance: s.adv[k] });
+        glyphs.push(PlacedGlyph {
+            gid: s.gids[k],
+            text: s.chars[k].to_string(),
+            x,
+            advance: s.adv[k],
+        });
         x += s.adv[k];
         if k + 1 < s.chars.len() {
             x += s.glue[k].natural;
         }
     }
-    Ok(TextRun { font, size, x: 0.0, y: 0.0, angle: 0.0, color, glyphs })
+    Ok(TextRun {
+        font,
+        size,
+        x: 0.0,
+        y: 0.0,
+        angle: 0.0,
+        color,
+        glyphs,
+    })
 }
 
 #[cfg(test)]
@@ -479,18 +616,35 @@ mod tests {
 
     pub(crate) fn fonts() -> FontSet {
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-        let f = |n: &str| FontFile { path: root.join(n), index: 2 };
-        FontSet::load(&FontFiles { body: f("NotoSerifCJK-Regular.ttc"), heading: f("NotoSansCJK-Regular.ttc"), bold: f("NotoSansCJK-Bold.ttc") }).unwrap()
+        let f = |n: &str| FontFile {
+            path: root.join(n),
+            index: 2,
+        };
+        FontSet::load(&FontFiles {
+            body: f("NotoSerifCJK-Regular.ttc"),
+            heading: f("NotoSansCJK-Regular.ttc"),
+            bold: f("NotoSansCJK-Bold.ttc"),
+        })
+        .unwrap()
     }
 
     fn texts(lines: &[SetLine]) -> Vec<String> {
-        lines.iter().map(|l| l.run.glyphs.iter().map(|g| g.text.as_str()).collect()).collect()
+        lines
+            .iter()
+            .map(|l| l.run.glyphs.iter().map(|g| g.text.as_str()).collect())
+            .collect()
     }
 
     #[test]
     fn long_title_with_closing_bracket_breaks_legally() {
         let f = fonts();
-        let style = ParaStyle { font: FontKind::Serif, size: 9.0, color: Rgb(0.0, 0.0, 0.0), align: Align::Justify, indent_em: 0.0 };
+        let style = ParaStyle {
+            font: FontKind::Serif,
+            size: 9.0,
+            color: Rgb(0.0, 0.0, 0.0),
+            align: Align::Justify,
+            indent_em: 0.0,
+        };
         let s = "中国算力大会相关报道：《AI推高中国算力总量 产业从“计算”到“智算”还差几步？》，2023年8月19日。";
         let lines = layout(&f, s, &style, 40.0 * 9.0 - 25.0).unwrap();
         let t = texts(&lines);

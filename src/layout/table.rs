@@ -21,7 +21,11 @@ const PAD_Y: f32 = 3.2;
 fn split_number(s: &str) -> (&str, &str) {
     let end = s
         .char_indices()
-        .find(|&(i, c)| !(c.is_ascii_digit() || c == ',' || (i == 0 && (c == '-' || c == '+' || c == '~' || c == '约'))))
+        .find(|&(i, c)| {
+            !(c.is_ascii_digit()
+                || c == ','
+                || (i == 0 && (c == '-' || c == '+' || c == '~' || c == '约')))
+        })
         .map_or(s.len(), |(i, _)| i);
     s.split_at(end)
 }
@@ -32,7 +36,10 @@ fn split_number(s: &str) -> (&str, &str) {
 fn widths(natural: &[f32], min: &[f32], avail: f32) -> Vec<f32> {
     let total: f32 = natural.iter().sum();
     if total <= avail {
-        return natural.iter().map(|w| w + (avail - total) * w / total.max(1.0)).collect();
+        return natural
+            .iter()
+            .map(|w| w + (avail - total) * w / total.max(1.0))
+            .collect();
     }
     let n = natural.len();
     let mut w = vec![0.0; n];
@@ -44,7 +51,11 @@ fn widths(natural: &[f32], min: &[f32], avail: f32) -> Vec<f32> {
             break;
         }
         let share = left / open.len() as f32;
-        let small: Vec<usize> = open.iter().copied().filter(|&i| natural[i] <= share).collect();
+        let small: Vec<usize> = open
+            .iter()
+            .copied()
+            .filter(|&i| natural[i] <= share)
+            .collect();
         if small.is_empty() {
             for &i in &open {
                 w[i] = share.max(min[i]);
@@ -100,7 +111,13 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
     // Caption above the table (Chinese convention: 表 above, 图 below).
     let csize = size * 1.05;
     let caption = format!("表{}\u{3000}{}", number, t.caption);
-    let cstyle = ParaStyle { font: FontKind::SansBold, size: csize, color: INK, align: Align::Center, indent_em: 0.0 };
+    let cstyle = ParaStyle {
+        font: FontKind::SansBold,
+        size: csize,
+        color: INK,
+        align: Align::Center,
+        indent_em: 0.0,
+    };
     let mut items = Vec::new();
     let mut y = 0.0;
     for l in layout(b.fonts, &caption, &cstyle, f.width)? {
@@ -114,16 +131,31 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
         height: y + 3.0,
         space_before: b.pitch() * 0.5,
         items,
-        anchors: vec![Anchor { id: format!("table-{number}"), level: 0, title: caption.clone(), y: 0.0 }],
+        anchors: vec![Anchor {
+            id: format!("table-{number}"),
+            level: 0,
+            title: caption.clone(),
+            y: 0.0,
+        }],
         ..Elem::default()
     });
 
     let cell_lines = |text: &str, i: usize, font: FontKind| -> Result<Vec<SetLine>> {
-        let style = ParaStyle { font, size, color: INK, align: Align::Left, indent_em: 0.0 };
+        let style = ParaStyle {
+            font,
+            size,
+            color: INK,
+            align: Align::Left,
+            indent_em: 0.0,
+        };
         layout(b.fonts, text, &style, cw[i])
     };
     let row_elem = |cells: &[String], header: bool, zebra: bool| -> Result<Elem> {
-        let font = if header { FontKind::SansBold } else { TABLE_FONT };
+        let font = if header {
+            FontKind::SansBold
+        } else {
+            TABLE_FONT
+        };
         let mut sets = Vec::new();
         let mut nlines = 1;
         for (i, c) in cells.iter().enumerate() {
@@ -159,7 +191,11 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
             items.push(Item::rule(f.left, 0.0, f.left + f.width, 0.0, 1.0, RULE));
             items.push(Item::rule(f.left, h, f.left + f.width, h, 0.5, RULE));
         }
-        Ok(Elem { height: h, items, ..Elem::default() })
+        Ok(Elem {
+            height: h,
+            items,
+            ..Elem::default()
+        })
     };
 
     let mut head = row_elem(&t.columns, true, false)?;
@@ -170,7 +206,14 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
     for (r, row) in t.rows.iter().enumerate() {
         let mut e = row_elem(row, false, r % 2 == 1)?;
         if r + 1 == n {
-            e.items.push(Item::rule(f.left, e.height, f.left + f.width, e.height, 1.0, RULE));
+            e.items.push(Item::rule(
+                f.left,
+                e.height,
+                f.left + f.width,
+                e.height,
+                1.0,
+                RULE,
+            ));
             e.height += b.pitch() * 0.4;
         }
         // Keep the first two rows with the header and the last two together.

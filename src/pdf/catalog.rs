@@ -21,13 +21,21 @@ fn text(s: &str) -> Object {
 }
 
 fn pdf_date(t: DateTime<Utc>) -> Object {
-    Object::String(t.format("D:%Y%m%d%H%M%S+00'00'").to_string().into_bytes(), StringFormat::Literal)
+    Object::String(
+        t.format("D:%Y%m%d%H%M%S+00'00'").to_string().into_bytes(),
+        StringFormat::Literal,
+    )
 }
 
 /// Completes the catalogue, info and trailer of `lo`.
 pub fn finish(lo: &mut Lo, doc: &Document, pages: &[Page], opts: &PdfOptions) -> Result<()> {
     let when = match opts.epoch {
-        Some(s) => DateTime::<Utc>::from_timestamp(s, 0).ok_or_else(|| Error::new(Kind::Usage, format!("SOURCE_DATE_EPOCH {s} is out of range")))?,
+        Some(s) => DateTime::<Utc>::from_timestamp(s, 0).ok_or_else(|| {
+            Error::new(
+                Kind::Usage,
+                format!("SOURCE_DATE_EPOCH {s} is out of range"),
+            )
+        })?,
         None => Utc::now(),
     };
     let mut info = Dictionary::new();
@@ -35,7 +43,10 @@ pub fn finish(lo: &mut Lo, doc: &Document, pages: &[Page], opts: &PdfOptions) ->
     info.set("Author", text(&doc.author));
     info.set("Subject", text(&doc.subject));
     info.set("Keywords", text(&doc.keywords.join("；")));
-    info.set("Creator", text(&format!("{}（{}）", doc.organisation, "briefing")));
+    info.set(
+        "Creator",
+        text(&format!("{}（{}）", doc.organisation, "briefing")),
+    );
     info.set("Producer", text(&opts.producer));
     info.set("CreationDate", pdf_date(when));
     info.set("ModDate", pdf_date(when));
@@ -55,7 +66,10 @@ pub fn finish(lo: &mut Lo, doc: &Document, pages: &[Page], opts: &PdfOptions) ->
         .get_object_mut(root_id)
         .and_then(|o| o.as_dict_mut())
         .map_err(|e| Error::new(Kind::Software, format!("PDF catalogue unreadable: {e}")))?;
-    root.set("Lang", Object::String(doc.language.clone().into_bytes(), StringFormat::Literal));
+    root.set(
+        "Lang",
+        Object::String(doc.language.clone().into_bytes(), StringFormat::Literal),
+    );
     let mut prefs = Dictionary::new();
     prefs.set("DisplayDocTitle", true);
     root.set("ViewerPreferences", prefs);
@@ -80,7 +94,13 @@ pub fn finish(lo: &mut Lo, doc: &Document, pages: &[Page], opts: &PdfOptions) ->
         }
     }
     let id = h.finalize()[..16].to_vec();
-    lo.trailer.set("ID", Object::Array(vec![Object::String(id.clone(), StringFormat::Hexadecimal), Object::String(id, StringFormat::Hexadecimal)]));
+    lo.trailer.set(
+        "ID",
+        Object::Array(vec![
+            Object::String(id.clone(), StringFormat::Hexadecimal),
+            Object::String(id, StringFormat::Hexadecimal),
+        ]),
+    );
     Ok(())
 }
 
@@ -122,7 +142,8 @@ fn outline(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Option<ObjectI
             parent[i] = ids[t];
         }
     }
-    let children = |p: ObjectId| -> Vec<usize> { (0..entries.len()).filter(|&i| parent[i] == p).collect() };
+    let children =
+        |p: ObjectId| -> Vec<usize> { (0..entries.len()).filter(|&i| parent[i] == p).collect() };
     let mut dicts: Vec<Dictionary> = entries
         .iter()
         .enumerate()
@@ -186,7 +207,15 @@ fn links(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Result<()> {
                 let mut a = Dictionary::new();
                 a.set("Type", Object::Name(b"Annot".to_vec()));
                 a.set("Subtype", Object::Name(b"Link".to_vec()));
-                a.set("Rect", Object::Array(vec![Object::Real(x), Object::Real(p.height - y - h), Object::Real(x + w), Object::Real(p.height - y)]));
+                a.set(
+                    "Rect",
+                    Object::Array(vec![
+                        Object::Real(x),
+                        Object::Real(p.height - y - h),
+                        Object::Real(x + w),
+                        Object::Real(p.height - y),
+                    ]),
+                );
                 a.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
                 a.set("Dest", d.clone());
                 annots.push(Object::Reference(lo.add_object(a)));
@@ -209,20 +238,32 @@ fn links(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Result<()> {
 pub fn share_font_programs(lo: &mut Lo) {
     // Keyed by length first: equal programs are found by one byte compare,
     // never by hashing hundreds of kilobytes.
-    let mut first_by_len: std::collections::HashMap<usize, Vec<ObjectId>> = std::collections::HashMap::new();
+    let mut first_by_len: std::collections::HashMap<usize, Vec<ObjectId>> =
+        std::collections::HashMap::new();
     let mut repoint: Vec<(ObjectId, Vec<u8>, ObjectId)> = Vec::new();
     let ids: Vec<ObjectId> = lo.objects.keys().copied().collect();
     for id in ids {
-        let Ok(dict) = lo.get_dictionary(id) else { continue };
+        let Ok(dict) = lo.get_dictionary(id) else {
+            continue;
+        };
         if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor".as_slice()) {
             continue;
         }
-        for key in [b"FontFile3".as_slice(), b"FontFile2".as_slice(), b"FontFile".as_slice()] {
-            let Ok(Object::Reference(sid)) = dict.get(key) else { continue };
-            let Ok(Object::Stream(st)) = lo.get_object(*sid) else { continue };
+        for key in [
+            b"FontFile3".as_slice(),
+            b"FontFile2".as_slice(),
+            b"FontFile".as_slice(),
+        ] {
+            let Ok(Object::Reference(sid)) = dict.get(key) else {
+                continue;
+            };
+            let Ok(Object::Stream(st)) = lo.get_object(*sid) else {
+                continue;
+            };
             let same_len = first_by_len.entry(st.content.len()).or_default();
             let twin = same_len.iter().copied().find(|k| {
-                *k == *sid || matches!(lo.get_object(*k), Ok(Object::Stream(o)) if o.content == st.content)
+                *k == *sid
+                    || matches!(lo.get_object(*k), Ok(Object::Stream(o)) if o.content == st.content)
             });
             match twin {
                 Some(keep) if keep != *sid => repoint.push((id, key.to_vec(), keep)),

@@ -38,7 +38,12 @@ pub struct PdfOptions {
 }
 
 fn color(c: Rgb) -> Color {
-    Color::Rgb(printpdf::Rgb { r: c.0, g: c.1, b: c.2, icc_profile: None })
+    Color::Rgb(printpdf::Rgb {
+        r: c.0,
+        g: c.1,
+        b: c.2,
+        icc_profile: None,
+    })
 }
 
 /// A face and its width variant (0 = the font's own widths, k = widened by
@@ -81,16 +86,28 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
         return;
     }
     let em = t.size;
-    let (sin, cos) = if t.angle == 0.0 { (0.0, 1.0) } else { t.angle.to_radians().sin_cos() };
+    let (sin, cos) = if t.angle == 0.0 {
+        (0.0, 1.0)
+    } else {
+        t.angle.to_radians().sin_cos()
+    };
     let spacing: Vec<f32> = (0..n)
-        .map(|i| if i + 1 < n { t.glyphs[i + 1].x - t.glyphs[i].x - t.glyphs[i].advance } else { 0.0 })
+        .map(|i| {
+            if i + 1 < n {
+                t.glyphs[i + 1].x - t.glyphs[i].x - t.glyphs[i].advance
+            } else {
+                0.0
+            }
+        })
         .collect();
     let is_space = |i: usize| t.glyphs[i].text == " ";
     let gap = |i: usize| i + 1 < n && spacing[i].abs() >= SILENT_GAP * em && !is_space(i);
     let mut i = 0;
     while i < n {
         let (variant, tc, j) = if gap(i) {
-            let k = ((spacing[i] / em) / VARIANT_STEP).round().clamp(MIN_VARIANT as f32, MAX_VARIANT as f32) as i8;
+            let k = ((spacing[i] / em) / VARIANT_STEP)
+                .round()
+                .clamp(MIN_VARIANT as f32, MAX_VARIANT as f32) as i8;
             (k, spacing[i] - k as f32 * VARIANT_STEP * em, i + 1)
         } else {
             let tc = spacing[i];
@@ -109,16 +126,31 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
             key: (t.font, variant),
             size: t.size,
             color: t.color,
-            matrix: [cos, sin, if sin == 0.0 { 0.0 } else { -sin }, cos, x, r2(page_h - y)],
+            matrix: [
+                cos,
+                sin,
+                if sin == 0.0 { 0.0 } else { -sin },
+                cos,
+                x,
+                r2(page_h - y),
+            ],
             tc: (tc * 1000.0).round() / 1000.0,
-            glyphs: t.glyphs[i..j].iter().map(|g| (g.gid, g.text.clone())).collect(),
+            glyphs: t.glyphs[i..j]
+                .iter()
+                .map(|g| (g.gid, g.text.clone()))
+                .collect(),
         });
         i = j;
     }
 }
 
 /// Serialises laid-out pages.
-pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions) -> Result<Vec<u8>> {
+pub fn write(
+    doc: &Document,
+    pages: &[Page],
+    fonts: &FontSet,
+    opts: &PdfOptions,
+) -> Result<Vec<u8>> {
     let mut pdf = PdfDocument::new(&doc.title);
 
     // Text as pieces, per page, in painting order with the other items.
@@ -133,7 +165,9 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions)
                 pieces(t, p.height, &mut ps);
                 for pc in &ps {
                     variants.insert(pc.key);
-                    used.entry(pc.key.0).or_default().extend(pc.glyphs.iter().map(|g| g.0));
+                    used.entry(pc.key.0)
+                        .or_default()
+                        .extend(pc.glyphs.iter().map(|g| g.0));
                 }
             }
             per_item.push(ps);
@@ -152,14 +186,31 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions)
                 (*kind, sc.spawn(move || subset::subset(font, &gids)))
             })
             .collect();
-        handles.into_iter().map(|(k, h)| (k, h.join().unwrap_or_else(|_| Err(Error::new(Kind::Software, "font subsetting panicked"))))).collect()
+        handles
+            .into_iter()
+            .map(|(k, h)| {
+                (
+                    k,
+                    h.join().unwrap_or_else(|_| {
+                        Err(Error::new(Kind::Software, "font subsetting panicked"))
+                    }),
+                )
+            })
+            .collect()
     });
     for (kind, sub) in subsets {
         let kind = &kind;
         let sub = sub?;
         let mut warnings = Vec::new();
-        let mut parsed = ParsedFont::from_bytes(&sub.data, 0, &mut warnings)
-            .ok_or_else(|| Error::new(Kind::Software, format!("printpdf cannot read the subset of {}", fonts.get(*kind).ps_name)))?;
+        let mut parsed = ParsedFont::from_bytes(&sub.data, 0, &mut warnings).ok_or_else(|| {
+            Error::new(
+                Kind::Software,
+                format!(
+                    "printpdf cannot read the subset of {}",
+                    fonts.get(*kind).ps_name
+                ),
+            )
+        })?;
         parsed.font_name = Some(sub.name.clone());
         for key in variants.iter().filter(|k| k.0 == *kind) {
             let mut f = parsed.clone();
@@ -169,7 +220,10 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions)
                     *w = (*w as i32 + extra).clamp(0, u16::MAX as i32) as u16;
                 }
             }
-            pdf.resources.fonts.map.insert(font_id(*key), PdfFont::new(f));
+            pdf.resources
+                .fonts
+                .map
+                .insert(font_id(*key), PdfFont::new(f));
         }
         remaps.insert(*kind, sub.remap);
     }
@@ -192,7 +246,10 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions)
         let gs = ExtendedGraphicsState::default()
             .with_current_fill_alpha(*a as f32 / 1000.0)
             .with_current_stroke_alpha(*a as f32 / 1000.0);
-        pdf.resources.extgstates.map.insert(ExtendedGraphicsStateId(format!("GS{a}")), gs);
+        pdf.resources
+            .extgstates
+            .map
+            .insert(ExtendedGraphicsStateId(format!("GS{a}")), gs);
     }
 
     let mut out_pages = Vec::with_capacity(pages.len());
@@ -202,25 +259,42 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions)
             match it {
                 Item::Text(_) => text_ops(&mut ops, &ps, &remaps),
                 Item::Path(path) => path_ops(&mut ops, path, p.height),
-                Item::Circle { cx, cy, r, fill, stroke, alpha } => {
+                Item::Circle {
+                    cx,
+                    cy,
+                    r,
+                    fill,
+                    stroke,
+                    alpha,
+                } => {
                     let path = circle_path(*cx, *cy, *r, *fill, stroke.clone(), *alpha);
                     path_ops(&mut ops, &path, p.height);
                 }
                 Item::Link { .. } => {}
             }
         }
-        out_pages.push(PdfPage::new(Mm(p.width * 25.4 / 72.0), Mm(p.height * 25.4 / 72.0), ops));
+        out_pages.push(PdfPage::new(
+            Mm(p.width * 25.4 / 72.0),
+            Mm(p.height * 25.4 / 72.0),
+            ops,
+        ));
     }
     pdf.pages = out_pages;
 
     let mut warnings = Vec::new();
-    let save = printpdf::PdfSaveOptions { optimize: true, subset_fonts: false, secure: true, image_optimization: None };
+    let save = printpdf::PdfSaveOptions {
+        optimize: true,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
     catalog::share_font_programs(&mut lo);
     catalog::finish(&mut lo, doc, pages, opts)?;
     compress(&mut lo);
     let mut bytes = Vec::new();
-    lo.save_to(&mut bytes).map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
+    lo.save_to(&mut bytes)
+        .map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
     Ok(bytes)
 }
 
@@ -228,15 +302,22 @@ pub fn write(doc: &Document, pages: &[Page], fonts: &FontSet, opts: &PdfOptions)
 fn text_ops(ops: &mut Vec<Op>, pieces: &[Piece], remaps: &BTreeMap<FontKind, BTreeMap<u16, u16>>) {
     let Some(first) = pieces.first() else { return };
     ops.push(Op::StartTextSection);
-    ops.push(Op::SetFillColor { col: color(first.color) });
+    ops.push(Op::SetFillColor {
+        col: color(first.color),
+    });
     let mut font_now: Option<FontKey> = None;
     let mut tc_now = 0.0f32;
     for pc in pieces {
         if font_now != Some(pc.key) {
-            ops.push(Op::SetFont { font: PdfFontHandle::External(font_id(pc.key)), size: Pt(pc.size) });
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font_id(pc.key)),
+                size: Pt(pc.size),
+            });
             font_now = Some(pc.key);
         }
-        ops.push(Op::SetTextMatrix { matrix: TextMatrix::Raw(pc.matrix) });
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Raw(pc.matrix),
+        });
         if pc.tc != tc_now {
             ops.push(Op::SetCharacterSpacing { multiplier: pc.tc });
             tc_now = pc.tc;
@@ -245,9 +326,15 @@ fn text_ops(ops: &mut Vec<Op>, pieces: &[Piece], remaps: &BTreeMap<FontKind, BTr
         let glyphs = pc
             .glyphs
             .iter()
-            .map(|(gid, text)| Codepoint { gid: remap.get(gid).copied().unwrap_or(0), offset: 0.0, cid: Some(text.clone()) })
+            .map(|(gid, text)| Codepoint {
+                gid: remap.get(gid).copied().unwrap_or(0),
+                offset: 0.0,
+                cid: Some(text.clone()),
+            })
             .collect();
-        ops.push(Op::ShowText { items: vec![TextItem::GlyphIds(glyphs)] });
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(glyphs)],
+        });
     }
     if tc_now != 0.0 {
         ops.push(Op::SetCharacterSpacing { multiplier: 0.0 });
@@ -257,7 +344,13 @@ fn text_ops(ops: &mut Vec<Op>, pieces: &[Piece], remaps: &BTreeMap<FontKind, BTr
 
 fn pt(x: f32, y: f32, page_h: f32) -> LinePoint {
     let r2 = |v: f32| (v * 100.0).round() / 100.0;
-    LinePoint { p: Point { x: Pt(r2(x)), y: Pt(r2(page_h - y)) }, bezier: false }
+    LinePoint {
+        p: Point {
+            x: Pt(r2(x)),
+            y: Pt(r2(page_h - y)),
+        },
+        bezier: false,
+    }
 }
 
 fn path_ops(ops: &mut Vec<Op>, p: &Path, page_h: f32) {
@@ -266,7 +359,9 @@ fn path_ops(ops: &mut Vec<Op>, p: &Path, page_h: f32) {
     }
     ops.push(Op::SaveGraphicsState);
     if p.alpha < 1.0 {
-        ops.push(Op::LoadGraphicsState { gs: ExtendedGraphicsStateId(format!("GS{}", (p.alpha * 1000.0).round() as u32)) });
+        ops.push(Op::LoadGraphicsState {
+            gs: ExtendedGraphicsStateId(format!("GS{}", (p.alpha * 1000.0).round() as u32)),
+        });
     }
     if let Some(f) = p.fill {
         ops.push(Op::SetFillColor { col: color(f) });
@@ -281,25 +376,45 @@ fn path_ops(ops: &mut Vec<Op>, p: &Path, page_h: f32) {
         _ => PaintMode::Stroke,
     };
     if p.fill.is_none() && !p.closed {
-        ops.push(Op::DrawLine { line: printpdf::Line { points, is_closed: false } });
+        ops.push(Op::DrawLine {
+            line: printpdf::Line {
+                points,
+                is_closed: false,
+            },
+        });
     } else {
         ops.push(Op::DrawPolygon {
-            polygon: Polygon { rings: vec![PolygonRing { points }], mode, winding_order: WindingOrder::NonZero },
+            polygon: Polygon {
+                rings: vec![PolygonRing { points }],
+                mode,
+                winding_order: WindingOrder::NonZero,
+            },
         });
     }
     ops.push(Op::RestoreGraphicsState);
 }
 
 fn stroke_ops(ops: &mut Vec<Op>, s: &Stroke) {
-    ops.push(Op::SetOutlineColor { col: color(s.color) });
+    ops.push(Op::SetOutlineColor {
+        col: color(s.color),
+    });
     ops.push(Op::SetOutlineThickness { pt: Pt(s.width) });
     if !s.dash.is_empty() {
-        ops.push(Op::SetLineDashPattern { dash: LineDashPattern::new(0.0, &s.dash) });
+        ops.push(Op::SetLineDashPattern {
+            dash: LineDashPattern::new(0.0, &s.dash),
+        });
     }
 }
 
 /// A circle as four cubic Bézier arcs (κ = 0.5523).
-fn circle_path(cx: f32, cy: f32, r: f32, fill: Option<Rgb>, stroke: Option<Stroke>, alpha: f32) -> Path {
+fn circle_path(
+    cx: f32,
+    cy: f32,
+    r: f32,
+    fill: Option<Rgb>,
+    stroke: Option<Stroke>,
+    alpha: f32,
+) -> Path {
     // Polygon points with bezier flags are not expressible in `Path`, so
     // approximate with 32 segments: at chart marker sizes (≤ 4 pt) the
     // deviation is under 0.02 pt, far below what any reader can show.
@@ -310,7 +425,13 @@ fn circle_path(cx: f32, cy: f32, r: f32, fill: Option<Rgb>, stroke: Option<Strok
             (cx + r * a.cos(), cy + r * a.sin())
         })
         .collect();
-    Path { points, closed: true, fill, stroke, alpha }
+    Path {
+        points,
+        closed: true,
+        fill,
+        stroke,
+        alpha,
+    }
 }
 
 /// Deflates every stream not yet filtered, in parallel and at zlib's
@@ -322,17 +443,22 @@ fn compress(lo: &mut lopdf::Document) {
         .objects
         .values_mut()
         .filter_map(|o| match o {
-            lopdf::Object::Stream(s) if s.dict.get(b"Filter").is_err() && s.allows_compression => Some(s),
+            lopdf::Object::Stream(s) if s.dict.get(b"Filter").is_err() && s.allows_compression => {
+                Some(s)
+            }
             _ => None,
         })
         .collect();
-    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .clamp(1, 4);
     let chunk = streams.len().div_ceil(threads).max(1);
     std::thread::scope(|sc| {
         for part in streams.chunks_mut(chunk) {
             sc.spawn(move || {
                 for s in part {
-                    let mut enc = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                    let mut enc =
+                        flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
                     if enc.write_all(&s.content).is_ok()
                         && let Ok(z) = enc.finish()
                         && z.len() + 19 < s.content.len()

@@ -30,9 +30,17 @@ pub fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
     for &g in gids {
         remap.insert(g, remapper.remap(g));
     }
-    let data = subsetter::subset(font.data, font.index, &remapper)
-        .map_err(|e| Error::new(Kind::Software, format!("cannot subset font {}: {e:?}", font.ps_name)))?;
-    Ok(Subset { data, remap, name: format!("{}+{}", tag(&font.ps_name, gids), font.ps_name) })
+    let data = subsetter::subset(font.data, font.index, &remapper).map_err(|e| {
+        Error::new(
+            Kind::Software,
+            format!("cannot subset font {}: {e:?}", font.ps_name),
+        )
+    })?;
+    Ok(Subset {
+        data,
+        remap,
+        name: format!("{}+{}", tag(&font.ps_name, gids), font.ps_name),
+    })
 }
 
 /// Six capital letters from a hash of the face name and glyph set (PDF
@@ -40,7 +48,10 @@ pub fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
 fn tag(name: &str, gids: &[u16]) -> String {
     // FNV-1a: tiny, stable across platforms and releases.
     let mut h: u64 = 0xcbf29ce484222325;
-    for b in name.bytes().chain(gids.iter().flat_map(|g| g.to_be_bytes())) {
+    for b in name
+        .bytes()
+        .chain(gids.iter().flat_map(|g| g.to_be_bytes()))
+    {
         h ^= b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }

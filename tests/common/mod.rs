@@ -40,7 +40,10 @@ impl Sandbox {
         let text = std::fs::read_to_string(cfg.join("briefing.toml")).unwrap();
         let text = text
             .replace("\"../fonts/", &format!("\"{}/", fonts.display()))
-            .replace("output_dir = \"../output\"", &format!("output_dir = \"{}\"", dir.path().join("out").display()));
+            .replace(
+                "output_dir = \"../output\"",
+                &format!("output_dir = \"{}\"", dir.path().join("out").display()),
+            );
         std::fs::write(cfg.join("briefing.toml"), text).unwrap();
         Sandbox { dir }
     }
@@ -80,7 +83,11 @@ impl Sandbox {
     /// `SOURCE_DATE_EPOCH` so output is reproducible.
     pub fn run(&self, args: &[&str]) -> Output {
         let mut cmd = Command::new(bin());
-        cmd.args(args).arg("--config").arg(self.config()).env("SOURCE_DATE_EPOCH", "1764000000").env_remove("RUST_LOG");
+        cmd.args(args)
+            .arg("--config")
+            .arg(self.config())
+            .env("SOURCE_DATE_EPOCH", "1764000000")
+            .env_remove("RUST_LOG");
         cmd.output().expect("run briefing")
     }
 
@@ -112,14 +119,23 @@ fn copy_dir(from: &Path, to: &Path) {
 
 /// Runs a tool and returns its stdout, failing the test if it cannot run.
 pub fn tool(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| panic!("{cmd} is required for this test ({e}); run scripts/test, which installs it"));
-    assert!(out.status.success(), "{cmd} {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| {
+        panic!("{cmd} is required for this test ({e}); run scripts/test, which installs it")
+    });
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// `pdftotext -raw` of a PDF.
 pub fn text_of(pdf: &Path) -> String {
-    tool("pdftotext", &["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"])
+    tool(
+        "pdftotext",
+        &["-raw", "-enc", "UTF-8", pdf.to_str().unwrap(), "-"],
+    )
 }
 
 /// pdfcheck's JSON report, parsed.
@@ -131,5 +147,10 @@ pub fn pdfcheck_report(pdf: &Path) -> serde_json::Value {
         .output()
         .expect("python3 is required");
     let text = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(&text).unwrap_or_else(|e| panic!("pdfcheck gave no JSON ({e}): {text}\n{}", String::from_utf8_lossy(&out.stderr)))
+    serde_json::from_str(&text).unwrap_or_else(|e| {
+        panic!(
+            "pdfcheck gave no JSON ({e}): {text}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    })
 }
