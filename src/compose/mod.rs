@@ -71,6 +71,40 @@ pub enum DocBlock {
     },
     /// The numbered list of sources.
     Sources(Vec<String>),
+    /// The table of contents (entries and pages come from layout).
+    Contents,
+}
+
+/// Up to four headline figures of a theme for its card row: for regional
+/// policy one per region (so every selected region shows), otherwise the
+/// first four in data order.
+fn cards_for(b: &Briefing, theme: &str) -> Vec<KeyFact> {
+    let all = b.key_facts.iter().filter(|k| k.theme == theme && k.numeric);
+    if all.clone().any(|k| k.region.is_some()) {
+        let mut seen = Vec::new();
+        let mut out = Vec::new();
+        for k in all {
+            if let Some(r) = &k.region
+                && !seen.contains(r)
+            {
+                seen.push(r.clone());
+                out.push(k.clone());
+            }
+        }
+        out.truncate(4);
+        out
+    } else {
+        all.take(4).cloned().collect()
+    }
+}
+
+/// Value and unit as prose writes them (a space only before Latin units).
+fn joined(value: &str, unit: &str) -> String {
+    if unit.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        format!("{value} {unit}")
+    } else {
+        format!("{value}{unit}")
+    }
 }
 
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -97,10 +131,11 @@ pub fn numeral(n: usize) -> String {
 pub fn compose(config: &Config, b: &Briefing) -> Document {
     let mut blocks = Vec::new();
     let (mut tables, mut figures) = (0, 0);
-    let mut h1 = 0;
 
+    // Front matter: a contents list (filled in by layout, which knows the
+    // pages), then the summary written from each theme's headline facts.
+    blocks.push(DocBlock::Contents);
     if !b.key_facts.is_empty() {
-        h1 += 1;
         blocks.push(DocBlock::Heading {
             level: 1,
             number: String::new(),
@@ -109,22 +144,30 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
         });
         let names: Vec<&str> = b.themes.iter().map(|t| t.title.as_str()).collect();
         blocks.push(DocBlock::Paragraph(format!(
-            "本期简报截至{}，涵盖{}等{}个主题，所用数据均注明出处并只采用当日以前已公开的资料。以下为各主题的核心指标。",
+            "本期简报截至{}，涵盖{}{}个主题。文中数字均来自所列资料，并只采用当日以前已公开的内容；各数字的出处见文末“资料来源”。",
             chinese_date(b.date),
             names.join("、"),
             names.len()
         )));
         for t in &b.themes {
-            let cards: Vec<KeyFact> = b
+            let facts: Vec<&KeyFact> = b
                 .key_facts
                 .iter()
                 .filter(|k| k.theme == t.id)
-                .take(4)
-                .cloned()
+                .take(5)
                 .collect();
-            if !cards.is_empty() {
-                blocks.push(DocBlock::KeyFigures(cards));
+            if facts.is_empty() {
+                continue;
             }
+            let items: Vec<String> = facts
+                .iter()
+                .map(|k| format!("{}{}（{}）", k.label, joined(&k.value, &k.unit), k.period))
+                .collect();
+            blocks.push(DocBlock::Paragraph(format!(
+                "{}：{}。",
+                t.title,
+                items.join("；")
+            )));
         }
     }
     let mut theme_no = 0;
@@ -139,6 +182,10 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
         if let Some(note) = &t.empty_note {
             blocks.push(DocBlock::Note(note.clone()));
             continue;
+        }
+        let cards = cards_for(b, &t.id);
+        if !cards.is_empty() {
+            blocks.push(DocBlock::KeyFigures(cards));
         }
         for (si, s) in t.sections.iter().enumerate() {
             blocks.push(DocBlock::Heading {
@@ -168,7 +215,6 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
             }
         }
     }
-    let _ = h1;
     if !b.sources.is_empty() {
         blocks.push(DocBlock::Heading {
             level: 1,

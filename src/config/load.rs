@@ -544,7 +544,11 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 Op::Ratio if a != 0.0 => b / a,
                 Op::Difference => b - a,
                 _ => {
-                    return Err(f.error(Kind::Data, d.from.span(), "division by zero: `from` is 0"));
+                    return Err(f.error(
+                        Kind::Data,
+                        d.from.span(),
+                        "division by zero: `from` is 0",
+                    ));
                 }
             };
             let mut sources = fa.sources.clone();

@@ -45,6 +45,10 @@ pub struct KeyFact {
     pub period: String,
     /// Citation number.
     pub source_no: usize,
+    /// Region, for regional figures.
+    pub region: Option<String>,
+    /// Whether the value is a figure (only figures go on cards).
+    pub numeric: bool,
 }
 
 /// One theme's content.
@@ -425,6 +429,8 @@ pub fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
                 unit: f.unit.clone().unwrap_or_default(),
                 period: f.period.clone(),
                 source_no: no,
+                region: f.region.clone(),
+                numeric: matches!(f.value, Value::Number(_)),
             });
         }
     }

@@ -284,7 +284,15 @@ impl<'a> Builder<'a> {
             items.push(Item::rect(x, 0.0, 2.5, h, NAVY));
             let tx = x + pad + 3.0;
             let mut y = pad + vsize * 0.9;
-            let v = self.run_at(&c.value, FontKind::SansBold, vsize, NAVY, tx, y)?;
+            // A long figure is set smaller rather than run out of its card.
+            let room = w - 2.0 * pad - 3.0 - usize_ * 2.5;
+            let natural = self.fonts.get(FontKind::SansBold).text_width(&c.value) * vsize;
+            let vs = if natural > room {
+                (vsize * room / natural).max(self.body())
+            } else {
+                vsize
+            };
+            let v = self.run_at(&c.value, FontKind::SansBold, vs, NAVY, tx, y)?;
             let vw = v.width();
             items.push(Item::Text(v));
             if !c.unit.is_empty() {

@@ -39,6 +39,10 @@ pub struct Elem {
     pub anchors: Vec<Anchor>,
     /// A table header drawn again when this element starts a page.
     pub header: Option<Rc<Elem>>,
+    /// Start a new page before this element.
+    pub break_before: bool,
+    /// Part of the body (numbered pages), not the front matter.
+    pub numbered: bool,
 }
 
 /// Moves an item down by `dy`.
@@ -102,6 +106,9 @@ pub fn paginate(elems: &[Elem], frame: &Frame) -> Vec<Page> {
         let mut j = i;
         while j < elems.len() {
             let e = &elems[j];
+            if j > i && e.break_before {
+                break;
+            }
             let sb = if j == i { 0.0 } else { e.space_before };
             if y + sb + e.height <= frame.bottom + 0.01 {
                 placed.push((j, y + sb));
@@ -118,6 +125,7 @@ pub fn paginate(elems: &[Elem], frame: &Frame) -> Vec<Page> {
             }
             break;
         }
+        page.numbered = placed.first().is_some_and(|(k, _)| elems[*k].numbered);
         for (k, y) in placed {
             place(&mut page, &elems[k], y);
         }

@@ -5,6 +5,7 @@
 
 pub mod blocks;
 pub mod breaks;
+pub mod contents;
 pub mod flow;
 pub mod fonts;
 pub mod page;
@@ -22,6 +23,11 @@ use page::{Item, Page};
 use paragraph::single_line;
 
 /// Lays out a whole document.
+///
+/// Two passes (three at most): the contents list needs the pages its
+/// headings land on, and is first set with placeholder numbers of the same
+/// width; as entries are one line each, its height does not change and the
+/// second pass only confirms the numbers.
 pub fn layout_document(
     doc: &Document,
     fonts: &FontSet,
@@ -29,7 +35,82 @@ pub fn layout_document(
 ) -> Result<Vec<Page>> {
     let frame = frame_for(settings);
     let b = blocks::Builder::new(fonts, settings, &frame);
+    let entries: Vec<contents::Entry> = doc
+        .blocks
+        .iter()
+        .filter_map(|bl| match bl {
+            DocBlock::Heading {
+                level,
+                number,
+                text,
+                anchor,
+            } => Some(contents::Entry {
+                level: *level,
+                title: format!("{number}{text}"),
+                anchor: anchor.clone(),
+                page: "00".into(),
+            }),
+            _ => None,
+        })
+        .collect();
+    let mut entries = entries;
+    let mut pages = Vec::new();
+    for _ in 0..3 {
+        let elems = elements(doc, &b, &entries)?;
+        pages = paginate(&elems, &frame);
+        let front = pages.iter().take_while(|p| !p.numbered).count();
+        let mut changed = false;
+        for e in &mut entries {
+            let n = pages
+                .iter()
+                .position(|p| p.anchors.iter().any(|a| a.id == e.anchor))
+                .map_or(0, |i| i + 1);
+            let label = if n > front {
+                (n - front).to_string()
+            } else {
+                roman(n)
+            };
+            if label != e.page {
+                e.page = label;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    furniture(&mut pages, doc, fonts, settings, &frame)?;
+    Ok(pages)
+}
+
+/// Lower-case roman numerals for front-matter pages.
+pub fn roman(n: usize) -> String {
+    const R: [(usize, &str); 9] = [
+        (100, "c"),
+        (90, "xc"),
+        (50, "l"),
+        (40, "xl"),
+        (10, "x"),
+        (9, "ix"),
+        (5, "v"),
+        (4, "iv"),
+        (1, "i"),
+    ];
+    let mut n = n;
+    let mut s = String::new();
+    for (v, r) in R {
+        while n >= v {
+            s.push_str(r);
+            n -= v;
+        }
+    }
+    s
+}
+
+/// All flow elements of the document, with the contents set from `entries`.
+fn elements(doc: &Document, b: &blocks::Builder, entries: &[contents::Entry]) -> Result<Vec<Elem>> {
     let mut elems: Vec<Elem> = b.title_block(doc)?;
+    let mut front = true;
     let mut keep_next = false;
     for block in &doc.blocks {
         let mut new = match block {
@@ -42,19 +123,40 @@ pub fn layout_document(
             DocBlock::Paragraph(p) => b.paragraph(p)?,
             DocBlock::Note(n) => b.note(n)?,
             DocBlock::KeyFigures(k) => b.key_figures(k)?,
-            DocBlock::Table { number, table } => table::table(&b, *number, table)?,
+            DocBlock::Table { number, table } => table::table(b, *number, table)?,
             DocBlock::Figure { number, chart } => b.figure(*number, chart)?,
             DocBlock::Sources(list) => b.sources(list)?,
+            DocBlock::Contents => contents::contents(b, entries)?,
         };
         if keep_next && let Some(first) = new.first_mut() {
             first.keep_with_prev = true;
         }
+        // The body starts on a fresh, numbered page after the contents.
+        if matches!(block, DocBlock::Contents) {
+            front = false;
+            for e in &mut elems {
+                e.numbered = false;
+            }
+            for e in &mut new {
+                e.numbered = false;
+            }
+            elems.append(&mut new);
+            keep_next = false;
+            continue;
+        }
+        for e in &mut new {
+            e.numbered = !front;
+        }
+        if let Some(first) = new.first_mut()
+            && elems.last().is_some_and(|l| !l.numbered)
+            && first.numbered
+        {
+            first.break_before = true;
+        }
         keep_next = matches!(block, DocBlock::Heading { .. });
         elems.append(&mut new);
     }
-    let mut pages = paginate(&elems, &frame);
-    furniture(&mut pages, doc, fonts, settings, &frame)?;
-    Ok(pages)
+    Ok(elems)
 }
 
 /// The type area: its width a whole number of body ems, so that lines of
@@ -79,7 +181,8 @@ impl PageSettings {
     }
 }
 
-/// Running header (title and date, from page 2) and footer (第 N 页 共 M 页).
+/// Running header (title and date, from page 2) and footer
+/// (第N页 共M页, on numbered pages only).
 fn furniture(
     pages: &mut [Page],
     doc: &Document,
@@ -87,12 +190,13 @@ fn furniture(
     s: &PageSettings,
     frame: &Frame,
 ) -> Result<()> {
-    let total = pages.len();
+    let front = pages.iter().take_while(|p| !p.numbered).count();
+    let total = pages.len() - front;
     let size = s.body_size * style::TINY_SCALE;
     let mm = 72.0 / 25.4;
     // 20 mm from the top and 18 mm from the bottom: inside the 15 mm
     // clear zone every mail client preview and printer respects.
-    let header_base = (s.margin_top - 5.0 * mm).min(20.0 * mm).max(19.0 * mm);
+    let header_base = (s.margin_top - 5.0 * mm).clamp(19.0 * mm, 20.0 * mm);
     let footer_base = s.height - (s.margin_bottom - 7.0 * mm).clamp(18.0 * mm, 22.0 * mm);
     for (i, page) in pages.iter_mut().enumerate() {
         if i > 0 {
@@ -113,11 +217,13 @@ fn furniture(
                 style::RULE_LIGHT,
             ));
         }
-        let text = format!("第{}页 共{}页", i + 1, total);
-        let mut foot = single_line(fonts, &text, FontKind::Sans, size, style::MUTED)?;
-        foot.x = frame.left + (frame.width - foot.width()) / 2.0;
-        foot.y = footer_base;
-        page.items.push(Item::Text(foot));
+        if page.numbered {
+            let text = format!("第{}页 共{}页", i + 1 - front, total);
+            let mut foot = single_line(fonts, &text, FontKind::Sans, size, style::MUTED)?;
+            foot.x = frame.left + (frame.width - foot.width()) / 2.0;
+            foot.y = footer_base;
+            page.items.push(Item::Text(foot));
+        }
     }
     Ok(())
 }

@@ -162,4 +162,6 @@ pub struct Page {
     pub items: Vec<Item>,
     /// Link targets on this page.
     pub anchors: Vec<Anchor>,
+    /// A body page (arabic page number); false for cover and contents.
+    pub numbered: bool,
 }

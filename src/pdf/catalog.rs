@@ -73,6 +73,26 @@ pub fn finish(lo: &mut Lo, doc: &Document, pages: &[Page], opts: &PdfOptions) ->
     let mut prefs = Dictionary::new();
     prefs.set("DisplayDocTitle", true);
     root.set("ViewerPreferences", prefs);
+    // Page labels: the cover and contents count i, ii, …; the body 1, 2, …,
+    // matching the printed page numbers and the contents list.
+    let front = pages.iter().take_while(|p| !p.numbered).count();
+    if front > 0 && front < pages.len() {
+        let mut roman = Dictionary::new();
+        roman.set("S", Object::Name(b"r".to_vec()));
+        let mut arabic = Dictionary::new();
+        arabic.set("S", Object::Name(b"D".to_vec()));
+        let mut labels = Dictionary::new();
+        labels.set(
+            "Nums",
+            Object::Array(vec![
+                0.into(),
+                Object::Dictionary(roman),
+                (front as i64).into(),
+                Object::Dictionary(arabic),
+            ]),
+        );
+        root.set("PageLabels", labels);
+    }
     if let Some(o) = outline {
         root.set("Outlines", Object::Reference(o));
         root.set("PageMode", Object::Name(b"UseOutlines".to_vec()));

@@ -1,0 +1,85 @@
+//! The contents list: one line per heading, dotted leader, page number,
+//! and a link to the heading.
+
+use super::blocks::Builder;
+use super::flow::Elem;
+use super::fonts::FontKind;
+use super::page::{Item, Path, Stroke};
+use super::paragraph::single_line;
+use super::style::*;
+use crate::error::Result;
+
+/// One contents line.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    /// Heading level (1 or 2).
+    pub level: u8,
+    /// Numbered heading text.
+    pub title: String,
+    /// Anchor of the heading.
+    pub anchor: String,
+    /// Page label shown.
+    pub page: String,
+}
+
+/// The contents title and one element per entry.
+pub fn contents(b: &Builder, entries: &[Entry]) -> Result<Vec<Elem>> {
+    let f = b.frame;
+    let mut out = Vec::new();
+    let tsize = b.body() * H1_SCALE;
+    let mut title = single_line(b.fonts, "目录", FontKind::SansBold, tsize, INK)?;
+    title.x = f.left + (f.width - title.width()) / 2.0;
+    title.y = tsize * 1.2;
+    out.push(Elem {
+        height: tsize * 2.0,
+        space_before: b.pitch() * 0.5,
+        items: vec![Item::Text(title)],
+        ..Elem::default()
+    });
+    for e in entries {
+        let (font, size, indent, pitch) = match e.level {
+            1 => (FontKind::SansBold, b.body(), 0.0, b.body() * 2.0),
+            _ => (
+                FontKind::Sans,
+                b.body() * 0.95,
+                b.body() * 2.0,
+                b.body() * 1.75,
+            ),
+        };
+        let base = b.baseline(size, pitch);
+        let mut t = single_line(b.fonts, &e.title, font, size, INK)?;
+        t.x = f.left + indent;
+        t.y = base;
+        let mut n = single_line(b.fonts, &e.page, FontKind::Sans, size, INK)?;
+        n.x = f.left + f.width - n.width();
+        n.y = base;
+        let (from, to) = (t.x + t.width() + size * 0.6, n.x - size * 0.6);
+        let mut items = Vec::new();
+        if to > from {
+            items.push(Item::Path(Path {
+                points: vec![(from, base - size * 0.1), (to, base - size * 0.1)],
+                closed: false,
+                fill: None,
+                stroke: Some(Stroke {
+                    color: MUTED,
+                    width: 0.7,
+                    dash: vec![0.7, 2.3],
+                }),
+                alpha: 1.0,
+            }));
+        }
+        items.push(Item::Text(t));
+        items.push(Item::Text(n));
+        items.push(Item::Link {
+            rect: (f.left, 0.0, f.width, pitch),
+            target: e.anchor.clone(),
+        });
+        out.push(Elem {
+            height: pitch,
+            space_before: if e.level == 1 { b.body() * 0.3 } else { 0.0 },
+            items,
+            ..Elem::default()
+        });
+    }
+    Ok(out)
+}
