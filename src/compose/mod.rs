@@ -49,8 +49,9 @@ pub enum DocBlock {
         /// Anchor id for outline and links.
         anchor: String,
     },
-    /// A body paragraph.
-    Paragraph(String),
+    /// A body paragraph, with the numbers of the sources it cites (shown
+    /// as a superscript mark linking to the sources list).
+    Paragraph(String, Vec<usize>),
     /// A one-line remark in a muted style.
     Note(String),
     /// A row of headline figures.
@@ -148,7 +149,7 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
             chinese_date(b.date),
             names.join("、"),
             names.len()
-        )));
+        ), Vec::new()));
         for t in &b.themes {
             let facts: Vec<&KeyFact> = b
                 .key_facts
@@ -163,11 +164,13 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
                 .iter()
                 .map(|k| format!("{}{}（{}）", k.label, joined(&k.value, &k.unit), k.period))
                 .collect();
-            blocks.push(DocBlock::Paragraph(format!(
-                "{}：{}。",
-                t.title,
-                items.join("；")
-            )));
+            let mut cites: Vec<usize> = facts.iter().map(|k| k.source_no).collect();
+            cites.sort_unstable();
+            cites.dedup();
+            blocks.push(DocBlock::Paragraph(
+                format!("{}：{}。", t.title, items.join("；")),
+                cites,
+            ));
         }
     }
     let mut theme_no = 0;
@@ -196,7 +199,7 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
             });
             for bl in &s.blocks {
                 blocks.push(match bl {
-                    BlockContent::Paragraph(p) => DocBlock::Paragraph(p.clone()),
+                    BlockContent::Paragraph(p, c) => DocBlock::Paragraph(p.clone(), c.clone()),
                     BlockContent::Table(t) => {
                         tables += 1;
                         DocBlock::Table {

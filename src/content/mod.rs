@@ -76,8 +76,8 @@ pub struct SectionContent {
 /// A block ready for composition.
 #[derive(Debug, Clone)]
 pub enum BlockContent {
-    /// A paragraph of plain text.
-    Paragraph(String),
+    /// A paragraph of plain text and the citation numbers of its sources.
+    Paragraph(String, Vec<usize>),
     /// A table.
     Table(TableContent),
     /// A chart.
@@ -216,10 +216,20 @@ impl<'a> Selector<'a> {
                     return None;
                 }
                 let out = self.render(text)?;
-                for s in sources {
-                    self.cite(s);
+                let mut cites: Vec<usize> = Vec::new();
+                for id in text.facts() {
+                    if let Some(f) = self.fact(id) {
+                        for src in f.sources.clone() {
+                            cites.push(self.cite(&src));
+                        }
+                    }
                 }
-                Some(BlockContent::Paragraph(out))
+                for s in sources {
+                    cites.push(self.cite(s));
+                }
+                cites.sort_unstable();
+                cites.dedup();
+                Some(BlockContent::Paragraph(out, cites))
             }
             Block::Table(t) => self.table(&t.caption, &t.body).map(BlockContent::Table),
             Block::Chart(c) => self.chart(c).map(BlockContent::Chart),

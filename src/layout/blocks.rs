@@ -4,7 +4,7 @@
 use super::flow::{Elem, Frame};
 use super::fonts::{FontKind, FontSet};
 use super::page::{Anchor, Item, Rgb, TextRun};
-use super::paragraph::{Align, ParaStyle, SetLine, layout, single_line};
+use super::paragraph::{Align, ParaStyle, SetLine, layout, layout_marked, single_line};
 use super::style::*;
 use crate::compose::Document;
 use crate::config::PageSettings;
@@ -57,20 +57,42 @@ impl<'a> Builder<'a> {
                 let mut run = l.run;
                 run.x = x;
                 run.y = self.baseline(size, pitch);
+                let mut items = vec![Item::Text(run)];
+                if let Some(mut sup) = l.sup {
+                    sup.x = x;
+                    sup.y += self.baseline(size, pitch);
+                    // The mark links to the first source it names.
+                    let first = &sup.glyphs[0];
+                    let w = sup.glyphs.last().map_or(0.0, |g| g.x + g.advance) - first.x;
+                    let text: String = sup.glyphs.iter().map(|g| g.text.as_str()).collect();
+                    if let Some(n) = text
+                        .trim_matches(['[', ']'])
+                        .split(',')
+                        .next()
+                        .and_then(|n| n.parse::<usize>().ok())
+                    {
+                        items.push(Item::Link {
+                            rect: (x + first.x, sup.y - sup.size, w, sup.size * 1.3),
+                            target: format!("source-{n}"),
+                        });
+                    }
+                    items.push(Item::Text(sup));
+                }
                 Elem {
                     height: pitch,
                     // No orphan (first line alone at a page foot) and no
                     // widow (last line alone at a page head): TYPOGRAPHY.md §4.
                     keep_with_prev: i > 0 && (i < 2 || n - i < 2),
-                    items: vec![Item::Text(run)],
+                    items,
                     ..Elem::default()
                 }
             })
             .collect()
     }
 
-    /// A body paragraph: serif, justified, two-character indent.
-    pub fn paragraph(&self, text: &str) -> Result<Vec<Elem>> {
+    /// A body paragraph: serif, justified, two-character indent, with a
+    /// superscript mark naming the sources it cites (`[1,3]`).
+    pub fn paragraph(&self, text: &str, cites: &[usize]) -> Result<Vec<Elem>> {
         let style = ParaStyle {
             font: FontKind::Serif,
             size: self.body(),
@@ -78,7 +100,17 @@ impl<'a> Builder<'a> {
             align: Align::Justify,
             indent_em: 2.0,
         };
-        let lines = layout(self.fonts, text, &style, self.frame.width)?;
+        let mark = (!cites.is_empty()).then(|| {
+            format!(
+                "[{}]",
+                cites
+                    .iter()
+                    .map(|n| n.to_string())
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )
+        });
+        let lines = layout_marked(self.fonts, text, mark.as_deref(), &style, self.frame.width)?;
         Ok(self.lines_to_elems(lines, self.pitch(), self.frame.left, self.body()))
     }
 

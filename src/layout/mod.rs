@@ -120,7 +120,7 @@ fn elements(doc: &Document, b: &blocks::Builder, entries: &[contents::Entry]) ->
                 text,
                 anchor,
             } => b.heading(*level, number, text, anchor)?,
-            DocBlock::Paragraph(p) => b.paragraph(p)?,
+            DocBlock::Paragraph(p, cites) => b.paragraph(p, cites)?,
             DocBlock::Note(n) => b.note(n)?,
             DocBlock::KeyFigures(k) => b.key_figures(k)?,
             DocBlock::Table { number, table } => table::table(b, *number, table)?,

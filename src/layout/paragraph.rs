@@ -55,6 +55,9 @@ pub struct ParaStyle {
 pub struct SetLine {
     /// Glyphs.
     pub run: TextRun,
+    /// A superscript reference mark on this line (glyph x from the line's
+    /// origin, `y` the rise above the baseline, negative).
+    pub sup: Option<TextRun>,
     /// Width actually used.
     pub width: f32,
 }
@@ -69,6 +72,8 @@ struct Glue {
 }
 
 struct Shaped {
+    /// Glyphs of the superscript reference mark.
+    sup: Vec<bool>,
     chars: Vec<char>,
     gids: Vec<u16>,
     adv: Vec<f32>,
@@ -89,7 +94,21 @@ fn context(chars: &[char], i: usize) -> String {
     chars[a..b].iter().collect()
 }
 
+/// Size of a superscript reference mark relative to the text.
+const SUP_SCALE: f32 = 0.6;
+/// Rise of a superscript mark's baseline, in ems of the text.
+const SUP_RISE: f32 = 0.36;
+
 fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
+    shape_marked(fonts, text, None, style)
+}
+
+fn shape_marked(
+    fonts: &FontSet,
+    text: &str,
+    mark: Option<&str>,
+    style: &ParaStyle,
+) -> Result<Shaped> {
     let font = fonts.get(style.font);
     let em = style.size;
     // An ideographic space (U+3000) sets one em of space but no glyph, so
@@ -111,6 +130,20 @@ fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
             }
         }
     }
+    // The mark follows the text; after a full-width stop it moves into the
+    // stop's blank half (see the glue below), so it sits right by the ink.
+    // (Placing it before the stop would put it inside another glyph's
+    // extraction box: see pdf/mod.rs on width variants.)
+    let at = chars.len();
+    let mark: Vec<char> = mark.unwrap_or("").chars().collect();
+    let n_mark = mark.len();
+    for (k, c) in mark.into_iter().enumerate() {
+        chars.insert(at + k, c);
+        em_before.insert(at + k, 0.0);
+    }
+    let sup: Vec<bool> = (0..chars.len())
+        .map(|i| i >= at && i < at + n_mark)
+        .collect();
     let mut gids = Vec::with_capacity(chars.len());
     let mut adv = Vec::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {
@@ -127,12 +160,13 @@ fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
             .with_help("rewrite the text without it, or configure a font that has it in [fonts]"));
         };
         gids.push(g);
-        adv.push(font.advance(g) * em);
+        adv.push(font.advance(g) * em * if sup[i] { SUP_SCALE } else { 1.0 });
     }
     let full: Vec<bool> = chars
         .iter()
         .zip(&adv)
-        .map(|(&c, &a)| is_compressible(c) && a >= 0.9 * em)
+        .zip(&sup)
+        .map(|((&c, &a), &u)| !u && is_compressible(c) && a >= 0.9 * em)
         .collect();
     let mut glue = Vec::with_capacity(chars.len().saturating_sub(1));
     for i in 1..chars.len() {
@@ -172,6 +206,14 @@ fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
                 g.shrink2 += 0.5 * em;
             }
         }
+        if sup[i] || sup[i - 1] {
+            // A reference mark hugs what it marks and never stretches.
+            g = Glue::default();
+            if sup[i] && !sup[i - 1] && full[i - 1] && matches!(ca, Class::Close | Class::PauseStop)
+            {
+                g.natural = -0.45 * em;
+            }
+        }
         if em_before[i] > 0.0 {
             g = Glue {
                 natural: em_before[i] * em,
@@ -180,7 +222,11 @@ fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
         }
         glue.push(g);
     }
-    let bound = em_before.iter().map(|&e| e > 0.0).collect();
+    let bound = em_before
+        .iter()
+        .zip(&sup)
+        .map(|(&e, &u)| e > 0.0 || u)
+        .collect();
     let mut adv_prefix = Vec::with_capacity(adv.len() + 1);
     let mut acc = 0.0f32;
     adv_prefix.push(0.0);
@@ -200,6 +246,7 @@ fn shape(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Shaped> {
         prefix.push(g);
     }
     Ok(Shaped {
+        sup,
         chars,
         gids,
         adv,
@@ -435,7 +482,19 @@ fn emergency(s: &Shaped, width: f32, style: &ParaStyle) -> Vec<usize> {
 
 /// Sets `text` into lines of at most `width` points.
 pub fn layout(fonts: &FontSet, text: &str, style: &ParaStyle, width: f32) -> Result<Vec<SetLine>> {
-    let s = shape(fonts, text, style)?;
+    layout_marked(fonts, text, None, style, width)
+}
+
+/// Like [`layout`], with `mark` (e.g. `[1,3]`) set as a superscript after
+/// the text; it is never separated from the text's last character.
+pub fn layout_marked(
+    fonts: &FontSet,
+    text: &str,
+    mark: Option<&str>,
+    style: &ParaStyle,
+    width: f32,
+) -> Result<Vec<SetLine>> {
+    let s = shape_marked(fonts, text, mark, style)?;
     let n = s.chars.len();
     if n == 0 {
         return Ok(Vec::new());
@@ -535,6 +594,25 @@ pub fn layout(fonts: &FontSet, text: &str, style: &ParaStyle, width: f32) -> Res
                 g.x += shift;
             }
         }
+        // Superscript glyphs go to a run of their own (smaller, raised).
+        let mut sup_glyphs = Vec::new();
+        let mut main = Vec::with_capacity(glyphs.len());
+        for (g, k) in glyphs.into_iter().zip(start..m.end) {
+            if s.sup[k] {
+                sup_glyphs.push(g)
+            } else {
+                main.push(g)
+            }
+        }
+        let sup = (!sup_glyphs.is_empty()).then(|| TextRun {
+            font: style.font,
+            size: style.size * SUP_SCALE,
+            x: 0.0,
+            y: -SUP_RISE * style.size,
+            angle: 0.0,
+            color: style.color,
+            glyphs: sup_glyphs,
+        });
         lines.push(SetLine {
             run: TextRun {
                 font: style.font,
@@ -543,8 +621,9 @@ pub fn layout(fonts: &FontSet, text: &str, style: &ParaStyle, width: f32) -> Res
                 y: 0.0,
                 angle: 0.0,
                 color: style.color,
-                glyphs,
+                glyphs: main,
             },
+            sup,
             width: used + shift,
         });
         a = b;
