@@ -2,8 +2,10 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use chrono::NaiveDate;
+pub use lettre::message::Mailbox;
 
 /// Everything a run needs, checked.
 #[derive(Debug, Clone)]
@@ -34,6 +36,8 @@ pub struct Config {
     pub page: PageSettings,
     /// Font files.
     pub fonts: FontFiles,
+    /// Delivery by e-mail; `None` when the config has no `[mail]`.
+    pub mail: Option<MailSettings>,
     /// Profiles in file order.
     pub profiles: Vec<Profile>,
     /// Sources, facts and themes.
@@ -92,6 +96,84 @@ pub struct Profile {
     pub themes: Vec<String>,
     /// Selected regions; `None` means all.
     pub regions: Option<Vec<String>>,
+    /// Where `--mail` sends the briefing; empty means it is not mailed.
+    pub recipients: Vec<Mailbox>,
+}
+
+/// How the SMTP connection is protected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailSecurity {
+    /// Plain connection upgraded with STARTTLS, which must succeed (port 587).
+    StartTls,
+    /// TLS from the first byte, "SMTPS" (port 465).
+    Tls,
+    /// No encryption at all: only for a relay on the same machine (port 25).
+    None,
+}
+
+impl MailSecurity {
+    /// The port this security conventionally uses.
+    pub fn default_port(self) -> u16 {
+        match self {
+            MailSecurity::StartTls => 587,
+            MailSecurity::Tls => 465,
+            MailSecurity::None => 25,
+        }
+    }
+}
+
+/// `[mail]`, checked: the server, the sender and the message templates.
+#[derive(Debug, Clone)]
+pub struct MailSettings {
+    /// SMTP server host name (also the name its TLS certificate must show).
+    pub server: String,
+    /// TCP port.
+    pub port: u16,
+    /// Connection security.
+    pub security: MailSecurity,
+    /// Login name; set exactly when `password_env` is.
+    pub username: Option<String>,
+    /// Environment variable holding the password; the password itself is
+    /// never in the config file, so the file can be shared and committed.
+    pub password_env: Option<String>,
+    /// Sender.
+    pub from: Mailbox,
+    /// Subject template (placeholders: see [`MAIL_PLACEHOLDERS`]).
+    pub subject: String,
+    /// Body template (placeholders: see [`MAIL_PLACEHOLDERS`]).
+    pub body: String,
+    /// Largest PDF that is sent, in KiB (1024 bytes), before encoding.
+    pub max_attachment_kb: u64,
+    /// Retries after the first attempt, for transient failures only.
+    pub retries: u32,
+    /// Delay before the first retry; doubled for each further retry.
+    pub retry_delay: Duration,
+    /// Timeout for connecting and for each SMTP command.
+    pub timeout: Duration,
+}
+
+/// The placeholders mail subject and body templates may use.
+pub const MAIL_PLACEHOLDERS: [&str; 5] = ["title", "date", "date_iso", "profile", "file"];
+
+/// The `{name}` placeholders of a mail template: byte range of the whole
+/// `{name}` and the name. Only braces around lower-case ASCII letters and
+/// `_` count, so other braces in prose stay literal text.
+pub fn mail_placeholders(template: &str) -> Vec<(std::ops::Range<usize>, &str)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(open) = template[from..].find('{').map(|i| from + i) {
+        let rest = &template[open + 1..];
+        let len = rest
+            .find(|c: char| !(c.is_ascii_lowercase() || c == '_'))
+            .unwrap_or(rest.len());
+        if len > 0 && rest[len..].starts_with('}') {
+            out.push((open..open + len + 2, &rest[..len]));
+            from = open + len + 2;
+        } else {
+            from = open + 1;
+        }
+    }
+    out
 }
 
 /// All theme data.

@@ -38,6 +38,8 @@ pub struct RawConfig {
     pub page: Option<RawPage>,
     /// Font files.
     pub fonts: RawFonts,
+    /// Delivery by e-mail (used with `--mail`).
+    pub mail: Option<Spanned<RawMail>>,
     /// The briefings to produce.
     #[serde(rename = "profile", default)]
     pub profiles: Vec<Spanned<RawProfile>>,
@@ -100,6 +102,42 @@ pub struct RawProfile {
     pub themes: Vec<Spanned<String>>,
     /// Region ids for `regional-policy`; all regions when absent.
     pub regions: Option<Vec<Spanned<String>>>,
+    /// Mail addresses the briefing is sent to with `--mail`.
+    #[serde(default)]
+    pub recipients: Vec<Spanned<String>>,
+}
+
+/// `[mail]`: the SMTP server and the message.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawMail {
+    /// SMTP server host name.
+    pub server: Spanned<String>,
+    /// TCP port; default by `security`.
+    pub port: Option<Spanned<i64>>,
+    /// `starttls`, `tls` or `none`.
+    pub security: Option<Spanned<String>>,
+    /// Login name, if the server wants one.
+    pub username: Option<Spanned<String>>,
+    /// Name of the environment variable holding the password.
+    pub password_env: Option<Spanned<String>>,
+    /// Sender mailbox, `Name <addr>` or `addr`.
+    pub from: Spanned<String>,
+    /// Subject template.
+    pub subject: Option<Spanned<String>>,
+    /// Body template.
+    pub body: Option<Spanned<String>>,
+    /// Largest PDF sent, in KiB.
+    pub max_attachment_kb: Option<Spanned<i64>>,
+    /// Retries after the first attempt for transient failures.
+    pub retries: Option<Spanned<i64>>,
+    /// Delay before the first retry in milliseconds, doubled each retry.
+    pub retry_delay_ms: Option<Spanned<i64>>,
+    /// Network timeout in seconds.
+    pub timeout_s: Option<Spanned<i64>>,
+    /// Never allowed: accepted here only so that `load` can reject it with
+    /// a message pointing to `password_env`, not toml's "unknown field".
+    pub password: Option<Spanned<toml::Value>>,
 }
 
 /// `sources.toml`.

@@ -2,6 +2,7 @@
 //! and `latest` copies, signal handling (and mail, in `mail`).
 
 pub mod lock;
+pub mod mail;
 pub mod output;
 pub mod retention;
 pub mod signals;

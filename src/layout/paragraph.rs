@@ -173,7 +173,8 @@ fn shape_marked(
         let (a, b) = (chars[i - 1], chars[i]);
         let (ca, cb) = (class(a), class(b));
         let mut g = Glue::default();
-        let alnum = |c: char| c.is_ascii_alphanumeric();
+        // `%` closes a figure: `50%以上` takes the same quarter em as `50以上`.
+        let alnum = |c: char| c.is_ascii_alphanumeric() || c == '%';
         let han_like = |c: Class| matches!(c, Class::Han);
         if ca == Class::Space {
             // Word space: up to ½ em in all (TYPOGRAPHY.md §3).
