@@ -5,6 +5,11 @@
 //! [`config`] → [`content`] → [`compose`] → [`layout`] → [`pdf`] → [`deliver`],
 //! with [`chart`] drawing figures for the layout stage.
 
+// Errors carry a source snippet for their diagnostic, which makes them
+// large; they are built once per failed run, so the size of `Result` on the
+// happy path is not worth boxing every error for.
+#![allow(clippy::result_large_err)]
+
 pub mod chart;
 pub mod compose;
 pub mod config;

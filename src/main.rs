@@ -1,6 +1,11 @@
 //! `briefing`: the command line over the library. Thin on purpose: every
 //! step it runs is a library function the tests and benchmarks call too.
 
+// Errors carry a source snippet for their diagnostic, which makes them
+// large; they are built once per failed run, so the size of `Result` on the
+// happy path is not worth boxing every error for.
+#![allow(clippy::result_large_err)]
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -12,7 +17,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 use briefing::config::{self, Config};
-use briefing::deliver::{lock, output, retention, signals};
+use briefing::deliver::{lock, mail, output, retention, signals};
 use briefing::error::{Error, Kind, Result};
 use briefing::layout::fonts::FontSet;
 
@@ -82,6 +87,9 @@ struct GenerateArgs {
     /// Profiles built at once (default: one per core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// Mail each briefing right after it is written ([mail] in the config).
+    #[arg(long)]
+    mail: bool,
 }
 
 fn main() -> ExitCode {
@@ -191,6 +199,13 @@ fn generate(a: &GenerateArgs) -> Result<()> {
     if let Err(e) = signals::install() {
         log::warn!("cannot install signal handlers: {e}");
     }
+    // Mail settings and the password are checked before anything is built,
+    // so a missing password variable fails fast with nothing written.
+    let mailer = if a.mail {
+        Some(mail::preflight(&config)?)
+    } else {
+        None
+    };
     let fonts = FontSet::load(&config.fonts)?;
     log::info!("building {} profile(s) for {date}", profiles.len());
 
@@ -207,8 +222,15 @@ fn generate(a: &GenerateArgs) -> Result<()> {
             );
             pb
         });
-    // The manifest and `latest` copies are shared by all profiles.
-    let retention_lock = Mutex::new(());
+    let run = Run {
+        config: &config,
+        fonts: &fonts,
+        date,
+        epoch,
+        out_dir: &out_dir,
+        retention_lock: Mutex::new(()),
+        mailer,
+    };
     let next = AtomicUsize::new(0);
     let outcomes: Mutex<Vec<(usize, Result<Outcome>)>> = Mutex::new(Vec::new());
     std::thread::scope(|sc| {
@@ -217,7 +239,18 @@ fn generate(a: &GenerateArgs) -> Result<()> {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(p) = profiles.get(i) else { break };
-                    let r = build_one(&config, &fonts, p, date, epoch, &out_dir, &retention_lock);
+                    let r = build_one(&run, p);
+                    if let Ok(Outcome {
+                        mail_error: Some(e),
+                        ..
+                    }) = &r
+                    {
+                        eprintln!(
+                            "briefing: profile `{}`: written, but not mailed:\n{}",
+                            p.name,
+                            render(e)
+                        );
+                    }
                     match &r {
                         Ok(o) if !a.quiet => print_outcome(o, a.json),
                         // With several profiles each failure is reported as it
@@ -245,9 +278,24 @@ fn generate(a: &GenerateArgs) -> Result<()> {
     let mut outcomes = outcomes.into_inner().expect("workers finished");
     outcomes.sort_by_key(|(i, _)| *i);
     let total = outcomes.len();
-    let mut failed: Vec<Error> = outcomes.into_iter().filter_map(|(_, r)| r.err()).collect();
+    let mut mail_failed = Vec::new();
+    let mut failed: Vec<Error> = Vec::new();
+    for (_, r) in outcomes {
+        match r {
+            Ok(o) => mail_failed.extend(o.mail_error),
+            Err(e) => failed.push(e),
+        }
+    }
     if failed.is_empty() {
-        return Ok(());
+        // Every PDF is on disk; undelivered mail still fails the run, with
+        // EX_TEMPFAIL so a scheduler knows a retry may succeed.
+        return match mail_failed.len() {
+            0 => Ok(()),
+            n => Err(Error::new(
+                Kind::TempFail,
+                format!("{n} of {total} briefings were written but not mailed (reported above)"),
+            )),
+        };
     }
     if total == 1 {
         return Err(failed.remove(0));
@@ -277,17 +325,35 @@ struct Outcome {
     pages: usize,
     bytes: usize,
     sha256: String,
+    /// Recipients the briefing was mailed to.
+    mailed: Vec<String>,
+    /// Why mailing failed (the PDF is written all the same).
+    mail_error: Option<Error>,
 }
 
-fn build_one(
-    config: &Config,
-    fonts: &FontSet,
-    p: &config::Profile,
+/// What every profile of one run shares.
+struct Run<'a> {
+    config: &'a Config,
+    fonts: &'a FontSet,
     date: NaiveDate,
     epoch: Option<i64>,
-    out_dir: &std::path::Path,
-    retention_lock: &Mutex<()>,
-) -> Result<Outcome> {
+    out_dir: &'a std::path::Path,
+    /// The manifest and `latest` copies are shared by all profiles.
+    retention_lock: Mutex<()>,
+    mailer: Option<mail::Mailer<'a>>,
+}
+
+fn build_one(run: &Run, p: &config::Profile) -> Result<Outcome> {
+    let Run {
+        config,
+        fonts,
+        date,
+        epoch,
+        out_dir,
+        ..
+    } = *run;
+    let retention_lock = &run.retention_lock;
+    let mailer = run.mailer.as_ref();
     let built = briefing::build(config, fonts, p, date, epoch)?;
     let path = output::write_atomic(out_dir, &built.file_name, &built.bytes)?;
     {
@@ -301,6 +367,23 @@ fn build_one(
             config.keep,
         )?;
     }
+    let mut mailed = Vec::new();
+    let mut mail_error = None;
+    if let Some(m) = mailer {
+        match m.send_profile(config, p, date, &path) {
+            Ok(mail::Delivery::Sent(r)) => {
+                log::info!(
+                    "mailed {} to {} in {} attempt(s)",
+                    path.display(),
+                    r.recipients.join(", "),
+                    r.attempts
+                );
+                mailed = r.recipients;
+            }
+            Ok(mail::Delivery::Skipped(w)) => eprintln!("briefing: warning: {w}"),
+            Err(e) => mail_error = Some(e),
+        }
+    }
     use sha2::Digest;
     let sha256 = sha2::Sha256::digest(&built.bytes)
         .iter()
@@ -313,6 +396,8 @@ fn build_one(
         pages: built.pages,
         bytes: built.bytes.len(),
         sha256,
+        mailed,
+        mail_error,
     })
 }
 
@@ -325,6 +410,7 @@ fn print_outcome(o: &Outcome, json: bool) {
             "pages": o.pages,
             "bytes": o.bytes,
             "sha256": o.sha256,
+            "mailed": o.mailed,
         })
         .to_string()
     } else {

@@ -807,7 +807,6 @@ fn a_server_that_never_answers_times_out_and_is_retried() {
 // ---- `briefing generate --mail`, through the binary ----
 
 #[test]
-#[ignore = "needs `--mail` wired in src/main.rs"]
 fn generate_with_mail_delivers_the_written_pdf() {
     let server = SmtpServer::start("ok", Some(("briefing", "s3cret")));
     let sb = Sandbox::new();
@@ -841,7 +840,6 @@ fn generate_with_mail_delivers_the_written_pdf() {
 }
 
 #[test]
-#[ignore = "needs `--mail` wired in src/main.rs"]
 fn generate_with_mail_and_the_server_down_exits_75_and_keeps_the_pdf() {
     let sb = Sandbox::new();
     sb.append(

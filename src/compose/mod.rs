@@ -118,7 +118,7 @@ pub fn numeral(n: usize) -> String {
         20..=99 => format!(
             "{}十{}",
             NUMERALS[n / 10 - 1],
-            if n % 10 == 0 {
+            if n.is_multiple_of(10) {
                 ""
             } else {
                 NUMERALS[n % 10 - 1]

@@ -59,7 +59,6 @@ pub fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
                         format!(
                             "another briefing run ({}) is writing to this directory; waited {} s",
                             holder
-                                .trim()
                                 .split_whitespace()
                                 .next()
                                 .map_or("pid unknown".into(), |p| format!("pid {p}")),

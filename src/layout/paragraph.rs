@@ -405,8 +405,7 @@ fn total_fit(s: &Shaped, allowed: &[bool], width: f32, style: &ParaStyle) -> Opt
                 // The last line holds at least two characters (TYPOGRAPHY.md §4).
                 penalty += 1e6;
             }
-            for pf in 0..4 {
-                let (d0, _, _) = best[a][pf];
+            for (pf, &(d0, _, _)) in best[a].iter().enumerate() {
                 if d0 == INF {
                     continue;
                 }
