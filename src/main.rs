@@ -58,14 +58,8 @@ struct ConfigArg {
 
 #[derive(Args, Debug, Clone)]
 struct GenerateArgs {
-    /// The run configuration.
-    #[arg(
-        long,
-        short = 'c',
-        value_name = "FILE",
-        default_value = "config/briefing.toml"
-    )]
-    config: PathBuf,
+    #[command(flatten)]
+    config: ConfigArg,
     /// Briefing date (YYYY-MM-DD); default: today in the configured time zone.
     #[arg(long, short = 'd', value_name = "YYYY-MM-DD")]
     date: Option<String>,
@@ -159,7 +153,7 @@ fn generate(a: &GenerateArgs) -> Result<()> {
     // Arguments first: a bad --date is a usage error even if the config is broken too.
     let date = a.date.as_deref().map(parse_date).transpose()?;
     let epoch = source_date_epoch()?;
-    let config = config::load(&a.config)?;
+    let config = config::load(&a.config.config)?;
     let date = date.unwrap_or_else(|| today(&config));
     let profiles: Vec<&config::Profile> = if a.profile.is_empty() {
         config.profiles.iter().collect()
