@@ -370,7 +370,9 @@ impl<'a> Builder<'a> {
     /// A chart with its caption and source line, kept together.
     pub fn figure(&self, number: usize, chart: &ChartData) -> Result<Vec<Elem>> {
         let f = self.frame;
-        let chart_h = (f.width * 0.52).round();
+        // Each kind asks for its own height: horizontal bars and timelines
+        // grow with their rows, bar and line charts keep a calm aspect.
+        let chart_h = crate::chart::preferred_height(self.fonts, chart, f.width)?;
         let mut items = crate::chart::draw(self.fonts, chart, f.left, 0.0, f.width, chart_h)?;
         let mut y = chart_h + 4.0;
         let csize = self.body() * SMALL_SCALE * 1.05;

@@ -1,0 +1,697 @@
+//! A plotters [`DrawingBackend`] that records page items instead of pixels.
+//!
+//! Every primitive plotters asks for (lines, rectangles, paths, polygons,
+//! circles, text) becomes one [`Item`] in page coordinates, so a chart ends
+//! up as PDF vector operations and its labels as real text in the briefing's
+//! embedded fonts. Nothing is ever rasterised: the pixel-level entry points
+//! (`draw_pixel`, `blit_bitmap`) refuse to work, so a plotters code path that
+//! would fall back to per-pixel drawing fails loudly instead of bloating the
+//! PDF with thousands of tiny squares.
+//!
+//! plotters' coordinates are integers; one backend unit is 1/[`UNIT`] pt so
+//! that rounding stays far below what print or screen can show.
+
+use std::cell::RefCell;
+use std::fmt;
+use std::rc::Rc;
+
+use plotters::prelude::{DrawingBackend, IntoDrawingArea};
+use plotters_backend::text_anchor::{HPos, VPos};
+use plotters_backend::{
+    BackendColor, BackendCoord, BackendStyle, BackendTextStyle, DrawingErrorKind, FontFamily,
+    FontStyle, FontTransform,
+};
+
+use crate::error::Error;
+use crate::layout::fonts::{FontKind, FontSet};
+use crate::layout::page::{Item, Path, Rgb, Stroke};
+use crate::layout::paragraph::single_line;
+
+/// Backend units per point.
+pub const UNIT: f32 = 20.0;
+
+/// plotters sizes fonts as 1.24 × the em (its font code divides by 1.24
+/// to get pixels per em); we keep that convention so plotters' own layout
+/// arithmetic and ours agree.
+pub const PLOTTERS_FONT_SCALE: f64 = 1.24;
+
+/// Where the ideographic em box sits around the baseline, as fractions of
+/// the em: the same 0.88 / 0.12 split the rest of the layout (and
+/// `pdfcheck.py`) uses, so "inside the box" means the same thing everywhere.
+pub const EM_ASCENT: f32 = 0.88;
+/// Depth of the em box below the baseline, as a fraction of the em.
+pub const EM_DESCENT: f32 = 0.12;
+
+/// The error plotters sees when recording fails.
+#[derive(Debug, Clone)]
+pub struct BackendError(pub String);
+
+impl fmt::Display for BackendError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for BackendError {}
+
+/// What the backend has drawn so far, plus the pen state plotters has no
+/// notion of (dashes). Shared between the backend, which plotters owns, and
+/// the chart code, which reads the items back and sets the dash pattern.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    /// Items in painting order, in page coordinates.
+    pub items: Vec<Item>,
+    /// Dash pattern (on, off, … in points) applied to strokes drawn from
+    /// now on; empty for solid lines. plotters' `ShapeStyle` cannot carry a
+    /// dash, and its `DashedPathElement` cuts a line into one path per dash,
+    /// which costs bytes and prints unevenly; a PDF dash is one operator.
+    pub dash: Vec<f32>,
+    /// The first error of our own (e.g. a character missing from the font),
+    /// kept whole so its message and help reach the user, not just the
+    /// string plotters wraps it in.
+    pub error: Option<Error>,
+}
+
+/// A plotters backend drawing into page items.
+pub struct PdfBackend<'f> {
+    fonts: &'f FontSet,
+    /// Page position of the backend's (0, 0), in points.
+    origin: (f32, f32),
+    /// Size in backend units.
+    size: (u32, u32),
+    rec: Rc<RefCell<Recorder>>,
+}
+
+impl<'f> PdfBackend<'f> {
+    /// A backend covering the page box (x, y, w, h) in points, and the
+    /// handle through which its items are read back.
+    pub fn new(
+        fonts: &'f FontSet,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    ) -> (PdfBackend<'f>, Rc<RefCell<Recorder>>) {
+        let rec = Rc::new(RefCell::new(Recorder::default()));
+        let size = (
+            (w * UNIT).round().max(1.0) as u32,
+            (h * UNIT).round().max(1.0) as u32,
+        );
+        (
+            PdfBackend {
+                fonts,
+                origin: (x, y),
+                size,
+                rec: rec.clone(),
+            },
+            rec,
+        )
+    }
+
+    /// Convenience: the backend as a plotters drawing area plus its recorder.
+    pub fn area(
+        fonts: &'f FontSet,
+        x: f32,
+        y: f32,
+        w: f32,
+        h: f32,
+    ) -> (
+        plotters::drawing::DrawingArea<PdfBackend<'f>, plotters::coord::Shift>,
+        Rc<RefCell<Recorder>>,
+    ) {
+        let (b, rec) = PdfBackend::new(fonts, x, y, w, h);
+        (b.into_drawing_area(), rec)
+    }
+
+    fn page(&self, (x, y): BackendCoord) -> (f32, f32) {
+        (
+            self.origin.0 + x as f32 / UNIT,
+            self.origin.1 + y as f32 / UNIT,
+        )
+    }
+
+    fn push(&self, item: Item) {
+        self.rec.borrow_mut().items.push(item);
+    }
+
+    fn stroke(&self, c: BackendColor, width: u32) -> Stroke {
+        Stroke {
+            color: rgb(c),
+            width: width as f32 / UNIT,
+            dash: self.rec.borrow().dash.clone(),
+        }
+    }
+
+    /// Keeps our own error for the caller and hands plotters a copy of its text.
+    fn fail(&self, e: Error) -> DrawingErrorKind<BackendError> {
+        let msg = e.message().to_string();
+        let mut rec = self.rec.borrow_mut();
+        if rec.error.is_none() {
+            rec.error = Some(e);
+        }
+        DrawingErrorKind::DrawingError(BackendError(msg))
+    }
+}
+
+fn rgb(c: BackendColor) -> Rgb {
+    Rgb::from_u8(c.rgb.0, c.rgb.1, c.rgb.2)
+}
+
+/// The briefing face a plotters font description stands for: charts are
+/// set in the sans face (TYPOGRAPHY.md §6 puts chart text with tables and
+/// headings), bold for emphasis; a request for serif gets the body face.
+pub fn font_kind(family: FontFamily<'_>, style: FontStyle) -> FontKind {
+    match (family, style) {
+        (FontFamily::Serif, _) => FontKind::Serif,
+        (_, FontStyle::Bold) => FontKind::SansBold,
+        _ => FontKind::Sans,
+    }
+}
+
+/// The em in points of a plotters font size given in backend units.
+pub fn em_of(size: f64) -> f32 {
+    (size / PLOTTERS_FONT_SCALE) as f32 / UNIT
+}
+
+/// The plotters font size (backend units) of an em in points.
+pub fn plotters_size(em_pt: f32) -> f64 {
+    em_pt as f64 * UNIT as f64 * PLOTTERS_FONT_SCALE
+}
+
+/// Counter-clockwise angle in degrees of a plotters transform. plotters'
+/// y axis points down, so its `Rotate270` (x, y) → (y, −x) turns the
+/// baseline to point up the page: text read bottom to top, a y-axis title.
+fn angle_of(t: &FontTransform) -> f32 {
+    match t {
+        FontTransform::None => 0.0,
+        FontTransform::Rotate90 => -90.0,
+        FontTransform::Rotate180 => 180.0,
+        FontTransform::Rotate270 => 90.0,
+    }
+}
+
+/// White-blended colour for translucent text: text runs carry no opacity,
+/// and chart text always sits on the white page, so mixing with white
+/// shows the same colour.
+fn over_white(c: BackendColor) -> Rgb {
+    let a = c.alpha.clamp(0.0, 1.0) as f32;
+    let Rgb(r, g, b) = rgb(c);
+    Rgb(r * a + 1.0 - a, g * a + 1.0 - a, b * a + 1.0 - a)
+}
+
+impl DrawingBackend for PdfBackend<'_> {
+    type ErrorType = BackendError;
+
+    fn get_size(&self) -> (u32, u32) {
+        self.size
+    }
+
+    fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<BackendError>> {
+        Ok(())
+    }
+
+    fn present(&mut self) -> Result<(), DrawingErrorKind<BackendError>> {
+        Ok(())
+    }
+
+    /// Refused: a chart is vectors only. Every shape plotters draws for us
+    /// has a vector override below, so reaching this is a bug to surface.
+    fn draw_pixel(
+        &mut self,
+        _point: BackendCoord,
+        _color: BackendColor,
+    ) -> Result<(), DrawingErrorKind<BackendError>> {
+        Err(DrawingErrorKind::DrawingError(BackendError(
+            "pixel drawing is not supported: charts are vector-only".into(),
+        )))
+    }
+
+    fn draw_line<S: BackendStyle>(
+        &mut self,
+        from: BackendCoord,
+        to: BackendCoord,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<BackendError>> {
+        let c = style.color();
+        if c.alpha <= 0.0 {
+            return Ok(());
+        }
+        self.push(Item::Path(Path {
+            points: vec![self.page(from), self.page(to)],
+            closed: false,
+            fill: None,
+            stroke: Some(self.stroke(c, style.stroke_width())),
+            alpha: c.alpha as f32,
+        }));
+        Ok(())
+    }
+
+    fn draw_rect<S: BackendStyle>(
+        &mut self,
+        upper_left: BackendCoord,
+        bottom_right: BackendCoord,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<BackendError>> {
+        let c = style.color();
+        if c.alpha <= 0.0 {
+            return Ok(());
+        }
+        let (x0, y0) = self.page(upper_left);
+        let (x1, y1) = self.page(bottom_right);
+        self.push(Item::Path(Path {
+            points: vec![(x0, y0), (x1, y0), (x1, y1), (x0, y1)],
+            closed: true,
+            fill: fill.then(|| rgb(c)),
+            stroke: (!fill).then(|| self.stroke(c, style.stroke_width())),
+            alpha: c.alpha as f32,
+        }));
+        Ok(())
+    }
+
+    fn draw_path<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        path: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<BackendError>> {
+        let c = style.color();
+        if c.alpha <= 0.0 {
+            return Ok(());
+        }
+        let mut points: Vec<(f32, f32)> = Vec::new();
+        for p in path {
+            let q = self.page(p);
+            // Repeated vertices add bytes and nothing else.
+            if points.last() != Some(&q) {
+                points.push(q);
+            }
+        }
+        if points.len() < 2 {
+            return Ok(());
+        }
+        self.push(Item::Path(Path {
+            points,
+            closed: false,
+            fill: None,
+            stroke: Some(self.stroke(c, style.stroke_width())),
+            alpha: c.alpha as f32,
+        }));
+        Ok(())
+    }
+
+    fn draw_circle<S: BackendStyle>(
+        &mut self,
+        center: BackendCoord,
+        radius: u32,
+        style: &S,
+        fill: bool,
+    ) -> Result<(), DrawingErrorKind<BackendError>> {
+        let c = style.color();
+        if c.alpha <= 0.0 {
+            return Ok(());
+        }
+        let (cx, cy) = self.page(center);
+        self.push(Item::Circle {
+            cx,
+            cy,
+            r: radius as f32 / UNIT,
+            fill: fill.then(|| rgb(c)),
+            stroke: (!fill).then(|| self.stroke(c, style.stroke_width())),
+            alpha: c.alpha as f32,
+        });
+        Ok(())
+    }
+
+    fn fill_polygon<S: BackendStyle, I: IntoIterator<Item = BackendCoord>>(
+        &mut self,
+        vert: I,
+        style: &S,
+    ) -> Result<(), DrawingErrorKind<BackendError>> {
+        let c = style.color();
+        if c.alpha <= 0.0 {
+            return Ok(());
+        }
+        let points: Vec<(f32, f32)> = vert.into_iter().map(|p| self.page(p)).collect();
+        if points.len() < 3 {
+            return Ok(());
+        }
+        self.push(Item::Path(Path {
+            points,
+            closed: true,
+            fill: Some(rgb(c)),
+            stroke: None,
+            alpha: c.alpha as f32,
+        }));
+        Ok(())
+    }
+
+    /// Sets the text as one glyph run shaped with the real font. The anchor
+    /// is applied in the text's own frame (as plotters' default does) and
+    /// then rotated, so a `Rotate270` title centred on a point stays centred
+    /// on it. Vertical anchors refer to the em box: top 0.88 em above the
+    /// baseline, bottom 0.12 em below.
+    fn draw_text<T: BackendTextStyle>(
+        &mut self,
+        text: &str,
+        style: &T,
+        pos: BackendCoord,
+    ) -> Result<(), DrawingErrorKind<BackendError>> {
+        let c = style.color();
+        if c.alpha <= 0.0 || text.is_empty() {
+            return Ok(());
+        }
+        let em = em_of(style.size());
+        let kind = font_kind(style.family(), style.style());
+        let mut run =
+            single_line(self.fonts, text, kind, em, over_white(c)).map_err(|e| self.fail(e))?;
+        let w = run.width();
+        let anchor = style.anchor();
+        // Origin of the run in the text frame (x along the baseline, y down
+        // across it), relative to the anchor point.
+        let dx = match anchor.h_pos {
+            HPos::Left => 0.0,
+            HPos::Center => -w / 2.0,
+            HPos::Right => -w,
+        };
+        let dy = match anchor.v_pos {
+            VPos::Top => EM_ASCENT * em,
+            VPos::Center => (EM_ASCENT - 0.5) * em,
+            VPos::Bottom => -EM_DESCENT * em,
+        };
+        let angle = angle_of(&style.transform());
+        let (sin, cos) = angle.to_radians().sin_cos();
+        // Baseline direction on the page is (cos, −sin) (y down); the text
+        // frame's "down" is (sin, cos).
+        let (px, py) = self.page(pos);
+        run.x = px + dx * cos + dy * sin;
+        run.y = py - dx * sin + dy * cos;
+        run.angle = angle;
+        self.push(Item::Text(run));
+        Ok(())
+    }
+
+    /// Width from the font's real advances (plotters' fallback counts
+    /// bytes, so each Chinese character would count three times); height is
+    /// the em, the box the anchors refer to.
+    fn estimate_text_size<T: BackendTextStyle>(
+        &self,
+        text: &str,
+        style: &T,
+    ) -> Result<(u32, u32), DrawingErrorKind<BackendError>> {
+        let em = em_of(style.size());
+        let kind = font_kind(style.family(), style.style());
+        let run = single_line(self.fonts, text, kind, em, Rgb(0.0, 0.0, 0.0))
+            .map_err(|e| self.fail(e))?;
+        Ok((
+            (run.width() * UNIT).ceil() as u32,
+            (em * UNIT).ceil() as u32,
+        ))
+    }
+
+    /// Refused: charts never embed images.
+    fn blit_bitmap(
+        &mut self,
+        _pos: BackendCoord,
+        _size: (u32, u32),
+        _src: &[u8],
+    ) -> Result<(), DrawingErrorKind<BackendError>> {
+        Err(DrawingErrorKind::DrawingError(BackendError(
+            "bitmaps are not supported: charts are vector-only".into(),
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{FontFile, FontFiles};
+    use plotters::element::{Circle, PathElement, Rectangle, Text};
+    use plotters::style::text_anchor::Pos;
+    use plotters::style::{FontDesc, RGBAColor, ShapeStyle, TextStyle};
+
+    pub(crate) fn fonts() -> FontSet {
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+        let f = |n: &str| FontFile {
+            path: root.join(n),
+            index: 2,
+        };
+        FontSet::load(&FontFiles {
+            body: f("NotoSerifCJK-Regular.ttc"),
+            heading: f("NotoSansCJK-Regular.ttc"),
+            bold: f("NotoSansCJK-Bold.ttc"),
+        })
+        .unwrap()
+    }
+
+    fn style(em: f32, h: HPos, v: VPos, t: FontTransform) -> TextStyle<'static> {
+        TextStyle {
+            font: FontDesc::new(FontFamily::SansSerif, plotters_size(em), FontStyle::Normal)
+                .transform(t),
+            color: BackendColor {
+                alpha: 1.0,
+                rgb: (0x1f, 0x3a, 0x5f),
+            },
+            pos: Pos::new(h, v),
+        }
+    }
+
+    fn texts(rec: &Rc<RefCell<Recorder>>) -> Vec<crate::layout::page::TextRun> {
+        rec.borrow()
+            .items
+            .iter()
+            .filter_map(|i| {
+                if let Item::Text(t) = i {
+                    Some(t.clone())
+                } else {
+                    None
+                }
+            })
+            .collect()
+    }
+
+    #[test]
+    fn text_extent_is_the_fonts_own_advances() {
+        let f = fonts();
+        let (b, _) = PdfBackend::new(&f, 0.0, 0.0, 100.0, 100.0);
+        let s = style(8.0, HPos::Left, VPos::Top, FontTransform::None);
+        // Han characters are one em each: 3 × 8 pt.
+        let (w, h) = b.estimate_text_size("英伟达", &s).unwrap();
+        assert!((w as f32 / UNIT - 24.0).abs() <= 1.0 / UNIT, "{w}");
+        assert!((h as f32 / UNIT - 8.0).abs() <= 1.0 / UNIT, "{h}");
+        // Latin text uses the font's proportional advances, not a byte count.
+        let font = f.get(FontKind::Sans);
+        let (w, _) = b.estimate_text_size("H100", &s).unwrap();
+        let expect = font.text_width("H100") * 8.0;
+        assert!(
+            (w as f32 / UNIT - expect).abs() <= 1.0 / UNIT,
+            "{w} vs {expect}"
+        );
+        assert!(expect < 4.0 * 8.0 * 0.7);
+        // Bold is measured in the bold face.
+        let bold = TextStyle {
+            font: s.font.style(FontStyle::Bold),
+            ..s.clone()
+        };
+        let (wb, _) = b.estimate_text_size("H100", &bold).unwrap();
+        let expect_b = f.get(FontKind::SansBold).text_width("H100") * 8.0;
+        assert!((wb as f32 / UNIT - expect_b).abs() <= 1.0 / UNIT);
+    }
+
+    #[test]
+    fn anchors_place_the_em_box() {
+        let f = fonts();
+        let (area, rec) = PdfBackend::area(&f, 100.0, 200.0, 300.0, 100.0);
+        let at = ((50.0 * UNIT) as i32, (40.0 * UNIT) as i32);
+        for (h, v) in [
+            (HPos::Left, VPos::Top),
+            (HPos::Center, VPos::Center),
+            (HPos::Right, VPos::Bottom),
+        ] {
+            area.draw(&Text::new(
+                "华为昇腾",
+                at,
+                style(10.0, h, v, FontTransform::None),
+            ))
+            .unwrap();
+        }
+        let t = texts(&rec);
+        assert_eq!(t.len(), 3);
+        // Left/top: origin at the anchor, baseline 0.88 em below it.
+        assert!(
+            (t[0].x - 150.0).abs() < 1e-3 && (t[0].y - (240.0 + 8.8)).abs() < 1e-3,
+            "{:?}",
+            (t[0].x, t[0].y)
+        );
+        // Centre/centre: the em box's middle is on the anchor.
+        let mid_x = t[1].x + t[1].width() / 2.0;
+        let mid_y = t[1].y - 0.88 * 10.0 + 5.0;
+        assert!((mid_x - 150.0).abs() < 1e-3 && (mid_y - 240.0).abs() < 1e-3);
+        // Right/bottom: the run ends at the anchor, the em box's foot on it.
+        assert!(
+            (t[2].x + t[2].width() - 150.0).abs() < 1e-3 && (t[2].y + 1.2 - 240.0).abs() < 1e-3
+        );
+        assert!((t[0].width() - 40.0).abs() < 1e-3);
+        assert!(
+            t.iter()
+                .all(|r| r.angle == 0.0 && r.font == FontKind::Sans && r.size == 10.0)
+        );
+    }
+
+    #[test]
+    fn rotate270_is_a_y_axis_title_reading_upwards() {
+        let f = fonts();
+        let (area, rec) = PdfBackend::area(&f, 0.0, 0.0, 200.0, 200.0);
+        let at = ((20.0 * UNIT) as i32, (100.0 * UNIT) as i32);
+        // plotters draws a left axis title this way: centred, top on the anchor.
+        area.draw(&Text::new(
+            "算力（EFLOPS）",
+            at,
+            style(8.0, HPos::Center, VPos::Top, FontTransform::Rotate270),
+        ))
+        .unwrap();
+        let t = &texts(&rec)[0];
+        assert_eq!(t.angle, 90.0);
+        let w = t.width();
+        // The baseline runs up the page from (x, y) to (x, y − w), centred on y = 100.
+        assert!((t.y - (100.0 + w / 2.0)).abs() < 1e-3, "{} {w}", t.y);
+        // The glyph tops face left and touch x = 20: the baseline is 0.88 em to the right.
+        assert!((t.x - (20.0 + 0.88 * 8.0)).abs() < 1e-3, "{}", t.x);
+        let (area, rec) = PdfBackend::area(&f, 0.0, 0.0, 200.0, 200.0);
+        area.draw(&Text::new(
+            "x",
+            at,
+            style(8.0, HPos::Left, VPos::Top, FontTransform::Rotate90),
+        ))
+        .unwrap();
+        assert_eq!(texts(&rec)[0].angle, -90.0);
+    }
+
+    #[test]
+    fn shapes_become_vector_items_with_colour_alpha_and_dash() {
+        let f = fonts();
+        let (area, rec) = PdfBackend::area(&f, 10.0, 20.0, 100.0, 100.0);
+        let navy = RGBAColor(0x1f, 0x3a, 0x5f, 1.0);
+        let u = |v: f32| (v * UNIT) as i32;
+        area.draw(&Rectangle::new(
+            [(u(1.0), u(2.0)), (u(11.0), u(32.0))],
+            ShapeStyle {
+                color: navy,
+                filled: true,
+                stroke_width: 0,
+            },
+        ))
+        .unwrap();
+        rec.borrow_mut().dash = vec![3.0, 2.0];
+        area.draw(&PathElement::new(
+            vec![
+                (0, 0),
+                (u(50.0), u(25.0)),
+                (u(50.0), u(25.0)),
+                (u(100.0), 0),
+            ],
+            ShapeStyle {
+                color: RGBAColor(230, 140, 40, 0.5),
+                filled: false,
+                stroke_width: 30,
+            },
+        ))
+        .unwrap();
+        rec.borrow_mut().dash.clear();
+        area.draw(&Circle::new(
+            (u(50.0), u(50.0)),
+            u(2.5),
+            ShapeStyle {
+                color: navy,
+                filled: true,
+                stroke_width: 0,
+            },
+        ))
+        .unwrap();
+        // Fully transparent shapes draw nothing.
+        area.draw(&Rectangle::new(
+            [(0, 0), (10, 10)],
+            ShapeStyle {
+                color: RGBAColor(0, 0, 0, 0.0),
+                filled: true,
+                stroke_width: 0,
+            },
+        ))
+        .unwrap();
+        let items = rec.borrow().items.clone();
+        assert_eq!(items.len(), 3);
+        let Item::Path(r) = &items[0] else { panic!() };
+        assert_eq!(
+            r.points,
+            vec![(11.0, 22.0), (21.0, 22.0), (21.0, 52.0), (11.0, 52.0)]
+        );
+        assert_eq!(r.fill, Some(Rgb::from_u8(0x1f, 0x3a, 0x5f)));
+        assert!(r.closed && r.stroke.is_none() && r.alpha == 1.0);
+        let Item::Path(p) = &items[1] else { panic!() };
+        // The repeated vertex is folded away; width 30 units = 1.5 pt.
+        assert_eq!(p.points, vec![(10.0, 20.0), (60.0, 45.0), (110.0, 20.0)]);
+        let s = p.stroke.as_ref().unwrap();
+        assert_eq!(
+            (s.width, s.dash.clone(), p.alpha, p.fill),
+            (1.5, vec![3.0, 2.0], 0.5, None)
+        );
+        assert_eq!(s.color, Rgb::from_u8(230, 140, 40));
+        let Item::Circle {
+            cx,
+            cy,
+            r,
+            fill,
+            stroke,
+            ..
+        } = &items[2]
+        else {
+            panic!()
+        };
+        assert_eq!((*cx, *cy, *r), (60.0, 70.0, 2.5));
+        assert!(fill.is_some() && stroke.is_none());
+    }
+
+    #[test]
+    fn translucent_text_is_mixed_with_white() {
+        let f = fonts();
+        let (area, rec) = PdfBackend::area(&f, 0.0, 0.0, 100.0, 100.0);
+        let mut s = style(8.0, HPos::Left, VPos::Top, FontTransform::None);
+        s.color = BackendColor {
+            alpha: 0.5,
+            rgb: (0, 0, 0),
+        };
+        area.draw(&Text::new("预测", (0, 0), s)).unwrap();
+        assert_eq!(texts(&rec)[0].color, Rgb(0.5, 0.5, 0.5));
+    }
+
+    #[test]
+    fn missing_characters_and_pixels_are_errors_not_blanks() {
+        let f = fonts();
+        let (area, rec) = PdfBackend::area(&f, 0.0, 0.0, 100.0, 100.0);
+        let r = area.draw(&Text::new(
+            "\u{e000}",
+            (0, 0),
+            style(8.0, HPos::Left, VPos::Top, FontTransform::None),
+        ));
+        assert!(r.is_err());
+        assert!(
+            rec.borrow()
+                .error
+                .as_ref()
+                .unwrap()
+                .message()
+                .contains("U+E000")
+        );
+        let (mut b, _) = PdfBackend::new(&f, 0.0, 0.0, 10.0, 10.0);
+        assert!(
+            b.draw_pixel(
+                (1, 1),
+                BackendColor {
+                    alpha: 1.0,
+                    rgb: (0, 0, 0)
+                }
+            )
+            .is_err()
+        );
+        assert!(b.blit_bitmap((0, 0), (1, 1), &[0, 0, 0]).is_err());
+    }
+}

@@ -1,0 +1,351 @@
+//! A point-based drawing surface over the plotters area: what the chart
+//! kinds draw by hand (labels, bars, legends, the timeline) goes through
+//! plotters elements too, so every mark reaches the page by one road, the
+//! backend. Coordinates here are points from the chart box's top-left.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use plotters::coord::Shift;
+use plotters::drawing::{DrawingArea, DrawingAreaErrorKind};
+use plotters::element::{Circle, PathElement, Rectangle, Text};
+use plotters::style::text_anchor::{HPos, Pos, VPos};
+use plotters::style::{FontDesc, FontFamily, FontStyle, RGBAColor, ShapeStyle, TextStyle};
+use plotters_backend::BackendColor;
+
+use super::backend::{BackendError, PdfBackend, Recorder, UNIT, plotters_size};
+use crate::error::{Error, Kind, Result};
+use crate::layout::fonts::{FontKind, FontSet};
+use crate::layout::page::{Item, Rgb};
+use crate::layout::paragraph::{Align, ParaStyle, layout, single_line};
+
+/// A point length in backend units.
+pub fn u(v: f32) -> i32 {
+    (v * UNIT).round() as i32
+}
+
+/// A colour for plotters.
+pub fn rgba(c: Rgb, alpha: f64) -> RGBAColor {
+    let b = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
+    RGBAColor(b(c.0), b(c.1), b(c.2), alpha)
+}
+
+/// A filled style.
+pub fn fill(c: Rgb) -> ShapeStyle {
+    ShapeStyle {
+        color: rgba(c, 1.0),
+        filled: true,
+        stroke_width: 0,
+    }
+}
+
+/// A stroke style of `width` points.
+pub fn stroke(c: Rgb, width: f32) -> ShapeStyle {
+    ShapeStyle {
+        color: rgba(c, 1.0),
+        filled: false,
+        stroke_width: u(width).max(1) as u32,
+    }
+}
+
+/// A text style for plotters: `size` in points, sans or bold sans.
+pub fn text_style(size: f32, bold: bool, color: Rgb, h: HPos, v: VPos) -> TextStyle<'static> {
+    let style = if bold {
+        FontStyle::Bold
+    } else {
+        FontStyle::Normal
+    };
+    TextStyle {
+        font: FontDesc::new(FontFamily::SansSerif, plotters_size(size), style),
+        color: BackendColor {
+            alpha: 1.0,
+            rgb: (to8(color.0), to8(color.1), to8(color.2)),
+        },
+        pos: Pos::new(h, v),
+    }
+}
+
+fn to8(v: f32) -> u8 {
+    (v.clamp(0.0, 1.0) * 255.0).round() as u8
+}
+
+/// Size, weight and colour of a piece of chart text.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Font {
+    /// Size in points.
+    pub size: f32,
+    /// Bold sans rather than regular.
+    pub bold: bool,
+    /// Colour.
+    pub color: Rgb,
+}
+
+impl Font {
+    /// A font of `size` points.
+    pub const fn new(size: f32, bold: bool, color: Rgb) -> Font {
+        Font { size, bold, color }
+    }
+}
+
+/// Anchor: horizontally left, vertically at the em box's top.
+pub const LT: (HPos, VPos) = (HPos::Left, VPos::Top);
+/// Anchor: centre, top.
+pub const CT: (HPos, VPos) = (HPos::Center, VPos::Top);
+/// Anchor: left, middle.
+pub const LC: (HPos, VPos) = (HPos::Left, VPos::Center);
+/// Anchor: centre, middle.
+pub const CC: (HPos, VPos) = (HPos::Center, VPos::Center);
+/// Anchor: right, middle.
+pub const RC: (HPos, VPos) = (HPos::Right, VPos::Center);
+/// Anchor: centre, bottom.
+pub const CB: (HPos, VPos) = (HPos::Center, VPos::Bottom);
+/// Anchor: right, bottom.
+pub const RB: (HPos, VPos) = (HPos::Right, VPos::Bottom);
+
+/// Width of `text` set on one line in the chart face, in points: the
+/// width of the very run the backend will draw (a paragraph's natural width
+/// would trim a closing bracket at the end to half an em, which a label
+/// does not get).
+pub fn measure(fonts: &FontSet, text: &str, size: f32, bold: bool) -> Result<f32> {
+    Ok(single_line(
+        fonts,
+        text,
+        if bold {
+            FontKind::SansBold
+        } else {
+            FontKind::Sans
+        },
+        size,
+        Rgb(0.0, 0.0, 0.0),
+    )?
+    .width())
+}
+
+/// Breaks `text` into lines of at most `width` points, by the same Chinese
+/// line-breaking rules as the body text (no line starts with ，or ）,
+/// product names stay whole), and balanced: the narrowest width that needs
+/// no more lines is used, so a caption breaks into two even lines rather
+/// than a full one and a stray character. A single word wider than `width`
+/// stays on a line of its own, wider than asked: callers check the widths.
+pub fn wrap(fonts: &FontSet, text: &str, size: f32, bold: bool, width: f32) -> Result<Vec<String>> {
+    if measure(fonts, text, size, bold)? <= width {
+        return Ok(vec![text.to_string()]);
+    }
+    let mut width = width;
+    let mut first = wrap_at(fonts, text, size, bold, width)?;
+    if splits_word(&first) {
+        // A word wider than the line: widen to the narrowest width that
+        // keeps every word whole (a label may overhang; a split word may not).
+        let (mut lo, mut hi) = (width, measure(fonts, text, size, bold)?);
+        while hi - lo > 0.5 {
+            let mid = (lo + hi) / 2.0;
+            if splits_word(&wrap_at(fonts, text, size, bold, mid)?) {
+                lo = mid;
+            } else {
+                hi = mid;
+            }
+        }
+        width = hi;
+        first = wrap_at(fonts, text, size, bold, width)?;
+    }
+    let (mut lo, mut hi) = (width / first.len() as f32 * 0.8, width);
+    let mut best = first.clone();
+    // Bisection to half a point: labels are short, each try is cheap.
+    while hi - lo > 0.5 {
+        let mid = (lo + hi) / 2.0;
+        let lines = wrap_at(fonts, text, size, bold, mid)?;
+        if lines.len() <= first.len() && !splits_word(&lines) {
+            hi = mid;
+            best = lines;
+        } else {
+            lo = mid;
+        }
+    }
+    if best.len() == 2
+        && let Some(split) = clause_split(fonts, text, size, bold, width)?
+    {
+        return Ok(split);
+    }
+    Ok(best)
+}
+
+/// Two lines broken after a clause mark (，；：) when that is not much
+/// less even than the balanced break: an editor breaks a caption between
+/// clauses, not inside a word like 管|制.
+fn clause_split(
+    fonts: &FontSet,
+    text: &str,
+    size: f32,
+    bold: bool,
+    width: f32,
+) -> Result<Option<Vec<String>>> {
+    let mut best: Option<(f32, Vec<String>)> = None;
+    for (i, c) in text.char_indices() {
+        if !matches!(c, '，' | '；' | '：') {
+            continue;
+        }
+        let (a, b) = text.split_at(i + c.len_utf8());
+        if b.is_empty() {
+            continue;
+        }
+        let (wa, wb) = (
+            measure(fonts, a, size, bold)?,
+            measure(fonts, b, size, bold)?,
+        );
+        if wa.max(wb) <= width
+            && wa.min(wb) >= 0.5 * wa.max(wb)
+            && best.as_ref().is_none_or(|(m, _)| wa.max(wb) < *m)
+        {
+            best = Some((wa.max(wb), vec![a.to_string(), b.to_string()]));
+        }
+    }
+    Ok(best.map(|b| b.1))
+}
+
+/// Whether a break falls inside a Latin word or number (`DeepEdge1|0`):
+/// the paragraph breaker does that only as a last resort when the width is
+/// narrower than the word, which for a label means "too narrow".
+pub fn splits_word(lines: &[String]) -> bool {
+    lines.windows(2).any(|w| {
+        let a = w[0].chars().last();
+        let b = w[1].chars().next();
+        a.zip(b)
+            .is_some_and(|(a, b)| a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric())
+    })
+}
+
+fn wrap_at(fonts: &FontSet, text: &str, size: f32, bold: bool, width: f32) -> Result<Vec<String>> {
+    let font = if bold {
+        FontKind::SansBold
+    } else {
+        FontKind::Sans
+    };
+    let style = ParaStyle {
+        font,
+        size,
+        color: Rgb(0.0, 0.0, 0.0),
+        align: Align::Left,
+        indent_em: 0.0,
+    };
+    let lines = layout(fonts, text, &style, width)?;
+    Ok(lines
+        .iter()
+        .map(|l| {
+            l.run
+                .glyphs
+                .iter()
+                .map(|g| g.text.as_str())
+                .collect::<String>()
+                .trim()
+                .to_string()
+        })
+        .collect())
+}
+
+/// The drawing surface of one chart.
+pub struct Canvas<'f> {
+    /// Fonts, for measuring.
+    pub fonts: &'f FontSet,
+    /// The plotters area covering the chart box.
+    pub area: DrawingArea<PdfBackend<'f>, Shift>,
+    rec: Rc<RefCell<Recorder>>,
+    /// Box width in points.
+    pub w: f32,
+    /// Box height in points.
+    pub h: f32,
+}
+
+impl<'f> Canvas<'f> {
+    /// A canvas for the page box (x, y, w, h).
+    pub fn new(fonts: &'f FontSet, x: f32, y: f32, w: f32, h: f32) -> Canvas<'f> {
+        let (area, rec) = PdfBackend::area(fonts, x, y, w, h);
+        Canvas {
+            fonts,
+            area,
+            rec,
+            w,
+            h,
+        }
+    }
+
+    /// Turns a plotters failure into our error, preferring the backend's
+    /// own (which names the missing character and how to fix it).
+    pub fn err(&self, e: DrawingAreaErrorKind<BackendError>) -> Error {
+        self.rec
+            .borrow_mut()
+            .error
+            .take()
+            .unwrap_or_else(|| Error::new(Kind::Software, format!("chart drawing failed: {e}")))
+    }
+
+    /// Width of `text` set on one line, in points.
+    pub fn measure(&self, text: &str, size: f32, bold: bool) -> Result<f32> {
+        measure(self.fonts, text, size, bold)
+    }
+
+    /// Sets one line of text in `font`, its `anchor` point at (x, y).
+    pub fn text(&self, s: &str, x: f32, y: f32, font: Font, anchor: (HPos, VPos)) -> Result<()> {
+        let st = text_style(font.size, font.bold, font.color, anchor.0, anchor.1);
+        self.area
+            .draw(&Text::new(s, (u(x), u(y)), st))
+            .map_err(|e| self.err(e))
+    }
+
+    /// A filled rectangle between two corners; `alpha` below 1 lets the
+    /// grid show through (range bands).
+    pub fn rect(&self, x0: f32, y0: f32, x1: f32, y1: f32, c: Rgb, alpha: f64) -> Result<()> {
+        let st = ShapeStyle {
+            color: rgba(c, alpha),
+            filled: true,
+            stroke_width: 0,
+        };
+        self.area
+            .draw(&Rectangle::new(
+                [
+                    (u(x0.min(x1)), u(y0.min(y1))),
+                    (u(x0.max(x1)), u(y0.max(y1))),
+                ],
+                st,
+            ))
+            .map_err(|e| self.err(e))
+    }
+
+    /// A polyline, solid or dashed (on, off, … in points).
+    pub fn line(&self, pts: &[(f32, f32)], width: f32, c: Rgb, dash: &[f32]) -> Result<()> {
+        self.rec.borrow_mut().dash = dash.to_vec();
+        let r = self.area.draw(&PathElement::new(
+            pts.iter().map(|&(x, y)| (u(x), u(y))).collect::<Vec<_>>(),
+            stroke(c, width),
+        ));
+        self.rec.borrow_mut().dash.clear();
+        r.map_err(|e| self.err(e))
+    }
+
+    /// A dot: filled, with an optional ring (e.g. white, to lift it off a line).
+    pub fn dot(&self, x: f32, y: f32, r: f32, c: Rgb, ring: Option<(Rgb, f32)>) -> Result<()> {
+        if let Some((rc, rw)) = ring {
+            self.area
+                .draw(&Circle::new((u(x), u(y)), u(r + rw) as u32, fill(rc)))
+                .map_err(|e| self.err(e))?;
+        }
+        self.area
+            .draw(&Circle::new((u(x), u(y)), u(r) as u32, fill(c)))
+            .map_err(|e| self.err(e))
+    }
+
+    /// Sets a dash pattern for what plotters draws next (series), or clears it.
+    pub fn set_dash(&self, dash: &[f32]) {
+        self.rec.borrow_mut().dash = dash.to_vec();
+    }
+
+    /// The items drawn, in page coordinates.
+    pub fn finish(self) -> Result<Vec<Item>> {
+        let Canvas { area, rec, .. } = self;
+        drop(area);
+        let mut r = rec.borrow_mut();
+        if let Some(e) = r.error.take() {
+            return Err(e);
+        }
+        Ok(std::mem::take(&mut r.items))
+    }
+}

@@ -1,0 +1,465 @@
+//! Line charts over time, with an optional compound-growth projection drawn
+//! dashed over a shaded projection period.
+
+use plotters::chart::{ChartBuilder, LabelAreaPosition};
+use plotters::series::LineSeries;
+use plotters::style::text_anchor::{HPos, VPos};
+
+use super::canvas::{CB, CT, Canvas, Font, RB, rgba, stroke, text_style, u};
+use super::scale::{axis, date_position, magnitude, period_position, tick, value_label};
+use super::{
+    AXIS, BAND, GRID, Mark, PALETTE, PITCH, SOFT, TEXT, TICK, TICK_F, TITLE, TITLE_F, VALUE,
+    categories, legend, legend_height,
+};
+use crate::content::ChartData;
+use crate::error::Result;
+use crate::layout::page::Rgb;
+
+const GAP: f32 = 4.0;
+const WHITE: Rgb = Rgb(1.0, 1.0, 1.0);
+
+/// A point ready to plot: x in fractional years (or category index).
+#[derive(Debug, Clone)]
+struct P {
+    x: f64,
+    v: f64,
+    label: String,
+    text: String,
+}
+
+/// The x positions of a line chart. Periods written as dates
+/// (`2022年底`, `2023年8月`) are placed in time, so uneven gaps look
+/// uneven; otherwise categories are evenly spaced in their order.
+fn positions(chart: &ChartData) -> (Vec<Vec<P>>, bool) {
+    let timed = chart
+        .series
+        .iter()
+        .flat_map(|s| &s.points)
+        .all(|p| p.date.is_some() || period_position(&p.label).is_some());
+    let cats = categories(chart);
+    let series = chart
+        .series
+        .iter()
+        .map(|s| {
+            let mut v: Vec<P> = s
+                .points
+                .iter()
+                .map(|p| {
+                    let x = if timed {
+                        p.date
+                            .map(date_position)
+                            .or_else(|| period_position(&p.label))
+                            .unwrap_or(0.0)
+                    } else {
+                        cats.iter().position(|c| c == &p.label).unwrap_or(0) as f64
+                    };
+                    P {
+                        x,
+                        v: p.value,
+                        label: p.label.clone(),
+                        text: p.text.clone(),
+                    }
+                })
+                .collect();
+            v.sort_by(|a, b| a.x.total_cmp(&b.x));
+            v
+        })
+        .collect();
+    (series, timed)
+}
+
+/// The projection as points, continuing from the data point it grows from
+/// (same year and value) so the dashed line visibly starts at the data.
+fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<(String, Vec<P>, bool)> {
+    let (name, pts) = chart.projection.as_ref()?;
+    let &(y0, v0) = pts.first()?;
+    let anchor = series.iter().flatten().find(|p| {
+        let year = if timed {
+            p.x.floor() as i32
+        } else {
+            p.label
+                .split('年')
+                .next()
+                .and_then(|y| y.trim().parse().ok())
+                .unwrap_or(i32::MIN)
+        };
+        year == y0 && (p.v - v0).abs() <= 1e-6 * v0.abs().max(1.0)
+    });
+    let n_cats = categories(chart).len() as f64;
+    let x_of = |y: i32| match (anchor, timed) {
+        (Some(a), _) => a.x + (y - y0) as f64,
+        (None, true) => y as f64 + 0.5,
+        (None, false) => n_cats + (y - y0) as f64,
+    };
+    let label = if ["预测", "预计", "推算", "预估", "展望"]
+        .iter()
+        .any(|k| name.contains(k))
+    {
+        name.clone()
+    } else {
+        format!("{name}（预测）")
+    };
+    let out = pts
+        .iter()
+        .map(|&(y, v)| P {
+            x: x_of(y),
+            v,
+            label: format!("{y}年"),
+            // Derived figures get three significant digits at most: more
+            // would claim a precision a growth-rate projection lacks.
+            text: crate::content::format::number(
+                v,
+                Some(if v.abs() >= 100.0 {
+                    0
+                } else if v.abs() >= 10.0 {
+                    1
+                } else {
+                    2
+                }),
+            ),
+        })
+        .collect();
+    Some((label, out, anchor.is_some()))
+}
+
+/// Where a value label goes relative to its point, chosen so the line
+/// does not run through it: above a peak, below a trough, on the side the
+/// line leaves free when it climbs or falls through the point.
+fn label_side(prev: Option<f32>, y: f32, next: Option<f32>) -> (HPos, VPos, f32, f32) {
+    // Page y grows downwards. Trend into the point: came up from below (1),
+    // down from above (-1), level (0); likewise out of it.
+    let trend = |a: f32, b: f32| {
+        if a > b + 0.5 {
+            1
+        } else if a < b - 0.5 {
+            -1
+        } else {
+            0
+        }
+    };
+    let t_in = prev.map(|p| trend(p, y));
+    let t_out = next.map(|n| trend(y, n));
+    let above = (HPos::Center, VPos::Bottom, 0.0, -5.0);
+    match (t_in, t_out) {
+        (Some(-1), Some(1)) => (HPos::Center, VPos::Top, 0.0, 5.0),
+        // Climbing through the point (or starting a climb): the upper left is free.
+        (Some(1), Some(1)) | (None, Some(1)) => (HPos::Right, VPos::Bottom, -4.0, -3.0),
+        // Falling through it (or ending a fall): the upper right is free.
+        (Some(-1), Some(-1)) | (Some(-1), None) => (HPos::Left, VPos::Bottom, 4.0, -3.0),
+        _ => above,
+    }
+}
+
+/// A line per series, value labels at the points, and the projection dashed.
+pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
+    let (series, timed) = positions(chart);
+    let proj = projection(chart, &series, timed);
+    let proj_col = PALETTE[series.len() % PALETTE.len()];
+    let all_v = series
+        .iter()
+        .flatten()
+        .map(|p| p.v)
+        .chain(proj.iter().flat_map(|p| p.1.iter().map(|q| q.v)));
+    let (lo, hi) = all_v.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
+    let ax = axis(lo, hi, 5);
+    let unit = chart.unit.as_deref();
+    let mag = magnitude(lo.abs().max(hi.abs()), unit);
+    let pct = unit == Some("%");
+    let ticks: Vec<String> = ax.values().iter().map(|&v| tick(v, ax.step, mag)).collect();
+    let mut tick_w: f32 = 0.0;
+    for t in &ticks {
+        tick_w = tick_w.max(c.measure(t, TICK, false)?);
+    }
+
+    let mut entries: Vec<(String, Mark)> = Vec::new();
+    if series.len() > 1 || proj.is_some() {
+        for (i, s) in chart.series.iter().enumerate() {
+            entries.push((
+                s.name.clone(),
+                Mark::Line(PALETTE[i % PALETTE.len()], false),
+            ));
+        }
+        if let Some((name, _, _)) = &proj {
+            entries.push((name.clone(), Mark::Line(proj_col, true)));
+        }
+    }
+    let legend_h = if entries.is_empty() {
+        0.0
+    } else {
+        legend_height(c.fonts, &entries, c.w)? + 2.0
+    };
+    let title_w = if chart.y_label.is_some() {
+        TITLE + GAP + 2.0
+    } else {
+        0.0
+    };
+    let px0 = title_w + tick_w + GAP;
+    let px1 = c.w - GAP;
+    let top = legend_h + VALUE + GAP + 4.0;
+    let bottom = GAP
+        + TICK * PITCH
+        + if chart.x_label.is_some() {
+            TITLE * PITCH + 2.0
+        } else {
+            0.0
+        }
+        + 1.0;
+    let (py0, py1) = (top, c.h - bottom);
+
+    // X ticks: every data point is labelled with its own period, then the
+    // projection years where they do not collide.
+    let mut xt: Vec<(f64, String, bool)> = Vec::new();
+    for p in series.iter().flatten() {
+        if !xt
+            .iter()
+            .any(|(x, l, _)| (*x - p.x).abs() < 1e-9 || l == &p.label)
+        {
+            xt.push((p.x, p.label.clone(), true));
+        }
+    }
+    if let Some((_, pts, anchored)) = &proj {
+        for (i, p) in pts.iter().enumerate() {
+            if i == 0 && *anchored {
+                continue;
+            }
+            xt.push((p.x, p.label.clone(), false));
+        }
+    }
+    // End padding so end labels (tick and value) stay inside the box.
+    let xs: Vec<f64> = series
+        .iter()
+        .flatten()
+        .map(|p| p.x)
+        .chain(proj.iter().flat_map(|p| p.1.iter().map(|q| q.x)))
+        .collect();
+    let (xmin, xmax) = xs
+        .iter()
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), &x| {
+            (a.min(x), b.max(x))
+        });
+    let end_w = |x: f64| -> Result<f32> {
+        let mut w: f32 = 12.0;
+        for (tx, l, _) in &xt {
+            if (*tx - x).abs() < 1e-9 {
+                w = w.max(c.measure(l, TICK, false)? / 2.0 + 2.0);
+            }
+        }
+        for p in series
+            .iter()
+            .flatten()
+            .chain(proj.iter().flat_map(|p| p.1.iter()))
+        {
+            if (p.x - x).abs() < 1e-9 {
+                w = w.max(c.measure(&value_label(p.v, &p.text, mag, pct), VALUE, true)? + 6.0);
+            }
+        }
+        Ok(w)
+    };
+    let (pad_l, pad_r) = (end_w(xmin)?, end_w(xmax)?);
+    let inner = (px1 - px0 - pad_l - pad_r).max(10.0);
+    let (x_lo, x_hi) = if xmax > xmin {
+        let per_pt = (xmax - xmin) / inner as f64;
+        (xmin - pad_l as f64 * per_pt, xmax + pad_r as f64 * per_pt)
+    } else {
+        (xmin - 1.0, xmax + 1.0)
+    };
+    let xof = |x: f64| px0 + ((x - x_lo) / (x_hi - x_lo)) as f32 * (px1 - px0);
+    let yof = |v: f64| py1 - ((v - ax.lo) / (ax.hi - ax.lo)) as f32 * (py1 - py0);
+
+    if !entries.is_empty() {
+        legend(c, &entries, px0, 0.0, c.w - px0)?;
+    }
+    // The projection period, shaded behind the grid.
+    if let Some((_, pts, _)) = &proj
+        && let Some(first) = pts.first()
+    {
+        c.rect(xof(first.x), py0, px1, py1, BAND, 1.0)?;
+        c.text("预测期", px1 - 3.0, py1 - 3.0, TICK_F, RB)?;
+    }
+    let fmt = |v: &f64| tick(*v, ax.step, mag);
+    {
+        let mut ch = ChartBuilder::on(&c.area)
+            .margin_top(u(py0))
+            .margin_bottom(u(bottom))
+            .margin_right(u(c.w - px1))
+            .y_label_area_size(u(px0))
+            .build_cartesian_2d(x_lo..x_hi, ax.lo..ax.hi)
+            .map_err(|e| c.err(e))?;
+        let mut mesh = ch.configure_mesh();
+        mesh.disable_x_mesh()
+            .disable_x_axis()
+            .y_labels(ax.ticks())
+            .y_label_formatter(&fmt)
+            .y_label_style(text_style(TICK, false, SOFT, HPos::Right, VPos::Center))
+            .bold_line_style(stroke(GRID, 0.5))
+            .light_line_style(rgba(GRID, 0.0))
+            .axis_style(rgba(AXIS, 0.0))
+            .set_tick_mark_size(LabelAreaPosition::Left, u(GAP / 2.0));
+        if let Some(title) = &chart.y_label {
+            mesh.y_desc(title.as_str()).axis_desc_style(text_style(
+                TITLE,
+                false,
+                SOFT,
+                HPos::Center,
+                VPos::Top,
+            ));
+        }
+        mesh.draw().map_err(|e| c.err(e))?;
+        for (i, s) in series.iter().enumerate() {
+            ch.draw_series(LineSeries::new(
+                s.iter().map(|p| (p.x, p.v)),
+                stroke(PALETTE[i % PALETTE.len()], 1.8),
+            ))
+            .map_err(|e| c.err(e))?;
+        }
+        if let Some((_, pts, anchored)) = &proj {
+            // One dash operator rather than a path per dash.
+            c.set_dash(&[4.0, 2.5]);
+            let start = if *anchored {
+                None
+            } else {
+                pts.first().map(|p| (p.x, p.v))
+            };
+            let line: Vec<(f64, f64)> = start
+                .into_iter()
+                .chain(pts.iter().map(|p| (p.x, p.v)))
+                .collect();
+            let r = ch.draw_series(LineSeries::new(line, stroke(proj_col, 1.5)));
+            c.set_dash(&[]);
+            r.map_err(|e| c.err(e))?;
+        }
+    }
+    c.line(&[(px0, yof(0.0)), (px1, yof(0.0))], 0.8, AXIS, &[])?;
+
+    // Markers and value labels; dense series keep only their last label.
+    // A label: text, anchor point and anchor, colour, its box, and whether
+    // it is the last of its line.
+    type Label = (
+        String,
+        f32,
+        f32,
+        (HPos, VPos),
+        Rgb,
+        (f32, f32, f32, f32),
+        bool,
+    );
+    let mut labels: Vec<Label> = Vec::new();
+    let mut plan = |pts: &[P], col: Rgb, skip_first: bool| -> Result<()> {
+        for (i, p) in pts.iter().enumerate() {
+            if skip_first && i == 0 {
+                continue;
+            }
+            let y = yof(p.v);
+            let prev = (i > 0).then(|| yof(pts[i - 1].v));
+            let next = pts.get(i + 1).map(|q| yof(q.v));
+            let (mut h, mut v, mut dx, mut dy) = label_side(prev, y, next);
+            // A label under a point near the zero line would sit on the
+            // tick labels: put it above instead.
+            if matches!(v, VPos::Top) && y + dy + VALUE > py1 - 1.0 {
+                (h, v, dx, dy) = (HPos::Center, VPos::Bottom, 0.0, -5.0);
+            }
+            let s = value_label(p.v, &p.text, mag, pct);
+            let w = c.measure(&s, VALUE, true)?;
+            let (x, ly) = (xof(p.x) + dx, y + dy);
+            let x0 = match h {
+                HPos::Left => x,
+                HPos::Center => x - w / 2.0,
+                HPos::Right => x - w,
+            };
+            let y0 = if matches!(v, VPos::Top) {
+                ly
+            } else {
+                ly - VALUE
+            };
+            labels.push((
+                s,
+                x,
+                ly,
+                (h, v),
+                col,
+                (x0, y0, x0 + w, y0 + VALUE),
+                i + 1 == pts.len(),
+            ));
+        }
+        Ok(())
+    };
+    for (i, s) in series.iter().enumerate() {
+        plan(s, PALETTE[i % PALETTE.len()], false)?;
+    }
+    if let Some((_, pts, anchored)) = &proj {
+        plan(pts, proj_col, *anchored)?;
+    }
+    // Every point labelled when the labels stand clear of each other;
+    // otherwise only each line's last value (the one a reader looks for),
+    // and of those only the ones that still clear each other.
+    let clash =
+        (0..labels.len()).any(|i| (i + 1..labels.len()).any(|j| overlap(labels[i].5, labels[j].5)));
+    let mut shown: Vec<&Label> = Vec::new();
+    for l in &labels {
+        if (!clash || l.6) && !shown.iter().any(|k| overlap(k.5, l.5)) {
+            shown.push(l);
+        }
+    }
+    for (i, s) in series.iter().enumerate() {
+        let col = PALETTE[i % PALETTE.len()];
+        // Markers show where observations are; on a dense series they
+        // would only thicken the line, so only its last point gets one.
+        let dense = s.len() > 12;
+        for (k, p) in s.iter().enumerate() {
+            if !dense || k + 1 == s.len() {
+                c.dot(xof(p.x), yof(p.v), 2.4, col, Some((WHITE, 0.9)))?;
+            }
+        }
+    }
+    if let Some((_, pts, anchored)) = &proj {
+        for (i, p) in pts.iter().enumerate() {
+            if !(i == 0 && *anchored) {
+                // Hollow markers: projected, not observed.
+                c.dot(xof(p.x), yof(p.v), 1.6, WHITE, Some((proj_col, 1.1)))?;
+            }
+        }
+    }
+    for (s, x, y, anchor, col, _, _) in shown {
+        let ink = if *col == PALETTE[0] {
+            TEXT
+        } else {
+            darker(*col)
+        };
+        c.text(s, *x, *y, Font::new(VALUE, true, ink), *anchor)?;
+    }
+
+    // X tick labels, greedily: data periods first, then projection years,
+    // each kept only if it clears those already placed.
+    xt.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.total_cmp(&b.0)));
+    let mut kept: Vec<(f32, f32)> = Vec::new();
+    let ty = py1 + GAP;
+    for (x, l, _) in &xt {
+        let w = c.measure(l, TICK, false)?;
+        let cx = xof(*x);
+        let span = (cx - w / 2.0, cx + w / 2.0);
+        if span.0 < 0.0
+            || span.1 > c.w
+            || kept
+                .iter()
+                .any(|k| span.0 < k.1 + 6.0 && k.0 < span.1 + 6.0)
+        {
+            continue;
+        }
+        kept.push(span);
+        c.line(&[(cx, py1), (cx, py1 + 2.5)], 0.6, AXIS, &[])?;
+        c.text(l, cx, ty, TICK_F, CT)?;
+    }
+    if let Some(xl) = &chart.x_label {
+        c.text(xl, (px0 + px1) / 2.0, c.h - 1.0, TITLE_F, CB)?;
+    }
+    Ok(())
+}
+
+fn overlap(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> bool {
+    a.0 < b.2 + 1.0 && b.0 < a.2 + 1.0 && a.1 < b.3 && b.1 < a.3
+}
+
+/// A label colour readable on white for a light series colour.
+fn darker(c: Rgb) -> Rgb {
+    Rgb(c.0 * 0.62, c.1 * 0.62, c.2 * 0.62)
+}
