@@ -48,14 +48,26 @@ pub fn build(
     date: NaiveDate,
     epoch: Option<i64>,
 ) -> Result<Built> {
+    let t = std::time::Instant::now();
     let briefing = content::select(config, profile, date);
     let doc = compose::compose(config, &briefing);
+    let t_content = t.elapsed();
     let pages = layout::layout_document(&doc, fonts, &config.page)?;
+    let t_layout = t.elapsed();
     let opts = pdf::PdfOptions {
         epoch,
         producer: format!("briefing {}", env!("CARGO_PKG_VERSION")),
     };
     let bytes = pdf::write(&doc, &pages, fonts, &opts)?;
+    log::debug!(
+        "{}: content {:.1} ms, layout {:.1} ms, pdf {:.1} ms, {} pages, {} bytes",
+        profile.name,
+        t_content.as_secs_f64() * 1e3,
+        (t_layout - t_content).as_secs_f64() * 1e3,
+        (t.elapsed() - t_layout).as_secs_f64() * 1e3,
+        pages.len(),
+        bytes.len()
+    );
     Ok(Built {
         profile: profile.name.clone(),
         date,

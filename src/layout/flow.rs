@@ -3,7 +3,7 @@
 //! may end (no orphan or widow line, a heading never ends a page, a table
 //! row or figure is never split, a broken table repeats its header).
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::page::{Anchor, Item, Page};
 
@@ -38,7 +38,7 @@ pub struct Elem {
     /// Anchors with y relative to the element's top.
     pub anchors: Vec<Anchor>,
     /// A table header drawn again when this element starts a page.
-    pub header: Option<Rc<Elem>>,
+    pub header: Option<Arc<Elem>>,
     /// Start a new page before this element.
     pub break_before: bool,
     /// Part of the body (numbered pages), not the front matter.
@@ -88,7 +88,7 @@ fn place(page: &mut Page, e: &Elem, y: f32) {
 /// the page ends before the last element `k ≤ j` that may start a page. An
 /// element taller than a whole page is placed alone (and overflows) rather
 /// than looping.
-pub fn paginate(elems: &[Elem], frame: &Frame) -> Vec<Page> {
+pub fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
     let mut pages = Vec::new();
     let mut i = 0;
     while i < elems.len() {
@@ -127,7 +127,7 @@ pub fn paginate(elems: &[Elem], frame: &Frame) -> Vec<Page> {
         }
         page.numbered = placed.first().is_some_and(|(k, _)| elems[*k].numbered);
         for (k, y) in placed {
-            place(&mut page, &elems[k], y);
+            place(&mut page, elems[k], y);
         }
         pages.push(page);
         i = j;
@@ -162,7 +162,7 @@ mod tests {
     fn breaks_only_where_allowed() {
         // five lines fit; the sixth may not start a page, nor the fifth:
         // the page ends before the fourth.
-        let elems = vec![
+        let elems = [
             line(false),
             line(false),
             line(false),
@@ -170,7 +170,8 @@ mod tests {
             line(true),
             line(true),
         ];
-        let pages = paginate(&elems, &frame());
+        let refs: Vec<&Elem> = elems.iter().collect();
+        let pages = paginate(&refs, &frame());
         assert_eq!(pages.len(), 2);
     }
 
@@ -178,7 +179,8 @@ mod tests {
     fn oversized_element_is_placed_alone() {
         let mut big = line(false);
         big.height = 80.0;
-        let pages = paginate(&[big, line(false)], &frame());
+        let small = line(false);
+        let pages = paginate(&[&big, &small], &frame());
         assert_eq!(pages.len(), 2);
     }
 }

@@ -54,10 +54,17 @@ pub fn layout_document(
         })
         .collect();
     let mut entries = entries;
+    let (head, body) = elements(doc, &b)?;
     let mut pages = Vec::new();
     for _ in 0..3 {
-        let elems = elements(doc, &b, &entries)?;
-        pages = paginate(&elems, &frame);
+        // Only the contents change between passes; the rest is set once.
+        let contents = contents::contents(&b, &entries)?;
+        let refs: Vec<&Elem> = head
+            .iter()
+            .chain(contents.iter())
+            .chain(body.iter())
+            .collect();
+        pages = paginate(&refs, &frame);
         let front = pages.iter().take_while(|p| !p.numbered).count();
         let mut changed = false;
         for e in &mut entries {
@@ -107,56 +114,87 @@ pub fn roman(n: usize) -> String {
     s
 }
 
-/// All flow elements of the document, with the contents set from `entries`.
-fn elements(doc: &Document, b: &blocks::Builder, entries: &[contents::Entry]) -> Result<Vec<Elem>> {
-    let mut elems: Vec<Elem> = b.title_block(doc)?;
-    let mut front = true;
-    let mut keep_next = false;
-    for block in &doc.blocks {
-        let mut new = match block {
-            DocBlock::Heading {
-                level,
-                number,
-                text,
-                anchor,
-            } => b.heading(*level, number, text, anchor)?,
-            DocBlock::Paragraph(p, cites) => b.paragraph(p, cites)?,
-            DocBlock::Note(n) => b.note(n)?,
-            DocBlock::KeyFigures(k) => b.key_figures(k)?,
-            DocBlock::Table { number, table } => table::table(b, *number, table)?,
-            DocBlock::Figure { number, chart } => b.figure(*number, chart)?,
-            DocBlock::Sources(list) => b.sources(list)?,
-            DocBlock::Contents => contents::contents(b, entries)?,
-        };
-        if keep_next && let Some(first) = new.first_mut() {
-            first.keep_with_prev = true;
+/// One block's elements.
+fn block_elems(b: &blocks::Builder, block: &DocBlock) -> Result<Vec<Elem>> {
+    Ok(match block {
+        DocBlock::Heading {
+            level,
+            number,
+            text,
+            anchor,
+        } => b.heading(*level, number, text, anchor)?,
+        DocBlock::Paragraph(p, cites) => b.paragraph(p, cites)?,
+        DocBlock::Note(n) => b.note(n)?,
+        DocBlock::KeyFigures(k) => b.key_figures(k)?,
+        DocBlock::Table { number, table } => table::table(b, *number, table)?,
+        DocBlock::Figure { number, chart } => b.figure(*number, chart)?,
+        DocBlock::Sources(list) => b.sources(list)?,
+        // Set per pass by `layout_document`, which knows the pages.
+        DocBlock::Contents => Vec::new(),
+    })
+}
+
+/// The front matter before the contents list (title block and any blocks
+/// before `Contents`) and the numbered body after it.
+///
+/// Blocks are set in parallel: each is independent of the others until
+/// pagination, and paragraphs and charts are most of the layout time.
+fn elements(doc: &Document, b: &blocks::Builder) -> Result<(Vec<Elem>, Vec<Elem>)> {
+    let n = doc.blocks.len();
+    let threads = std::thread::available_parallelism()
+        .map_or(1, |t| t.get())
+        .clamp(1, 4);
+    let mut built: Vec<Option<Result<Vec<Elem>>>> = (0..n).map(|_| None).collect();
+    std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                // Interleaved, so long runs of similar blocks spread evenly.
+                sc.spawn(move || {
+                    (t..n)
+                        .step_by(threads)
+                        .map(|i| (i, block_elems(b, &doc.blocks[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        for h in handles {
+            for (i, r) in h.join().expect("layout thread panicked") {
+                built[i] = Some(r);
+            }
         }
-        // The body starts on a fresh, numbered page after the contents.
+    });
+    let mut head: Vec<Elem> = b.title_block(doc)?;
+    let mut body: Vec<Elem> = Vec::new();
+    // Without a contents list there is no front matter.
+    let mut front = doc.blocks.iter().any(|bl| matches!(bl, DocBlock::Contents));
+    let mut keep_next = false;
+    for (block, new) in doc.blocks.iter().zip(built) {
+        let mut new = new.expect("every block built")?;
         if matches!(block, DocBlock::Contents) {
             front = false;
-            for e in &mut elems {
-                e.numbered = false;
-            }
-            for e in &mut new {
-                e.numbered = false;
-            }
-            elems.append(&mut new);
             keep_next = false;
             continue;
         }
-        for e in &mut new {
-            e.numbered = !front;
+        if keep_next && let Some(first) = new.first_mut() {
+            first.keep_with_prev = true;
         }
-        if let Some(first) = new.first_mut()
-            && elems.last().is_some_and(|l| !l.numbered)
-            && first.numbered
+        keep_next = matches!(block, DocBlock::Heading { .. });
+        if front {
+            head.append(&mut new);
+            continue;
+        }
+        for e in &mut new {
+            e.numbered = true;
+        }
+        // The body starts on a fresh, numbered page after the contents.
+        if body.is_empty()
+            && let Some(first) = new.first_mut()
         {
             first.break_before = true;
         }
-        keep_next = matches!(block, DocBlock::Heading { .. });
-        elems.append(&mut new);
+        body.append(&mut new);
     }
-    Ok(elems)
+    Ok((head, body))
 }
 
 /// The type area: its width a whole number of body ems, so that lines of

@@ -2,7 +2,7 @@
 //! three-line rule style (三线表) with light zebra rows, figures aligned on
 //! their decimal point, and the header repeated when a table breaks.
 
-use std::rc::Rc;
+use std::sync::Arc;
 
 use super::blocks::Builder;
 use super::flow::Elem;
@@ -200,7 +200,7 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
 
     let mut head = row_elem(&t.columns, true, false)?;
     head.keep_with_prev = true;
-    let head_rc = Rc::new(head.clone());
+    let head_rc = Arc::new(head.clone());
     out.push(head);
     let n = t.rows.len();
     for (r, row) in t.rows.iter().enumerate() {
