@@ -158,25 +158,39 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "negative value in a share chart",
-            setup: |sb| sb.edit("themes/chip-gap.toml", "value = 85\nunit = \"%\"", "value = -85\nunit = \"%\""),
+            setup: |sb| {
+                sb.edit(
+                    "themes/chip-gap.toml",
+                    "value = 85\nunit = \"%\"",
+                    "value = -85\nunit = \"%\"",
+                )
+            },
             args: &[],
             code: 65,
             expect: &["chip-gap.toml:", "negative share"],
         },
         Case {
             name: "empty chart series",
-            setup: |sb| sb.edit(
+            setup: |sb| {
+                sb.edit(
                 "themes/chip-gap.toml",
                 "facts = [\"share-nvidia-2022\", \"share-ascend-2022\", \"share-kunlun-2022\", \"share-cambricon-2022\", \"share-enflame-2022\"]\nlabels = [\"英伟达\", \"华为昇腾\", \"百度昆仑芯\", \"寒武纪\", \"燧原科技\"]",
                 "facts = []",
-            ),
+            )
+            },
             args: &[],
             code: 65,
             expect: &["chip-gap.toml:", "empty"],
         },
         Case {
             name: "chart naming an unknown fact",
-            setup: |sb| sb.edit("themes/chip-gap.toml", "facts = [\"share-nvidia-2022\", \"share-ascend-2022\"", "facts = [\"share-nvidia-2032\", \"share-ascend-2022\""),
+            setup: |sb| {
+                sb.edit(
+                    "themes/chip-gap.toml",
+                    "facts = [\"share-nvidia-2022\", \"share-ascend-2022\"",
+                    "facts = [\"share-nvidia-2032\", \"share-ascend-2022\"",
+                )
+            },
             args: &[],
             code: 65,
             expect: &["chip-gap.toml:", "share-nvidia-2032"],

@@ -412,6 +412,7 @@ impl<'a> Builder<'a> {
             y += ssize * 1.45;
         }
         Ok(vec![Elem {
+            float: true,
             height: y + self.pitch() * 0.3,
             space_before: self.pitch() * 0.5,
             items,
