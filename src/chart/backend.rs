@@ -424,24 +424,11 @@ impl DrawingBackend for PdfBackend<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{FontFile, FontFiles};
     use plotters::element::{Circle, PathElement, Rectangle, Text};
     use plotters::style::text_anchor::Pos;
     use plotters::style::{FontDesc, RGBAColor, ShapeStyle, TextStyle};
 
-    pub(crate) fn fonts() -> FontSet {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-        let f = |n: &str| FontFile {
-            path: root.join(n),
-            index: 2,
-        };
-        FontSet::load(&FontFiles {
-            body: f("NotoSerifCJK-Regular.ttc"),
-            heading: f("NotoSansCJK-Regular.ttc"),
-            bold: f("NotoSansCJK-Bold.ttc"),
-        })
-        .unwrap()
-    }
+    use crate::layout::fonts::test_fonts as fonts;
 
     fn style(em: f32, h: HPos, v: VPos, t: FontTransform) -> TextStyle<'static> {
         TextStyle {

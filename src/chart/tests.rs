@@ -3,23 +3,11 @@
 //! drawn honestly or refused, never a panic or a blank figure.
 
 use super::*;
-use crate::config::{ChartKind, FontFile, FontFiles};
+use crate::config::ChartKind;
 use crate::content::{BlockContent, Point, SeriesData};
 use crate::layout::page::TextRun;
 
-fn fonts() -> FontSet {
-    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-    let f = |n: &str| FontFile {
-        path: root.join(n),
-        index: 2,
-    };
-    FontSet::load(&FontFiles {
-        body: f("NotoSerifCJK-Regular.ttc"),
-        heading: f("NotoSansCJK-Regular.ttc"),
-        bold: f("NotoSansCJK-Bold.ttc"),
-    })
-    .unwrap()
-}
+use crate::layout::fonts::test_fonts as fonts;
 
 /// The charts of the default briefing, as the layout would get them.
 fn briefing_charts() -> (Vec<ChartData>, f32) {

@@ -46,6 +46,20 @@ impl<'a> Builder<'a> {
         (height - size) / 2.0 + 0.88 * size
     }
 
+    /// Sets `text` across the type area from `y` down, `pitch` × size per
+    /// line, appending to `items`; returns the y below the last line.
+    pub fn stack(&self, items: &mut Vec<Item>, text: &str, style: &ParaStyle, y: f32, pitch: f32) -> Result<f32> {
+        let mut y = y;
+        for l in layout(self.fonts, text, style, self.frame.width)? {
+            let mut run = l.run;
+            run.x = self.frame.left;
+            run.y = y + style.size * 0.88;
+            items.push(Item::Text(run));
+            y += style.size * pitch;
+        }
+        Ok(y)
+    }
+
     /// One element per line, so that pages may break between lines; the
     /// orphan and widow rules decide which of those breaks are allowed.
     pub fn lines_to_elems(&self, lines: Vec<SetLine>, pitch: f32, x: f32, size: f32) -> Vec<Elem> {
@@ -219,13 +233,7 @@ impl<'a> Builder<'a> {
             indent_em: 0.0,
         };
         y += 6.0;
-        for l in layout(self.fonts, &doc.title, &style, f.width)? {
-            let mut run = l.run;
-            run.x = f.left;
-            run.y = y + tsize * 0.88;
-            items.push(Item::Text(run));
-            y += tsize * 1.35;
-        }
+        y = self.stack(&mut items, &doc.title, &style, y, 1.35)?;
         if let Some(sub) = &doc.subtitle {
             let size = self.body() * 1.15;
             let style = ParaStyle {
@@ -236,13 +244,7 @@ impl<'a> Builder<'a> {
                 indent_em: 0.0,
             };
             y += 2.0;
-            for l in layout(self.fonts, sub, &style, f.width)? {
-                let mut run = l.run;
-                run.x = f.left;
-                run.y = y + size * 0.88;
-                items.push(Item::Text(run));
-                y += size * 1.5;
-            }
+            y = self.stack(&mut items, sub, &style, y, 1.5)?;
         }
         y += 10.0;
         let size = self.body();
@@ -384,13 +386,7 @@ impl<'a> Builder<'a> {
             align: Align::Center,
             indent_em: 0.0,
         };
-        for l in layout(self.fonts, &caption, &style, f.width)? {
-            let mut run = l.run;
-            run.x = f.left;
-            run.y = y + csize * 0.88;
-            items.push(Item::Text(run));
-            y += csize * 1.45;
-        }
+        y = self.stack(&mut items, &caption, &style, y, 1.45)?;
         let ssize = self.body() * TINY_SCALE;
         let mut src = format!("资料来源：{}", chart.source_line);
         if let Some(n) = &chart.note {
@@ -404,13 +400,7 @@ impl<'a> Builder<'a> {
             indent_em: 0.0,
         };
         y += 1.0;
-        for l in layout(self.fonts, &src, &style, f.width)? {
-            let mut run = l.run;
-            run.x = f.left;
-            run.y = y + ssize * 0.88;
-            items.push(Item::Text(run));
-            y += ssize * 1.45;
-        }
+        y = self.stack(&mut items, &src, &style, y, 1.45)?;
         Ok(vec![Elem {
             float: true,
             height: y + self.pitch() * 0.3,

@@ -137,3 +137,19 @@ impl FontSet {
         &self.fonts[kind as usize]
     }
 }
+
+/// The repository's default fonts, for unit tests anywhere in the crate.
+#[cfg(test)]
+pub(crate) fn test_fonts() -> FontSet {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let f = |n: &str| FontFile {
+        path: root.join(n),
+        index: 2,
+    };
+    FontSet::load(&FontFiles {
+        body: f("NotoSerifCJK-Regular.ttc"),
+        heading: f("NotoSansCJK-Regular.ttc"),
+        bold: f("NotoSansCJK-Bold.ttc"),
+    })
+    .expect("fonts/ has the default faces")
+}

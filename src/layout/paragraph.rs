@@ -691,21 +691,8 @@ pub fn single_line(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::{FontFile, FontFiles};
 
-    pub(crate) fn fonts() -> FontSet {
-        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-        let f = |n: &str| FontFile {
-            path: root.join(n),
-            index: 2,
-        };
-        FontSet::load(&FontFiles {
-            body: f("NotoSerifCJK-Regular.ttc"),
-            heading: f("NotoSansCJK-Regular.ttc"),
-            bold: f("NotoSansCJK-Bold.ttc"),
-        })
-        .unwrap()
-    }
+    use crate::layout::fonts::test_fonts as fonts;
 
     fn texts(lines: &[SetLine]) -> Vec<String> {
         lines

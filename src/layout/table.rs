@@ -120,13 +120,7 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
     };
     let mut items = Vec::new();
     let mut y = 0.0;
-    for l in layout(b.fonts, &caption, &cstyle, f.width)? {
-        let mut run = l.run;
-        run.x = f.left;
-        run.y = y + csize * 0.88;
-        items.push(Item::Text(run));
-        y += csize * 1.45;
-    }
+    y = b.stack(&mut items, &caption, &cstyle, y, 1.45)?;
     out.push(Elem {
         height: y + 3.0,
         space_before: b.pitch() * 0.5,
