@@ -48,7 +48,14 @@ impl<'a> Builder<'a> {
 
     /// Sets `text` across the type area from `y` down, `pitch` × size per
     /// line, appending to `items`; returns the y below the last line.
-    pub fn stack(&self, items: &mut Vec<Item>, text: &str, style: &ParaStyle, y: f32, pitch: f32) -> Result<f32> {
+    pub fn stack(
+        &self,
+        items: &mut Vec<Item>,
+        text: &str,
+        style: &ParaStyle,
+        y: f32,
+        pitch: f32,
+    ) -> Result<f32> {
         let mut y = y;
         for l in layout(self.fonts, text, style, self.frame.width)? {
             let mut run = l.run;

@@ -499,9 +499,10 @@ fn circle_path(
     }
 }
 
-/// Deflates every stream not yet filtered, in parallel and at zlib's
-/// default level: on CFF font programs and content streams the best level
-/// saves under 1 % of the bytes for several times the time.
+/// Deflates every stream not yet filtered, in parallel, at zlib's default
+/// level: the best level saves under 1 % more for several times the time,
+/// and faster levels cost 1–3 % on the font programs. Streams go to threads
+/// largest first, so one big font program does not leave a core idle.
 fn compress(lo: &mut lopdf::Document) {
     use std::io::Write;
     let mut streams: Vec<&mut lopdf::Stream> = lo
@@ -514,14 +515,25 @@ fn compress(lo: &mut lopdf::Document) {
             _ => None,
         })
         .collect();
+    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
     let threads = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .clamp(1, 4);
-    let chunk = streams.len().div_ceil(threads).max(1);
+    // Longest-processing-time-first assignment to the least loaded thread.
+    let mut bins: Vec<(usize, Vec<&mut lopdf::Stream>)> =
+        (0..threads).map(|_| (0, Vec::new())).collect();
+    for st in streams {
+        let bin = bins
+            .iter_mut()
+            .min_by_key(|b| b.0)
+            .expect("at least one thread");
+        bin.0 += st.content.len();
+        bin.1.push(st);
+    }
     std::thread::scope(|sc| {
-        for part in streams.chunks_mut(chunk) {
+        for (_, part) in bins.iter_mut() {
             sc.spawn(move || {
-                for s in part {
+                for s in part.iter_mut() {
                     let mut enc =
                         flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
                     if enc.write_all(&s.content).is_ok()
