@@ -68,6 +68,32 @@ fn default_briefing_passes_pdfcheck_and_carries_key_figures() {
 }
 
 #[test]
+fn charts_are_vectors_with_real_text() {
+    let sb = Sandbox::new();
+    let pdf = generate(&sb, "2026-11-24");
+    let images = tool("pdfimages", &["-list", pdf.to_str().unwrap()]);
+    assert_eq!(
+        images.lines().count(),
+        2,
+        "no raster images, only the header lines: {images}"
+    );
+    let text = text_of(&pdf);
+    let figures = (1..=20)
+        .filter(|n| text.contains(&format!("图{n}")))
+        .count();
+    assert!(figures >= 5, "at least five figures, found {figures}");
+    for label in [
+        "英伟达",
+        "华为昇腾",
+        "市场份额（%）",
+        "资料来源：",
+        "2022年",
+    ] {
+        assert!(text.contains(label), "chart text {label} not extractable");
+    }
+}
+
+#[test]
 fn every_font_is_an_embedded_subset_with_tounicode() {
     let sb = Sandbox::new();
     let pdf = generate(&sb, "2026-11-24");
