@@ -152,34 +152,41 @@ pub fn write(
     opts: &PdfOptions,
 ) -> Result<Vec<u8>> {
     let mut pdf = PdfDocument::new(&doc.title);
-
-    // Text as pieces, per page, in painting order with the other items.
-    let mut page_pieces: Vec<Vec<Vec<Piece>>> = Vec::with_capacity(pages.len());
-    let mut used: BTreeMap<FontKind, BTreeSet<u16>> = BTreeMap::new();
-    let mut variants: BTreeSet<FontKey> = BTreeSet::new();
-    for p in pages {
-        let mut per_item = Vec::with_capacity(p.items.len());
-        for it in &p.items {
-            let mut ps = Vec::new();
-            if let Item::Text(t) = it {
-                pieces(t, p.height, &mut ps);
-                for pc in &ps {
-                    variants.insert(pc.key);
-                    used.entry(pc.key.0)
-                        .or_default()
-                        .extend(pc.glyphs.iter().map(|g| g.0));
-                }
-            }
-            per_item.push(ps);
-        }
-        page_pieces.push(per_item);
-    }
-    let mut remaps: BTreeMap<FontKind, BTreeMap<u16, u16>> = BTreeMap::new();
-    // Subsetting reads each face's glyph tables; the three faces are
-    // independent, so they are cut in parallel.
     let t0 = std::time::Instant::now();
     let lap = |what: &str| log::debug!("pdf: {what} at {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
-    let subsets: Vec<(FontKind, Result<subset::Subset>)> = std::thread::scope(|sc| {
+
+    // The glyphs each face needs.
+    let mut used: BTreeMap<FontKind, BTreeSet<u16>> = BTreeMap::new();
+    for p in pages {
+        for it in &p.items {
+            if let Item::Text(t) = it {
+                used.entry(t.font)
+                    .or_default()
+                    .extend(t.glyphs.iter().map(|g| g.gid).filter(|&g| g != 0));
+            }
+        }
+    }
+    // A subset numbers its glyphs in ascending order after .notdef
+    // (`subsetter::GlyphRemapper` fed sorted ids), so the page operations,
+    // which need the new ids, are built while the subsets are being cut;
+    // the subsets' own maps are checked against this one below.
+    let remaps: BTreeMap<FontKind, BTreeMap<u16, u16>> = used
+        .iter()
+        .map(|(k, gids)| {
+            (
+                *k,
+                gids.iter()
+                    .enumerate()
+                    .map(|(i, &g)| (g, i as u16 + 1))
+                    .collect(),
+            )
+        })
+        .collect();
+
+    let (subsets, out_pages, variants) = std::thread::scope(|sc| {
+        // Subsetting reads each face's glyph tables; the faces are
+        // independent, so they are cut in parallel, and in parallel with
+        // the page operations.
         let handles: Vec<_> = used
             .iter()
             .map(|(kind, gids)| {
@@ -188,7 +195,12 @@ pub fn write(
                 (*kind, sc.spawn(move || subset::subset(font, &gids)))
             })
             .collect();
-        handles
+        let mut variants: BTreeSet<FontKey> = BTreeSet::new();
+        let out_pages: Vec<PdfPage> = pages
+            .iter()
+            .map(|p| page_ops(p, &remaps, &mut variants))
+            .collect();
+        let subsets: Vec<(FontKind, Result<subset::Subset>)> = handles
             .into_iter()
             .map(|(k, h)| {
                 (
@@ -198,12 +210,22 @@ pub fn write(
                     }),
                 )
             })
-            .collect()
+            .collect();
+        (subsets, out_pages, variants)
     });
-    lap("subset");
+    lap("subsets and page operations");
     for (kind, sub) in subsets {
         let kind = &kind;
         let sub = sub?;
+        if sub.remap != remaps[kind] {
+            return Err(Error::new(
+                Kind::Software,
+                format!(
+                    "glyph numbering of the {} subset differs from the page operations",
+                    fonts.get(*kind).ps_name
+                ),
+            ));
+        }
         let mut warnings = Vec::new();
         let mut parsed = ParsedFont::from_bytes(&sub.data, 0, &mut warnings).ok_or_else(|| {
             Error::new(
@@ -228,7 +250,6 @@ pub fn write(
                 .map
                 .insert(font_id(*key), PdfFont::new(f));
         }
-        remaps.insert(*kind, sub.remap);
     }
 
     // Opacity states, named by value so output is deterministic.
@@ -256,38 +277,6 @@ pub fn write(
     }
 
     lap("fonts registered");
-    let mut out_pages = Vec::with_capacity(pages.len());
-    for (p, pp) in pages.iter().zip(page_pieces) {
-        let mut ops = Vec::new();
-        let mut st = TextState::default();
-        for (it, ps) in p.items.iter().zip(pp) {
-            if !matches!(it, Item::Text(_) | Item::Link { .. }) {
-                st.pause(&mut ops);
-            }
-            match it {
-                Item::Text(_) => text_ops(&mut ops, &ps, &remaps, &mut st),
-                Item::Path(path) => path_ops(&mut ops, path, p.height),
-                Item::Circle {
-                    cx,
-                    cy,
-                    r,
-                    fill,
-                    stroke,
-                    alpha,
-                } => {
-                    let path = circle_path(*cx, *cy, *r, *fill, stroke.clone(), *alpha);
-                    path_ops(&mut ops, &path, p.height);
-                }
-                Item::Link { .. } => {}
-            }
-        }
-        st.finish(&mut ops);
-        out_pages.push(PdfPage::new(
-            Mm(p.width * 25.4 / 72.0),
-            Mm(p.height * 25.4 / 72.0),
-            ops,
-        ));
-    }
     pdf.pages = out_pages;
 
     let mut warnings = Vec::new();
@@ -297,7 +286,6 @@ pub fn write(
         secure: true,
         image_optimization: None,
     };
-    lap("page operations");
     let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
     lap("printpdf to lopdf");
     catalog::share_font_programs(&mut lo);
@@ -321,6 +309,45 @@ pub fn write(
         .map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
     lap("serialised");
     Ok(bytes)
+}
+
+/// The operations of one page, recording the font variants its text uses.
+fn page_ops(
+    p: &Page,
+    remaps: &BTreeMap<FontKind, BTreeMap<u16, u16>>,
+    variants: &mut BTreeSet<FontKey>,
+) -> PdfPage {
+    let mut ops = Vec::new();
+    let mut st = TextState::default();
+    let mut ps = Vec::new();
+    for it in &p.items {
+        if !matches!(it, Item::Text(_) | Item::Link { .. }) {
+            st.pause(&mut ops);
+        }
+        match it {
+            Item::Text(t) => {
+                ps.clear();
+                pieces(t, p.height, &mut ps);
+                variants.extend(ps.iter().map(|pc| pc.key));
+                text_ops(&mut ops, &ps, remaps, &mut st);
+            }
+            Item::Path(path) => path_ops(&mut ops, path, p.height),
+            Item::Circle {
+                cx,
+                cy,
+                r,
+                fill,
+                stroke,
+                alpha,
+            } => {
+                let path = circle_path(*cx, *cy, *r, *fill, stroke.clone(), *alpha);
+                path_ops(&mut ops, &path, p.height);
+            }
+            Item::Link { .. } => {}
+        }
+    }
+    st.finish(&mut ops);
+    PdfPage::new(Mm(p.width * 25.4 / 72.0), Mm(p.height * 25.4 / 72.0), ops)
 }
 
 /// Text state carried across the items of a page, so consecutive lines
