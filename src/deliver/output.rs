@@ -38,6 +38,17 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 /// On any failure the temporary file is removed (tempfile's drop) and an
 /// existing file at the final path is left as it was.
 pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    write_file(dir, name, bytes, true)
+}
+
+/// Like [`write_atomic`], but without waiting for the disk: for the
+/// bookkeeping files (the manifest), where losing the last update in a
+/// power cut only means one old briefing is kept a day longer.
+pub fn write_atomic_unsynced(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    write_file(dir, name, bytes, false)
+}
+
+fn write_file(dir: &Path, name: &str, bytes: &[u8], sync: bool) -> Result<PathBuf> {
     ensure_dir(dir)?;
     let target = dir.join(name);
     let mut tmp = tempfile::Builder::new()
@@ -53,14 +64,25 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
         })?;
     let tmp_path = tmp.path().to_path_buf();
     super::signals::register(&tmp_path);
-    let result = fill_and_persist(&mut tmp, bytes, &target);
+    let result = fill_and_persist(&mut tmp, bytes, &target, sync);
     super::signals::unregister(&tmp_path);
     result.map(|_| target)
 }
 
-fn fill_and_persist(tmp: &mut tempfile::NamedTempFile, bytes: &[u8], target: &Path) -> Result<()> {
+fn fill_and_persist(
+    tmp: &mut tempfile::NamedTempFile,
+    bytes: &[u8],
+    target: &Path,
+    sync: bool,
+) -> Result<()> {
     tmp.write_all(bytes)
-        .and_then(|_| tmp.as_file().sync_all())
+        .and_then(|_| {
+            if sync {
+                tmp.as_file().sync_all()
+            } else {
+                Ok(())
+            }
+        })
         .map_err(|e| Error::file(Kind::Io, tmp.path(), format!("cannot write briefing: {e}")))?;
     #[cfg(unix)]
     {

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
-use super::output::{TEMP_PREFIX, TEMP_SUFFIX, write_atomic};
+use super::output::{TEMP_PREFIX, TEMP_SUFFIX, write_atomic, write_atomic_unsynced};
 use crate::error::{Error, Kind, Result};
 
 /// Name of the manifest inside the output directory.
@@ -54,7 +54,28 @@ fn write_manifest(dir: &Path, names: &BTreeSet<String>) -> Result<()> {
         text.push_str(n);
         text.push('\n');
     }
-    write_atomic(dir, MANIFEST, text.as_bytes()).map(|_| ())
+    write_atomic_unsynced(dir, MANIFEST, text.as_bytes()).map(|_| ())
+}
+
+/// Points `latest` at `written`: a hard link renamed into place (no second
+/// copy of the bytes to write and flush), or a copy where the file system
+/// has no hard links. Either way the switch is one atomic rename.
+fn refresh_latest(dir: &Path, latest: &str, written: &Path, bytes: &[u8]) -> Result<()> {
+    let tmp = dir.join(format!(
+        "{TEMP_PREFIX}latest-{}{TEMP_SUFFIX}",
+        std::process::id()
+    ));
+    let _ = std::fs::remove_file(&tmp);
+    if std::fs::hard_link(written, &tmp).is_ok() {
+        super::signals::register(&tmp);
+        let r = super::signals::finishing(|| std::fs::rename(&tmp, dir.join(latest)));
+        super::signals::unregister(&tmp);
+        if r.is_ok() {
+            return Ok(());
+        }
+        let _ = std::fs::remove_file(&tmp);
+    }
+    write_atomic(dir, latest, bytes).map(|_| ())
 }
 
 /// The date in `name` if it is `pattern` filled for `profile`.
@@ -99,7 +120,7 @@ pub fn after_write(
         .map(|(d, _)| Some(*d) <= this_date)
         .unwrap_or(true)
     {
-        write_atomic(dir, &format!("{profile}-latest.pdf"), bytes)?;
+        refresh_latest(dir, &format!("{profile}-latest.pdf"), written, bytes)?;
     }
     let mut removed = Vec::new();
     if let Some(k) = keep {
