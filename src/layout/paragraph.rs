@@ -301,7 +301,23 @@ impl Shaped {
         {
             m.natural -= 0.5 * em;
         }
+        m.natural -= self.lead_trim(a, em);
         m
+    }
+
+    /// An opening bracket or quote that starts a line (other than the
+    /// paragraph's first) loses its blank left half, so its ink, not its
+    /// em box, lines up with the margin (TYPOGRAPHY.md §2).
+    fn lead_trim(&self, start: usize, em: f32) -> f32 {
+        if start > 0
+            && start < self.chars.len()
+            && self.full[start]
+            && class(self.chars[start]) == Class::Open
+        {
+            0.5 * em
+        } else {
+            0.0
+        }
     }
 }
 
@@ -553,7 +569,7 @@ pub fn layout_marked(
             )
         };
         let mut glyphs = Vec::with_capacity(m.end - start);
-        let mut x = indent;
+        let mut x = indent - s.lead_trim(start, em);
         for k in start..m.end {
             glyphs.push(PlacedGlyph {
                 gid: s.gids[k],
@@ -699,6 +715,31 @@ mod tests {
             .iter()
             .map(|l| l.run.glyphs.iter().map(|g| g.text.as_str()).collect())
             .collect()
+    }
+
+    #[test]
+    fn an_opening_bracket_at_a_line_start_hangs_its_blank_half() {
+        let f = fonts();
+        let style = ParaStyle {
+            font: FontKind::Serif,
+            size: 10.0,
+            color: Rgb(0.0, 0.0, 0.0),
+            align: Align::Justify,
+            indent_em: 0.0,
+        };
+        // Ten ems wide: the bracket falls at the start of the second line.
+        let lines = layout(&f, "一二三四五六七八九十（甲乙）丙丁戊", &style, 100.0).unwrap();
+        let second = &lines[1].run.glyphs;
+        assert_eq!(second[0].text, "（");
+        assert!(
+            (second[0].x + 5.0).abs() < 0.01,
+            "starts half an em left of the margin: {}",
+            second[0].x
+        );
+        assert_eq!(
+            lines[0].run.glyphs[0].x, 0.0,
+            "a paragraph's first line is not moved"
+        );
     }
 
     #[test]
