@@ -183,6 +183,26 @@ fn cases() -> Vec<Case> {
             expect: &["chip-gap.toml:", "empty"],
         },
         Case {
+            name: "projection with both base and base_value",
+            setup: |sb| {
+                sb.edit(
+                    "themes/compute-totals.toml",
+                    "base_value = 100.0\n",
+                    "base_value = 100.0\nbase = \"total-compute-2022\"\n",
+                )
+            },
+            args: &[],
+            code: 65,
+            expect: &["compute-totals.toml:", "both `base` and `base_value`"],
+        },
+        Case {
+            name: "projection with neither base nor base_value",
+            setup: |sb| sb.edit("themes/compute-totals.toml", "base_value = 100.0\n", ""),
+            args: &[],
+            code: 65,
+            expect: &["compute-totals.toml:", "neither `base`"],
+        },
+        Case {
             name: "chart naming an unknown fact",
             setup: |sb| {
                 sb.edit(

@@ -71,7 +71,8 @@ fn positions(chart: &ChartData) -> (Vec<Vec<P>>, bool) {
 /// The projection as points, continuing from the data point it grows from
 /// (same year and value) so the dashed line visibly starts at the data.
 fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<(String, Vec<P>, bool)> {
-    let (name, pts) = chart.projection.as_ref()?;
+    let proj = chart.projection.as_ref()?;
+    let (name, pts) = (&proj.name, &proj.points);
     let &(y0, v0) = pts.first()?;
     let anchor = series.iter().flatten().find(|p| {
         let year = if timed {
@@ -101,22 +102,30 @@ fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<(Stri
     };
     let out = pts
         .iter()
-        .map(|&(y, v)| P {
+        .enumerate()
+        .map(|(i, &(y, v))| P {
             x: x_of(y),
             v,
             label: format!("{y}年"),
-            // Derived figures get three significant digits at most: more
-            // would claim a precision a growth-rate projection lacks.
-            text: crate::content::format::number(
-                v,
-                Some(if v.abs() >= 100.0 {
-                    0
-                } else if v.abs() >= 10.0 {
-                    1
-                } else {
-                    2
-                }),
-            ),
+            text: match &proj.index {
+                // An index is read against its base: the base point says
+                // what it is (2022年=100), the others keep one decimal, as
+                // the rate they are grown with does.
+                Some(Some(base)) if i == 0 => base.clone(),
+                Some(_) => crate::content::format::number(v, Some(1)),
+                // Derived quantities get three significant digits at most:
+                // more would claim a precision a growth-rate projection lacks.
+                None => crate::content::format::number(
+                    v,
+                    Some(if v.abs() >= 100.0 {
+                        0
+                    } else if v.abs() >= 10.0 {
+                        1
+                    } else {
+                        2
+                    }),
+                ),
+            },
         })
         .collect();
     Some((label, out, anchor.is_some()))
@@ -269,8 +278,10 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
     if !entries.is_empty() {
         legend(c, &entries, px0, 0.0, c.w - px0)?;
     }
-    // The projection period, shaded behind the grid.
+    // The projection period, shaded behind the grid; a chart that is all
+    // projection says so in its legend instead of shading everything.
     if let Some((_, pts, _)) = &proj
+        && !series.is_empty()
         && let Some(first) = pts.first()
     {
         c.rect(xof(first.x), py0, px1, py1, BAND, 1.0)?;

@@ -79,7 +79,7 @@ pub const NOTE_F: Font = Font::new(LABEL, false, SOFT);
 /// charts keep a calm aspect ratio, horizontal bars and timelines grow
 /// with their rows.
 pub fn preferred_height(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<f32> {
-    if chart.series.iter().all(|s| s.points.is_empty()) {
+    if chart.series.iter().all(|s| s.points.is_empty()) && chart.projection.is_none() {
         return Ok(60.0);
     }
     Ok(match chart.kind {
@@ -110,7 +110,7 @@ pub fn draw(
 ) -> Result<Vec<Item>> {
     check(chart)?;
     let c = Canvas::new(fonts, x, y, w, h);
-    if chart.series.iter().all(|s| s.points.is_empty()) {
+    if chart.series.iter().all(|s| s.points.is_empty()) && chart.projection.is_none() {
         // Never a blank figure: say that there is nothing to show.
         c.text("（暂无可绘制的数据）", w / 2.0, h / 2.0, NOTE_F, CC)?;
         return c.finish();
@@ -139,9 +139,10 @@ fn check(chart: &ChartData) -> Result<()> {
             }
         }
     }
-    if let Some((name, pts)) = &chart.projection
-        && pts.iter().any(|(_, v)| !v.is_finite())
+    if let Some(p) = &chart.projection
+        && p.points.iter().any(|(_, v)| !v.is_finite())
     {
+        let name = &p.name;
         return Err(Error::new(
             Kind::Data,
             format!(

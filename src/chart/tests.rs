@@ -4,7 +4,7 @@
 
 use super::*;
 use crate::config::ChartKind;
-use crate::content::{BlockContent, Point, SeriesData};
+use crate::content::{BlockContent, Point, ProjectionData, SeriesData};
 use crate::layout::page::TextRun;
 
 use crate::layout::fonts::test_fonts as fonts;
@@ -260,10 +260,11 @@ fn a_projection_is_dashed_and_labelled() {
             points: vec![point("2022年底", 180.0), point("2023年8月", 197.0)],
         }],
     );
-    c.projection = Some((
-        "按年均增长30%推算".into(),
-        vec![(2023, 197.0), (2024, 256.1), (2025, 332.9)],
-    ));
+    c.projection = Some(ProjectionData {
+        name: "按年均增长30%推算".into(),
+        points: vec![(2023, 197.0), (2024, 256.1), (2025, 332.9)],
+        index: None,
+    });
     let w = 450.0;
     let h = preferred_height(&f, &c, w).unwrap();
     let items = draw(&f, &c, 0.0, 0.0, w, h).unwrap();
@@ -271,6 +272,42 @@ fn a_projection_is_dashed_and_labelled() {
     assert!(text.contains("预测"), "{text}");
     assert!(items.iter().any(|i| matches!(i, Item::Path(p) if p.stroke.as_ref().is_some_and(|s| !s.dash.is_empty() && s.color == ORANGE))));
     assert!(text.contains("2023年8月") && text.contains("2025年"));
+}
+
+#[test]
+fn a_projection_alone_is_an_index_drawn_dashed() {
+    let f = fonts();
+    let mut c = chart(ChartKind::Line, Vec::new());
+    c.unit = None;
+    c.x_label = Some("年份".into());
+    c.y_label = Some("指数（2022年=100）".into());
+    c.projection = Some(ProjectionData {
+        name: "预测（按年复合增长率52.3%推算）".into(),
+        points: (2022..=2026)
+            .map(|y| (y, 100.0 * 1.523f64.powi(y - 2022)))
+            .collect(),
+        index: Some(Some("2022年=100".into())),
+    });
+    for w in [300.0, 450.0] {
+        let h = preferred_height(&f, &c, w).unwrap();
+        assert!(h > 100.0, "a real chart, not the no-data note: {h}");
+        let items = draw(&f, &c, 0.0, 0.0, w, h).unwrap();
+        let text = check_items(&items, (0.0, 0.0, w, h), "projection alone");
+        assert!(!text.contains("暂无"), "{text}");
+        assert!(
+            text.contains("预测（按年复合增长率52.3%推算）"),
+            "legend: {text}"
+        );
+        for y in 2022..=2026 {
+            assert!(text.contains(&format!("{y}年")), "tick {y}: {text}");
+        }
+        if w > 400.0 {
+            for v in ["2022年=100", "152.3", "232.0", "353.3", "538.0"] {
+                assert!(text.contains(v), "value {v}: {text}");
+            }
+        }
+        assert!(items.iter().any(|i| matches!(i, Item::Path(p) if p.stroke.as_ref().is_some_and(|s| !s.dash.is_empty() && s.color == NAVY))));
+    }
 }
 
 #[test]

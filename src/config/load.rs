@@ -984,11 +984,14 @@ fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result
             ),
         )),
     };
-    if c.series.is_empty() {
+    // A line chart may show a projection alone (an index grown at a
+    // stated rate); every other chart needs data.
+    if c.series.is_empty() && !(kind == ChartKind::Line && c.projection.is_some()) {
         return Err(f.error(
             Kind::Data,
             c.kind.span(),
-            "chart has no series; expected at least one [[…chart.series]]",
+            "chart has no series; expected at least one [[…chart.series]] \
+             (a line chart may instead have a [[…chart.projection]])",
         ));
     }
     let mut unit: Option<(String, std::ops::Range<usize>)> = None;
@@ -1063,11 +1066,47 @@ fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result
             if kind != ChartKind::Line {
                 return Err(f.error(Kind::Data, p.span(), "a projection belongs to a line chart"));
             }
-            let base = fact_ref(f, &pr.base, facts)?;
+            let base = match (&pr.base, &pr.base_value) {
+                (Some(b), None) => ProjectionBase::Fact(fact_ref(f, b, facts)?),
+                (None, Some(v)) => {
+                    let x = *v.get_ref();
+                    if !x.is_finite() || x <= 0.0 {
+                        return Err(f.error(
+                            Kind::Data,
+                            v.span(),
+                            format!("projection `base_value` {x} must be a positive number"),
+                        ));
+                    }
+                    ProjectionBase::Value(x)
+                }
+                (Some(b), Some(_)) => {
+                    return Err(f.error(
+                        Kind::Data,
+                        b.span(),
+                        "projection has both `base` and `base_value`; give exactly one",
+                    ));
+                }
+                (None, None) => {
+                    return Err(f.error(
+                        Kind::Data,
+                        p.span(),
+                        "projection has neither `base` (a fact) nor `base_value` (a number); give exactly one",
+                    ));
+                }
+            };
+            if pr.base_label.is_some() && pr.base_value.is_none() {
+                return Err(f.error(
+                    Kind::Data,
+                    p.span(),
+                    "projection `base_label` belongs with `base_value`",
+                ));
+            }
             let rate = fact_ref(f, &pr.rate, facts)?;
-            if !matches!(facts[&base].value, Value::Number(_))
-                || !matches!(facts[&rate].value, Value::Number(_))
-            {
+            let base_numeric = match &base {
+                ProjectionBase::Fact(id) => matches!(facts[id].value, Value::Number(_)),
+                ProjectionBase::Value(_) => true,
+            };
+            if !base_numeric || !matches!(facts[&rate].value, Value::Number(_)) {
                 return Err(f.error(
                     Kind::Data,
                     p.span(),
@@ -1084,6 +1123,7 @@ fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result
             Some(Projection {
                 name: pr.name.clone(),
                 base,
+                base_label: pr.base_label.clone(),
                 rate,
                 from_year: pr.from_year,
                 to_year: pr.to_year,

@@ -416,13 +416,24 @@ pub struct Series {
     pub labels: Option<Vec<String>>,
 }
 
+/// Where a projection's base value comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProjectionBase {
+    /// A numeric fact.
+    Fact(String),
+    /// A plain number: the projection is an index.
+    Value(f64),
+}
+
 /// A compound-growth projection.
 #[derive(Debug, Clone)]
 pub struct Projection {
     /// Legend name.
     pub name: String,
-    /// Base value fact.
-    pub base: String,
+    /// The value in `from_year`.
+    pub base: ProjectionBase,
+    /// What a plain base value means (`2022年=100`).
+    pub base_label: Option<String>,
     /// Rate fact (percent).
     pub rate: String,
     /// Base year.

@@ -336,13 +336,19 @@ pub struct RawSeries {
 }
 
 /// `[section.block.chart.projection]`: value(t) = base × (1 + rate)^(t − from).
+/// The base is a fact (`base`) or a plain number (`base_value`, for an
+/// index such as 2022年 = 100); exactly one of the two.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct RawProjection {
-    /// Legend name.
+    /// Legend name; `{rate}` stands for the rate fact's value.
     pub name: String,
     /// Fact holding the base value.
-    pub base: Spanned<String>,
+    pub base: Option<Spanned<String>>,
+    /// A plain base value (an index base), instead of `base`.
+    pub base_value: Option<Spanned<f64>>,
+    /// What the base value means (`2022年=100`), shown at the base point.
+    pub base_label: Option<String>,
     /// Fact holding the yearly growth rate in percent.
     pub rate: Spanned<String>,
     /// Year of the base value.

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::config::{
-    Block, Catalog, Chart, ChartKind, Config, Fact, Part, Profile, Source, TableBody, Template,
-    Value,
+    Block, Catalog, Chart, ChartKind, Config, Fact, Part, Profile, ProjectionBase, Source,
+    TableBody, Template, Value,
 };
 
 /// The content of one briefing.
@@ -117,9 +117,21 @@ pub struct ChartData {
     /// Series with their points.
     pub series: Vec<SeriesData>,
     /// Projected values (year, value) and legend name.
-    pub projection: Option<(String, Vec<(i32, f64)>)>,
+    pub projection: Option<ProjectionData>,
     /// Source line text.
     pub source_line: String,
+}
+
+/// A compound-growth projection, resolved.
+#[derive(Debug, Clone)]
+pub struct ProjectionData {
+    /// Legend name (`{rate}` already filled in).
+    pub name: String,
+    /// Projected values by year, the first being the base.
+    pub points: Vec<(i32, f64)>,
+    /// An index grown from a plain base value (2022年 = 100), not a
+    /// quantity: what its base means, if the data says.
+    pub index: Option<Option<String>>,
 }
 
 /// One series of a chart.
@@ -329,16 +341,24 @@ impl<'a> Selector<'a> {
                 });
             }
         }
-        if series.is_empty() {
-            return None;
-        }
         let projection = c.projection.as_ref().and_then(|p| {
-            let base = self.fact(&p.base)?;
             let rate = self.fact(&p.rate)?;
-            let (Value::Number(b), Value::Number(r)) = (&base.value, &rate.value) else {
+            let Value::Number(r) = rate.value else {
                 return None;
             };
-            for f in [base, rate] {
+            // The base: a fact known by the briefing date, or a plain index
+            // base whose chart rests on the rate fact alone.
+            let (b, base) = match &p.base {
+                ProjectionBase::Fact(id) => {
+                    let f = self.fact(id)?;
+                    let Value::Number(b) = f.value else {
+                        return None;
+                    };
+                    (b, Some(f))
+                }
+                ProjectionBase::Value(v) => (*v, None),
+            };
+            for f in base.into_iter().chain([rate]) {
                 self.cite_fact(f);
                 for src in &f.sources {
                     if !srcs.contains(src) {
@@ -346,11 +366,18 @@ impl<'a> Selector<'a> {
                     }
                 }
             }
-            let pts = (p.from_year..=p.to_year)
+            let points = (p.from_year..=p.to_year)
                 .map(|y| (y, b * (1.0 + r / 100.0).powi(y - p.from_year)))
                 .collect();
-            Some((p.name.clone(), pts))
+            Some(ProjectionData {
+                name: p.name.replace("{rate}", &format::with_unit(rate)),
+                points,
+                index: matches!(p.base, ProjectionBase::Value(_)).then(|| p.base_label.clone()),
+            })
         });
+        if series.is_empty() && projection.is_none() {
+            return None;
+        }
         let source_line = srcs
             .iter()
             .filter_map(|s| self.catalog.sources.get(s))
