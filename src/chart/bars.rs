@@ -6,7 +6,8 @@ use plotters::element::Rectangle;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{
-    CB, CT, Canvas, LC, RC, fill, measure, rgba, splits_word, stroke, text_style, u, wrap,
+    CB, CT, Canvas, LC, RC, fill, measure, rgba, splits_word, stroke, text_style, u, value_axis,
+    wrap,
 };
 use super::scale::{Axis, Magnitude, axis, magnitude, tick, value_label};
 use super::{
@@ -218,26 +219,14 @@ pub(super) fn vertical(c: &Canvas, chart: &ChartData) -> Result<()> {
             .y_label_area_size(u(g.px0 - g.title_x))
             .build_cartesian_2d(0f64..n as f64, t.ax.lo..t.ax.hi)
             .map_err(|e| c.err(e))?;
-        let mut mesh = ch.configure_mesh();
-        mesh.disable_x_mesh()
-            .disable_x_axis()
-            .y_labels(t.ax.ticks())
-            .y_label_formatter(&fmt)
-            .y_label_style(text_style(TICK, false, SOFT, HPos::Right, VPos::Center))
-            .bold_line_style(stroke(GRID, 0.5))
-            .light_line_style(rgba(GRID, 0.0))
-            .axis_style(rgba(AXIS, 0.0))
-            .set_tick_mark_size(LabelAreaPosition::Left, u(GAP / 2.0));
-        if let Some(title) = &chart.y_label {
-            mesh.y_desc(title.as_str()).axis_desc_style(text_style(
-                TITLE,
-                false,
-                SOFT,
-                HPos::Center,
-                VPos::Top,
-            ));
-        }
-        mesh.draw().map_err(|e| c.err(e))?;
+        value_axis(
+            c,
+            &mut ch,
+            t.ax.ticks(),
+            &fmt,
+            chart.y_label.as_deref(),
+            GAP / 2.0,
+        )?;
         let mut rects = Vec::new();
         for (s, row) in t.vals.iter().enumerate() {
             for (k, v) in row.iter().enumerate() {

@@ -349,3 +349,38 @@ impl<'f> Canvas<'f> {
         Ok(std::mem::take(&mut r.items))
     }
 }
+
+/// Draws the value axis of a vertical chart — tick labels, the light
+/// horizontal grid, no frame — and its title: one style for every chart.
+pub fn value_axis(
+    c: &Canvas<'_>,
+    ch: &mut plotters::chart::ChartContext<
+        '_,
+        PdfBackend<'_>,
+        plotters::coord::cartesian::Cartesian2d<
+            plotters::coord::types::RangedCoordf64,
+            plotters::coord::types::RangedCoordf64,
+        >,
+    >,
+    ticks: usize,
+    fmt: &dyn Fn(&f64) -> String,
+    title: Option<&str>,
+    tick_gap: f32,
+) -> crate::error::Result<()> {
+    use super::{AXIS, GRID, SOFT, TICK, TITLE};
+    let mut mesh = ch.configure_mesh();
+    mesh.disable_x_mesh()
+        .disable_x_axis()
+        .y_labels(ticks)
+        .y_label_formatter(fmt)
+        .y_label_style(text_style(TICK, false, SOFT, HPos::Right, VPos::Center))
+        .bold_line_style(stroke(GRID, 0.5))
+        .light_line_style(rgba(GRID, 0.0))
+        .axis_style(rgba(AXIS, 0.0))
+        .set_tick_mark_size(plotters::chart::LabelAreaPosition::Left, u(tick_gap));
+    if let Some(title) = title {
+        mesh.y_desc(title)
+            .axis_desc_style(text_style(TITLE, false, SOFT, HPos::Center, VPos::Top));
+    }
+    mesh.draw().map_err(|e| c.err(e))
+}

@@ -1,15 +1,15 @@
 //! Line charts over time, with an optional compound-growth projection drawn
 //! dashed over a shaded projection period.
 
-use plotters::chart::{ChartBuilder, LabelAreaPosition};
+use plotters::chart::ChartBuilder;
 use plotters::series::LineSeries;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::canvas::{CB, CT, Canvas, Font, RB, rgba, stroke, text_style, u};
+use super::canvas::{CB, CT, Canvas, Font, RB, stroke, u, value_axis};
 use super::scale::{axis, date_position, magnitude, period_position, tick, value_label};
 use super::{
-    AXIS, BAND, GRID, Mark, PALETTE, PITCH, SOFT, TEXT, TICK, TICK_F, TITLE, TITLE_F, VALUE,
-    categories, legend, legend_height,
+    AXIS, BAND, Mark, PALETTE, PITCH, TEXT, TICK, TICK_F, TITLE, TITLE_F, VALUE, categories,
+    legend, legend_height,
 };
 use crate::content::ChartData;
 use crate::error::Result;
@@ -296,26 +296,14 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
             .y_label_area_size(u(px0))
             .build_cartesian_2d(x_lo..x_hi, ax.lo..ax.hi)
             .map_err(|e| c.err(e))?;
-        let mut mesh = ch.configure_mesh();
-        mesh.disable_x_mesh()
-            .disable_x_axis()
-            .y_labels(ax.ticks())
-            .y_label_formatter(&fmt)
-            .y_label_style(text_style(TICK, false, SOFT, HPos::Right, VPos::Center))
-            .bold_line_style(stroke(GRID, 0.5))
-            .light_line_style(rgba(GRID, 0.0))
-            .axis_style(rgba(AXIS, 0.0))
-            .set_tick_mark_size(LabelAreaPosition::Left, u(GAP / 2.0));
-        if let Some(title) = &chart.y_label {
-            mesh.y_desc(title.as_str()).axis_desc_style(text_style(
-                TITLE,
-                false,
-                SOFT,
-                HPos::Center,
-                VPos::Top,
-            ));
-        }
-        mesh.draw().map_err(|e| c.err(e))?;
+        value_axis(
+            c,
+            &mut ch,
+            ax.ticks(),
+            &fmt,
+            chart.y_label.as_deref(),
+            GAP / 2.0,
+        )?;
         for (i, s) in series.iter().enumerate() {
             ch.draw_series(LineSeries::new(
                 s.iter().map(|p| (p.x, p.v)),

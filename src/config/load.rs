@@ -160,17 +160,8 @@ fn page_settings(file: &SourceFile, raw: Option<&RawPage>) -> Result<PageSetting
             ));
         }
     };
-    let num = |v: &Option<Spanned<f64>>, dflt: f64, lo: f64, hi: f64, what: &str| -> Result<f64> {
-        match v {
-            None => Ok(dflt),
-            Some(s) if (lo..=hi).contains(s.get_ref()) => Ok(*s.get_ref()),
-            Some(s) => Err(file.error(
-                Kind::Config,
-                s.span(),
-                format!("{what} must be between {lo} and {hi}"),
-            )),
-        }
-    };
+    let num =
+        |v: &Option<Spanned<f64>>, dflt, lo, hi, what: &str| in_range(file, v, dflt, lo, hi, what);
     let all = num(&raw.margin_mm, 25.0, 15.0, 60.0, "margin_mm")?;
     let top = num(&raw.margin_top_mm, all, 15.0, 60.0, "margin_top_mm")?;
     let bottom = num(&raw.margin_bottom_mm, all, 15.0, 60.0, "margin_bottom_mm")?;
@@ -197,6 +188,27 @@ fn page_settings(file: &SourceFile, raw: Option<&RawPage>) -> Result<PageSetting
         body_size: body as f32,
         leading: leading as f32,
     })
+}
+
+/// A numeric setting: its default when absent, an error naming its place
+/// and the allowed range when outside `lo..=hi`.
+fn in_range<T: PartialOrd + Copy + std::fmt::Display>(
+    file: &SourceFile,
+    v: &Option<Spanned<T>>,
+    default: T,
+    lo: T,
+    hi: T,
+    what: &str,
+) -> Result<T> {
+    match v {
+        None => Ok(default),
+        Some(s) if (lo..=hi).contains(s.get_ref()) => Ok(*s.get_ref()),
+        Some(s) => Err(file.error(
+            Kind::Config,
+            s.span(),
+            format!("{what} must be between {lo} and {hi}"),
+        )),
+    }
 }
 
 fn font_file(_file: &SourceFile, base: &Path, raw: &Spanned<RawFont>) -> FontFile {
@@ -364,17 +376,8 @@ fn mail_settings(file: &SourceFile, m: &Spanned<RawMail>) -> Result<MailSettings
             ));
         }
     };
-    let int = |v: &Option<Spanned<i64>>, dflt: i64, lo: i64, hi: i64, what: &str| -> Result<i64> {
-        match v {
-            None => Ok(dflt),
-            Some(s) if (lo..=hi).contains(s.get_ref()) => Ok(*s.get_ref()),
-            Some(s) => Err(file.error(
-                Kind::Config,
-                s.span(),
-                format!("{what} must be between {lo} and {hi}"),
-            )),
-        }
-    };
+    let int =
+        |v: &Option<Spanned<i64>>, dflt, lo, hi, what: &str| in_range(file, v, dflt, lo, hi, what);
     let port = int(&raw.port, security.default_port().into(), 1, 65535, "port")?;
     let max_attachment_kb = int(
         &raw.max_attachment_kb,
