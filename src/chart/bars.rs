@@ -35,39 +35,49 @@ struct Table {
     names: Vec<String>,
     ax: Axis,
     mag: Magnitude,
-    pct: bool,
 }
 
 impl Table {
     fn new(chart: &ChartData) -> Table {
         let labels = categories(chart);
-        let vals: Vec<Vec<Option<(f64, String)>>> = chart
+        let points: Vec<Vec<Option<&crate::content::Point>>> = chart
             .series
             .iter()
             .map(|s| {
                 labels
                     .iter()
-                    .map(|l| {
-                        s.points
-                            .iter()
-                            .find(|p| &p.label == l)
-                            .map(|p| (p.value, p.text.clone()))
-                    })
+                    .map(|l| s.points.iter().find(|p| &p.label == l))
                     .collect()
             })
             .collect();
-        let all = || vals.iter().flatten().flatten().map(|v| v.0);
+        let all = || points.iter().flatten().flatten().map(|p| p.value);
         let lo = all().fold(0.0f64, f64::min);
         let hi = all().fold(0.0f64, f64::max);
         let ax = axis(lo, hi, 5);
         let unit = chart.unit.as_deref();
+        let mag = magnitude(lo.abs().max(hi.abs()), unit);
+        let pct = unit == Some("%");
+        // Each value label is written once, with the qualifier the data
+        // gives (超过, 多, 以上), so a bound never reads as an exact figure.
+        let vals = points
+            .iter()
+            .map(|s| {
+                s.iter()
+                    .map(|p| {
+                        p.map(|p| {
+                            let core = value_label(p.value, &p.text, mag, pct);
+                            (p.value, format!("{}{core}{}", p.before, p.after))
+                        })
+                    })
+                    .collect()
+            })
+            .collect();
         Table {
             cats: split_labels(&labels),
             vals,
             names: chart.series.iter().map(|s| s.name.clone()).collect(),
             ax,
-            mag: magnitude(lo.abs().max(hi.abs()), unit),
-            pct: unit == Some("%"),
+            mag,
         }
     }
 
@@ -79,8 +89,9 @@ impl Table {
             .collect()
     }
 
-    fn label(&self, v: f64, text: &str) -> String {
-        value_label(v, text, self.mag, self.pct)
+    /// The value label of a bar (written when the table was built).
+    fn label(&self, _v: f64, text: &str) -> String {
+        text.to_string()
     }
 
     fn legend(&self) -> Vec<(String, Mark)> {

@@ -25,6 +25,16 @@ struct P {
     v: f64,
     label: String,
     text: String,
+    /// Qualifier before and after the value label.
+    qual: (String, String),
+}
+
+impl P {
+    /// The value label with the data's qualifier.
+    fn value_label(&self, mag: super::scale::Magnitude, pct: bool) -> String {
+        let core = value_label(self.v, &self.text, mag, pct);
+        format!("{}{core}{}", self.qual.0, self.qual.1)
+    }
 }
 
 /// The x positions of a line chart. Periods written as dates
@@ -58,6 +68,7 @@ fn positions(chart: &ChartData) -> (Vec<Vec<P>>, bool) {
                         v: p.value,
                         label: p.label.clone(),
                         text: p.text.clone(),
+                        qual: (p.before.clone(), p.after.clone()),
                     }
                 })
                 .collect();
@@ -126,6 +137,7 @@ fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<(Stri
                     }),
                 ),
             },
+            qual: Default::default(),
         })
         .collect();
     Some((label, out, anchor.is_some()))
@@ -259,7 +271,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
             .chain(proj.iter().flat_map(|p| p.1.iter()))
         {
             if (p.x - x).abs() < 1e-9 {
-                w = w.max(c.measure(&value_label(p.v, &p.text, mag, pct), VALUE, true)? + 6.0);
+                w = w.max(c.measure(&p.value_label(mag, pct), VALUE, true)? + 6.0);
             }
         }
         Ok(w)
@@ -357,7 +369,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
             if matches!(v, VPos::Top) && y + dy + VALUE > py1 - 1.0 {
                 (h, v, dx, dy) = (HPos::Center, VPos::Bottom, 0.0, -5.0);
             }
-            let s = value_label(p.v, &p.text, mag, pct);
+            let s = p.value_label(mag, pct);
             let w = c.measure(&s, VALUE, true)?;
             let (x, ly) = (xof(p.x) + dx, y + dy);
             let x0 = match h {

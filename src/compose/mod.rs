@@ -5,8 +5,11 @@
 
 use chrono::NaiveDate;
 
-use crate::config::Config;
-use crate::content::{BlockContent, Briefing, ChartData, KeyFact, TableContent, chinese_date};
+use crate::config::{Config, DatePrecision, Source};
+use crate::content::{
+    BlockContent, Briefing, ChartData, Cited, KeyFact, TableContent, chinese_date,
+    format::DERIVED_MARK,
+};
 
 /// A whole briefing, ready for layout.
 #[derive(Debug, Clone)]
@@ -76,11 +79,14 @@ pub enum DocBlock {
     Contents,
 }
 
-/// Up to four headline figures of a theme for its card row: for regional
-/// policy one per region (so every selected region shows), otherwise the
-/// first four in data order.
-fn cards_for(b: &Briefing, theme: &str) -> Vec<KeyFact> {
-    let all = b.key_facts.iter().filter(|k| k.theme == theme && k.numeric);
+/// Up to `n` headline facts of a theme: for a theme with regions, the
+/// first of each selected region (so every region shows), otherwise the
+/// first `n` in data order. Cards take figures only.
+fn headline(b: &Briefing, theme: &str, n: usize, numeric_only: bool) -> Vec<KeyFact> {
+    let all = b
+        .key_facts
+        .iter()
+        .filter(|k| k.theme == theme && (k.numeric || !numeric_only));
     if all.clone().any(|k| k.region.is_some()) {
         let mut seen = Vec::new();
         let mut out = Vec::new();
@@ -92,20 +98,56 @@ fn cards_for(b: &Briefing, theme: &str) -> Vec<KeyFact> {
                 out.push(k.clone());
             }
         }
-        out.truncate(4);
+        out.truncate(n);
         out
     } else {
-        all.take(4).cloned().collect()
+        all.take(n).cloned().collect()
     }
 }
 
-/// Value and unit as prose writes them (a space only before Latin units).
-fn joined(value: &str, unit: &str) -> String {
-    if unit.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        format!("{value} {unit}")
+/// One headline fact as a clause of the generated summary: a figure as
+/// "时期，主体为数值", a statement as "主体方面，内容". A regional fact
+/// names its region unless its label already does.
+fn summary_clause(k: &KeyFact, region_name: Option<&str>) -> String {
+    let subject = match region_name {
+        Some(r) if !k.label.starts_with(r) => format!("{r}{}", k.label),
+        _ => k.label.clone(),
+    };
+    if k.numeric {
+        let mark = if k.derived { DERIVED_MARK } else { "" };
+        format!("{}，{}为{}{}", k.period, subject, k.figure.joined(), mark)
     } else {
-        format!("{value}{unit}")
+        format!("{}方面，{}", subject, k.figure.joined())
     }
+}
+
+/// A source as the sources list writes it: publisher, the title exactly as
+/// the source gives it (an untitled source is described, never given a
+/// made-up title), and the date to the precision known, marked when it was
+/// inferred.
+fn source_entry(s: &Source) -> String {
+    use chrono::Datelike;
+    let what = match (&s.title, &s.description) {
+        (Some(t), _) => format!("《{t}》"),
+        (None, Some(d)) => format!("{d}（原文无标题）"),
+        (None, None) => "（原文无标题）".to_string(),
+    };
+    let d = s.published;
+    let date = match s.precision {
+        DatePrecision::Day => chinese_date(d),
+        DatePrecision::Month => format!("{}年{}月", d.year(), d.month()),
+        DatePrecision::Year => format!("{}年", d.year()),
+    };
+    let date = match &s.inferred {
+        Some(why) => format!("{date}（推定：{why}）"),
+        None => date,
+    };
+    format!("{}：{}，{}。", s.publisher, what, date)
+}
+
+/// A body paragraph from cited text.
+fn para(c: &Cited) -> DocBlock {
+    DocBlock::Paragraph(c.text.clone(), c.cites.clone())
 }
 
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -134,44 +176,52 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
     let (mut tables, mut figures) = (0, 0);
 
     // Front matter: a contents list (filled in by layout, which knows the
-    // pages), then the summary written from each theme's headline facts.
+    // pages), then the summary: the analyst's own paragraphs first, then
+    // per theme its authored lines or lines written from its headline
+    // facts.
     blocks.push(DocBlock::Contents);
-    if !b.key_facts.is_empty() {
+    let mut summary: Vec<DocBlock> = b.summary.iter().map(para).collect();
+    if b.generated_summary && !b.key_facts.is_empty() {
+        let names: Vec<&str> = b.themes.iter().map(|t| t.title.as_str()).collect();
+        summary.push(DocBlock::Paragraph(format!(
+            "本期简报截至{}，涵盖{}{}个主题。文中数字均来自所列资料，并只采用当日以前已公开的内容；各数字的出处见文末“资料来源”。",
+            chinese_date(b.date),
+            names.join("、"),
+            names.len()
+        ), Vec::new()));
+    }
+    for t in &b.themes {
+        if !t.summary.is_empty() {
+            summary.extend(t.summary.iter().map(para));
+            continue;
+        }
+        if !b.generated_summary {
+            continue;
+        }
+        let facts = headline(b, &t.id, 5, false);
+        if facts.is_empty() {
+            continue;
+        }
+        let clauses: Vec<String> = facts
+            .iter()
+            .map(|k| summary_clause(k, k.region_name.as_deref()))
+            .collect();
+        let mut cites: Vec<usize> = facts.iter().map(|k| k.source_no).collect();
+        cites.sort_unstable();
+        cites.dedup();
+        summary.push(DocBlock::Paragraph(
+            format!("{}：{}。", t.title, clauses.join("；")),
+            cites,
+        ));
+    }
+    if !summary.is_empty() {
         blocks.push(DocBlock::Heading {
             level: 1,
             number: String::new(),
             text: "摘要".into(),
             anchor: "summary".into(),
         });
-        let names: Vec<&str> = b.themes.iter().map(|t| t.title.as_str()).collect();
-        blocks.push(DocBlock::Paragraph(format!(
-            "本期简报截至{}，涵盖{}{}个主题。文中数字均来自所列资料，并只采用当日以前已公开的内容；各数字的出处见文末“资料来源”。",
-            chinese_date(b.date),
-            names.join("、"),
-            names.len()
-        ), Vec::new()));
-        for t in &b.themes {
-            let facts: Vec<&KeyFact> = b
-                .key_facts
-                .iter()
-                .filter(|k| k.theme == t.id)
-                .take(5)
-                .collect();
-            if facts.is_empty() {
-                continue;
-            }
-            let items: Vec<String> = facts
-                .iter()
-                .map(|k| format!("{}{}（{}）", k.label, joined(&k.value, &k.unit), k.period))
-                .collect();
-            let mut cites: Vec<usize> = facts.iter().map(|k| k.source_no).collect();
-            cites.sort_unstable();
-            cites.dedup();
-            blocks.push(DocBlock::Paragraph(
-                format!("{}：{}。", t.title, items.join("；")),
-                cites,
-            ));
-        }
+        blocks.extend(summary);
     }
     let mut theme_no = 0;
     for t in &b.themes {
@@ -186,7 +236,7 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
             blocks.push(DocBlock::Note(note.clone()));
             continue;
         }
-        let cards = cards_for(b, &t.id);
+        let cards = headline(b, &t.id, 4, true);
         if !cards.is_empty() {
             blocks.push(DocBlock::KeyFigures(cards));
         }
@@ -199,7 +249,7 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
             });
             for bl in &s.blocks {
                 blocks.push(match bl {
-                    BlockContent::Paragraph(p, c) => DocBlock::Paragraph(p.clone(), c.clone()),
+                    BlockContent::Paragraph(c) => para(c),
                     BlockContent::Table(t) => {
                         tables += 1;
                         DocBlock::Table {
@@ -225,23 +275,14 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
             text: "资料来源".into(),
             anchor: "sources".into(),
         });
-        blocks.push(DocBlock::Sources(
-            b.sources
-                .iter()
-                .map(|s| {
-                    format!(
-                        "{}：《{}》，{}。",
-                        s.publisher,
-                        s.title,
-                        chinese_date(s.published)
-                    )
-                })
-                .collect(),
-        ));
+        blocks.push(DocBlock::Sources(b.sources.iter().map(source_entry).collect()));
+        if let Some(note) = &b.closing_note {
+            blocks.push(DocBlock::Note(note.clone()));
+        }
     }
     Document {
         title: b.title.clone(),
-        subtitle: config.subtitle.clone(),
+        subtitle: Some(b.subtitle.clone()).filter(|s| !s.is_empty()),
         organisation: config.organisation.clone(),
         author: config.author.clone(),
         classification: config.classification.clone(),

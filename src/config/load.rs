@@ -15,10 +15,6 @@ use super::source::SourceFile;
 use super::template;
 use crate::error::{Error, Kind, Result, resolve};
 
-/// Theme ids a profile may name. Theme files may only use these ids, so
-/// that a typo in a theme file cannot silently create a new theme.
-pub const THEME_IDS: [&str; 3] = ["compute-totals", "chip-gap", "regional-policy"];
-
 /// Loads and checks the config at `path` with everything it refers to.
 pub fn load(path: &Path) -> Result<Config> {
     let file = SourceFile::read(path).map_err(|e| {
@@ -29,6 +25,13 @@ pub fn load(path: &Path) -> Result<Config> {
         }
     })?;
     let raw: RawConfig = file.parse(Kind::Config)?;
+    if let Some(s) = &raw.subtitle {
+        return Err(file.error(
+            Kind::Config,
+            s.span(),
+            "`subtitle` belongs to a [[profile]]: a briefing's subtitle follows the themes it selects (and defaults to their titles)",
+        ));
+    }
     let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let base = if base.as_os_str().is_empty() {
         PathBuf::from(".")
@@ -116,15 +119,15 @@ pub fn load(path: &Path) -> Result<Config> {
     );
     let catalog = load_catalog(&sources_path, &themes_dir)?;
 
-    let profiles = profiles(&file, &raw.profiles, &catalog)?;
+    let profiles = profiles(&file, &raw.profiles, &catalog, raw.closing_note.as_deref())?;
     Ok(Config {
         path: path.to_path_buf(),
         title: raw.title,
-        subtitle: raw.subtitle,
         organisation: raw.organisation,
         author: raw.author,
         language,
         classification: raw.classification,
+        closing_note: raw.closing_note.clone(),
         time_zone,
         output_dir: resolve(
             &base,
@@ -223,16 +226,31 @@ fn profiles(
     file: &SourceFile,
     raw: &[Spanned<RawProfile>],
     catalog: &Catalog,
+    closing_note: Option<&str>,
 ) -> Result<Vec<Profile>> {
     if raw.is_empty() {
+        // No profile: one briefing of every theme the files define.
+        let themes: Vec<String> = catalog.themes.iter().map(|t| t.id.clone()).collect();
         return Ok(vec![Profile {
             name: "briefing".into(),
             title: None,
-            themes: THEME_IDS.iter().map(|s| s.to_string()).collect(),
-            regions: None,
+            subtitle: default_subtitle(catalog, &themes),
+            regions: all_regions(catalog, &themes),
+            themes,
+            summary: Vec::new(),
+            generated_summary: true,
+            closing_note: closing_note.map(str::to_string),
             recipients: Vec::new(),
         }]);
     }
+    let theme_list = || {
+        catalog
+            .themes
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for p in raw {
@@ -253,54 +271,90 @@ fn profiles(
             ));
         }
         if p.themes.is_empty() {
-            return Err(file.error(Kind::Config, p.name.span(), "profile selects no themes; expected at least one of compute-totals, chip-gap, regional-policy"));
+            return Err(file.error(
+                Kind::Config,
+                p.name.span(),
+                format!(
+                    "profile selects no themes; expected at least one of {}",
+                    theme_list()
+                ),
+            ));
         }
-        let mut themes = Vec::new();
+        let mut themes: Vec<String> = Vec::new();
         for t in &p.themes {
             if !catalog.themes.iter().any(|th| &th.id == t.get_ref()) {
                 return Err(file.error(
                     Kind::Config,
                     t.span(),
                     format!(
-                        "unknown theme `{}`; expected one of {}",
+                        "unknown theme `{}`; expected one of {} (the ids the theme files define)",
                         t.get_ref(),
-                        catalog
-                            .themes
-                            .iter()
-                            .map(|t| t.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        theme_list()
                     ),
+                ));
+            }
+            if themes.contains(t.get_ref()) {
+                return Err(file.error(
+                    Kind::Config,
+                    t.span(),
+                    format!("theme `{}` is selected twice", t.get_ref()),
                 ));
             }
             themes.push(t.get_ref().clone());
         }
+        let offered = all_regions(catalog, &themes);
         let regions = match &p.regions {
-            None => None,
+            None => offered,
             Some(rs) => {
-                let known: Vec<&str> = catalog
-                    .themes
-                    .iter()
-                    .flat_map(|t| t.regions.iter().map(|r| r.id.as_str()))
-                    .collect();
-                let mut v = Vec::new();
-                for r in rs {
-                    if !known.contains(&r.get_ref().as_str()) {
+                if rs.get_ref().is_empty() {
+                    return Err(file.error(
+                        Kind::Config,
+                        rs.span(),
+                        "`regions = []` selects no region; leave `regions` out to show every region of the selected themes",
+                    ));
+                }
+                let mut v: Vec<String> = Vec::new();
+                for r in rs.get_ref() {
+                    if !offered.contains(r.get_ref()) {
+                        let known = catalog
+                            .themes
+                            .iter()
+                            .any(|t| t.regions.iter().any(|x| &x.id == r.get_ref()));
+                        let why = if known {
+                            "no selected theme covers it"
+                        } else {
+                            "no theme file defines it"
+                        };
                         return Err(file.error(
                             Kind::Config,
                             r.span(),
                             format!(
-                                "unknown region `{}`; expected one of {}",
+                                "unknown region `{}` ({why}); expected one of {}",
                                 r.get_ref(),
-                                known.join(", ")
+                                if offered.is_empty() {
+                                    "none: the selected themes define no regions".to_string()
+                                } else {
+                                    offered.join(", ")
+                                }
                             ),
+                        ));
+                    }
+                    if v.contains(r.get_ref()) {
+                        return Err(file.error(
+                            Kind::Config,
+                            r.span(),
+                            format!("region `{}` is selected twice", r.get_ref()),
                         ));
                     }
                     v.push(r.get_ref().clone());
                 }
-                Some(v)
+                v
             }
         };
+        let mut summary = Vec::new();
+        for para in &p.summary {
+            summary.push(curated(file, Kind::Config, para, catalog)?);
+        }
         let mut recipients: Vec<Mailbox> = Vec::new();
         for r in &p.recipients {
             let m = mailbox(file, r, "recipient")?;
@@ -316,10 +370,92 @@ fn profiles(
         out.push(Profile {
             name: name.clone(),
             title: p.title.clone(),
+            subtitle: p
+                .subtitle
+                .clone()
+                .unwrap_or_else(|| default_subtitle(catalog, &themes)),
             themes,
             regions,
+            generated_summary: p.generated_summary.unwrap_or(summary.is_empty()),
+            summary,
+            closing_note: p
+                .closing_note
+                .clone()
+                .or_else(|| closing_note.map(str::to_string)),
             recipients,
         });
+    }
+    Ok(out)
+}
+
+/// The selected themes' titles, the default subtitle.
+fn default_subtitle(catalog: &Catalog, themes: &[String]) -> String {
+    themes
+        .iter()
+        .filter_map(|id| catalog.themes.iter().find(|t| &t.id == id))
+        .map(|t| t.title.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Every region the given themes cover, in theme order, then file order.
+fn all_regions(catalog: &Catalog, themes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in themes {
+        if let Some(t) = catalog.themes.iter().find(|t| &t.id == id) {
+            for r in &t.regions {
+                if !out.contains(&r.id) {
+                    out.push(r.id.clone());
+                }
+            }
+        }
+    }
+    out
+}
+
+/// A curated paragraph (summary line) checked against the catalogue.
+fn curated(
+    f: &SourceFile,
+    kind: Kind,
+    p: &Spanned<RawParagraph>,
+    catalog: &Catalog,
+) -> Result<Curated> {
+    let raw = p.get_ref();
+    let sources = source_refs(f, kind, raw.sources.as_deref(), &catalog.sources)?;
+    let text = parse_template(f, &raw.paragraph, &catalog.facts)?;
+    if text.facts().next().is_none() && sources.is_empty() {
+        return Err(f.error(
+            kind,
+            raw.paragraph.span(),
+            "a paragraph with no placeholder must name its sources: add `sources = [\"source-id\"]` next to it",
+        ));
+    }
+    Ok(Curated { text, sources })
+}
+
+/// Checks a list of source ids.
+fn source_refs(
+    f: &SourceFile,
+    kind: Kind,
+    ids: Option<&[Spanned<String>]>,
+    sources: &BTreeMap<String, Source>,
+) -> Result<Vec<String>> {
+    let mut out: Vec<String> = Vec::new();
+    for s in ids.into_iter().flatten() {
+        if !sources.contains_key(s.get_ref()) {
+            return Err(f.error(
+                kind,
+                s.span(),
+                format!(
+                    "unknown source `{}`; expected one of {}",
+                    s.get_ref(),
+                    sources.keys().cloned().collect::<Vec<_>>().join(", ")
+                ),
+            ));
+        }
+        if !out.contains(s.get_ref()) {
+            out.push(s.get_ref().clone());
+        }
     }
     Ok(out)
 }
@@ -528,13 +664,35 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 format!("duplicate source id `{id}`"),
             ));
         }
+        if s.title.is_none() && s.description.is_none() {
+            return Err(sfile.error(
+                Kind::Data,
+                s.id.span(),
+                format!("source `{id}` has neither `title` nor `description`; give the title as the source prints it, or describe an untitled source"),
+            ));
+        }
+        let precision = match s.precision.as_ref().map(|p| (p.get_ref().as_str(), p.span())) {
+            None | Some(("day", _)) => DatePrecision::Day,
+            Some(("month", _)) => DatePrecision::Month,
+            Some(("year", _)) => DatePrecision::Year,
+            Some((other, span)) => {
+                return Err(sfile.error(
+                    Kind::Data,
+                    span,
+                    format!("unknown precision `{other}`; expected \"day\", \"month\" or \"year\""),
+                ));
+            }
+        };
         cat.sources.insert(
             id.clone(),
             Source {
                 id,
                 title: s.title,
+                description: s.description,
                 publisher: s.publisher,
                 published,
+                precision,
+                inferred: s.inferred,
                 url: s.url,
                 note: s.note,
             },
@@ -565,19 +723,12 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
     // may point at facts of any other.
     let mut fact_files: BTreeMap<String, (Arc<SourceFile>, std::ops::Range<usize>)> =
         BTreeMap::new();
-    let mut region_ids = BTreeSet::new();
+    // Region ids with their display names: a region may be covered by
+    // several themes, under one name.
+    let mut region_ids: BTreeMap<String, String> = BTreeMap::new();
     for (f, t) in &raws {
         let id = t.id.get_ref();
-        if !THEME_IDS.contains(&id.as_str()) {
-            return Err(f.error(
-                Kind::Data,
-                t.id.span(),
-                format!(
-                    "unknown theme id `{id}`; expected one of {}",
-                    THEME_IDS.join(", ")
-                ),
-            ));
-        }
+        check_id(f, &t.id, "theme")?;
         if cat.themes.iter().any(|th| &th.id == id) {
             return Err(f.error(
                 Kind::Data,
@@ -589,12 +740,33 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
             id: id.clone(),
             title: t.title.clone(),
             empty_note: t.empty_note.clone(),
+            summary: Vec::new(),
             regions: Vec::new(),
             sections: Vec::new(),
         });
+        let mut here = BTreeSet::new();
         for r in &t.regions {
             check_id(f, &r.id, "region")?;
-            region_ids.insert(r.id.get_ref().clone());
+            let rid = r.id.get_ref();
+            if !here.insert(rid.clone()) {
+                return Err(f.error(
+                    Kind::Data,
+                    r.id.span(),
+                    format!("region `{rid}` is defined twice in this theme"),
+                ));
+            }
+            match region_ids.get(rid) {
+                Some(name) if name != &r.name => {
+                    return Err(f.error(
+                        Kind::Data,
+                        r.id.span(),
+                        format!("region `{rid}` is named `{}` here but `{name}` in another theme file; one region, one name", r.name),
+                    ));
+                }
+                _ => {
+                    region_ids.insert(rid.clone(), r.name.clone());
+                }
+            }
         }
         for fact in &t.facts {
             check_id(f, &fact.id, "fact")?;
@@ -626,22 +798,24 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
     let check_region = |f: &SourceFile, r: &Option<Spanned<String>>| -> Result<Option<String>> {
         match r {
             None => Ok(None),
-            Some(r) if region_ids.contains(r.get_ref()) => Ok(Some(r.get_ref().clone())),
+            Some(r) if region_ids.contains_key(r.get_ref()) => Ok(Some(r.get_ref().clone())),
             Some(r) => Err(f.error(
                 Kind::Data,
                 r.span(),
                 format!(
-                    "unknown region `{}`; expected one of {}",
+                    "unknown region `{}`; expected one of {} (the ids of the [[region]] tables)",
                     r.get_ref(),
-                    region_ids.iter().cloned().collect::<Vec<_>>().join(", ")
+                    region_ids.keys().cloned().collect::<Vec<_>>().join(", ")
                 ),
             )),
         }
     };
 
     // Pass 2: facts.
+    let mut seq = 0;
     for (f, t) in &raws {
         for fact in &t.facts {
+            seq += 1;
             let value = match fact.value.get_ref() {
                 toml::Value::Integer(i) => Value::Number(*i as f64),
                 toml::Value::Float(x) if x.is_finite() => Value::Number(*x),
@@ -680,8 +854,10 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                     sources: vec![fact.source.get_ref().clone()],
                     region: check_region(f, &fact.region)?,
                     key: fact.key,
+                    qualifier: fact.qualifier.as_ref().map(|q| qualifier(f, q)).transpose()?,
                     note: fact.note.clone(),
                     derived: None,
+                    seq,
                 },
             );
         }
@@ -740,12 +916,34 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                     ));
                 }
             };
+            if !value.is_finite() {
+                return Err(f.error(
+                    Kind::Data,
+                    d.from.span(),
+                    format!("`{}` gives no finite result from these operands", d.id.get_ref()),
+                ));
+            }
             let mut sources = fa.sources.clone();
-            for s in fb.sources {
-                if !sources.contains(&s) {
-                    sources.push(s);
+            for s in fb.sources.iter() {
+                if !sources.contains(s) {
+                    sources.push(s.clone());
                 }
             }
+            // No more digits than the inputs carry: a result is as precise
+            // as its least precise operand, whatever `decimals` asks for.
+            let sig = significant_digits(a, fa.decimals).min(significant_digits(b, fb.decimals));
+            let justified = decimals_for(value, sig);
+            let decimals = Some(match decimals(f, &d.decimals)? {
+                Some(asked) => asked.min(justified),
+                None => justified,
+            });
+            // A figure computed from approximate or bounded inputs is itself
+            // approximate.
+            let qualifier = (fa.qualifier.is_some() || fb.qualifier.is_some()).then(|| Qualifier {
+                text: "约".into(),
+                position: QualifierPosition::Before,
+            });
+            seq += 1;
             cat.facts.insert(
                 d.id.get_ref().clone(),
                 Fact {
@@ -760,7 +958,7 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                             None
                         }
                     }),
-                    decimals: decimals(f, &d.decimals)?,
+                    decimals,
                     period: d
                         .period
                         .clone()
@@ -769,16 +967,18 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                     sources,
                     region: check_region(f, &d.region)?,
                     key: d.key,
+                    qualifier,
                     note: d.note.clone(),
                     derived: Some((op, fa.id.clone(), fb.id.clone())),
+                    seq,
                 },
             );
         }
     }
 
     // Pass 4: regions and sections, with every reference checked.
-    for ((f, t), theme) in raws.iter().zip(cat.themes.iter_mut()) {
-        theme.regions = t
+    for (i, (f, t)) in raws.iter().enumerate() {
+        let regions = t
             .regions
             .iter()
             .map(|r| Region {
@@ -786,18 +986,42 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 name: r.name.clone(),
             })
             .collect();
+        let mut sections = Vec::new();
         for s in &t.sections {
             let region = check_region(f, &s.region)?;
+            if s.comparison && region.is_some() {
+                return Err(f.error(
+                    Kind::Data,
+                    s.region.as_ref().map(|r| r.span()).unwrap_or(0..0),
+                    "a comparison section belongs to no single region; drop `region` or `comparison`",
+                ));
+            }
+            if s.comparison && t.regions.len() < 2 {
+                return Err(f.error(
+                    Kind::Data,
+                    t.id.span(),
+                    "a theme with a comparison section needs at least two [[region]] tables",
+                ));
+            }
             let mut blocks = Vec::new();
             for b in &s.blocks {
-                blocks.push(block(f, b, &cat.facts, &cat.sources)?);
+                blocks.push(block(f, b, &cat.facts, &cat.sources, &check_region)?);
             }
-            theme.sections.push(Section {
+            sections.push(Section {
                 title: s.title.clone(),
                 region,
+                comparison: s.comparison,
                 blocks,
             });
         }
+        let mut summary = Vec::new();
+        for para in &t.summary {
+            summary.push(curated(f, Kind::Data, para, &cat)?);
+        }
+        let theme = &mut cat.themes[i];
+        theme.regions = regions;
+        theme.sections = sections;
+        theme.summary = summary;
     }
     Ok(cat)
 }
@@ -872,6 +1096,7 @@ fn block(
     b: &Spanned<RawBlock>,
     facts: &BTreeMap<String, Fact>,
     sources: &BTreeMap<String, Source>,
+    check_region: &dyn Fn(&SourceFile, &Option<Spanned<String>>) -> Result<Option<String>>,
 ) -> Result<Block> {
     let raw = b.get_ref();
     let n = raw.paragraph.is_some() as u8 + raw.table.is_some() as u8 + raw.chart.is_some() as u8;
@@ -882,94 +1107,191 @@ fn block(
             "a block needs exactly one of `paragraph`, `table` or `chart`",
         ));
     }
-    if let Some(p) = &raw.paragraph {
-        let mut srcs = Vec::new();
-        for s in raw.sources.iter().flatten() {
-            if !sources.contains_key(s.get_ref()) {
-                return Err(f.error(
-                    Kind::Data,
-                    s.span(),
-                    format!("unknown source `{}`", s.get_ref()),
-                ));
-            }
-            srcs.push(s.get_ref().clone());
-        }
+    let srcs = source_refs(f, Kind::Data, raw.sources.as_deref(), sources)?;
+    let region = check_region(f, &raw.region)?;
+    let kind = if let Some(p) = &raw.paragraph {
         let text = parse_template(f, p, facts)?;
         if text.facts().next().is_none() && srcs.is_empty() {
             return Err(f.error(Kind::Data, p.span(), "a paragraph with no placeholder must name its sources: add `sources = [\"source-id\"]` to the block"));
         }
-        return Ok(Block::Paragraph {
-            text,
-            sources: srcs,
-        });
-    }
-    if raw.sources.is_some() {
-        return Err(f.error(
-            Kind::Data,
-            b.span(),
-            "`sources` belongs to paragraph blocks only",
-        ));
-    }
-    if let Some(t) = &raw.table {
-        let body = match (&t.facts, &t.columns, &t.rows) {
-            (Some(ids), None, None) => {
-                if ids.is_empty() {
-                    return Err(f.error(Kind::Data, b.span(), "table `facts` is empty"));
-                }
-                TableBody::Facts(
-                    ids.iter()
-                        .map(|s| fact_ref(f, s, facts))
-                        .collect::<Result<_>>()?,
-                )
+        BlockKind::Paragraph(text)
+    } else if let Some(t) = &raw.table {
+        BlockKind::Table(table(f, b, t, facts, !srcs.is_empty(), check_region)?)
+    } else {
+        let c = raw.chart.as_ref().expect("one of three");
+        BlockKind::Chart(chart(f, c, facts)?)
+    };
+    Ok(Block {
+        kind,
+        sources: srcs,
+        region,
+    })
+}
+
+fn table(
+    f: &SourceFile,
+    b: &Spanned<RawBlock>,
+    t: &RawTable,
+    facts: &BTreeMap<String, Fact>,
+    has_sources: bool,
+    check_region: &dyn Fn(&SourceFile, &Option<Spanned<String>>) -> Result<Option<String>>,
+) -> Result<Table> {
+    let body = match (&t.facts, &t.columns, &t.rows) {
+        (Some(ids), None, None) => {
+            if ids.is_empty() {
+                return Err(f.error(Kind::Data, b.span(), "table `facts` is empty"));
             }
-            (None, Some(cols), Some(rows)) => {
-                if cols.is_empty() || rows.is_empty() {
-                    return Err(f.error(
-                        Kind::Data,
-                        b.span(),
-                        "a free-form table needs columns and at least one row",
-                    ));
-                }
-                let mut out = Vec::new();
-                for row in rows {
-                    if row.len() != cols.len() {
-                        let span = row.first().map(|c| c.span()).unwrap_or(b.span());
-                        return Err(f.error(
-                            Kind::Data,
-                            span,
-                            format!(
-                                "row has {} cells; expected {} (one per column)",
-                                row.len(),
-                                cols.len()
-                            ),
-                        ));
-                    }
-                    out.push(
-                        row.iter()
-                            .map(|c| parse_template(f, c, facts))
-                            .collect::<Result<_>>()?,
-                    );
-                }
-                TableBody::Free {
-                    columns: cols.clone(),
-                    rows: out,
-                }
+            if let Some(rr) = &t.row_regions {
+                return Err(f.error(
+                    Kind::Data,
+                    rr.span(),
+                    "`row_regions` belongs to a free-form table; a fact table takes each row's region from its fact",
+                ));
             }
-            _ => {
+            TableBody::Facts(
+                ids.iter()
+                    .map(|s| fact_ref(f, s, facts))
+                    .collect::<Result<_>>()?,
+            )
+        }
+        (None, Some(cols), Some(rows)) => {
+            if cols.is_empty() || rows.is_empty() {
                 return Err(f.error(
                     Kind::Data,
                     b.span(),
-                    "a table needs either `facts`, or `columns` and `rows`",
+                    "a free-form table needs columns and at least one row",
                 ));
             }
-        };
-        return Ok(Block::Table(Table {
-            caption: t.caption.clone(),
-            body,
-        }));
+            let mut out = Vec::new();
+            for row in rows {
+                if row.len() != cols.len() {
+                    let span = row.first().map(|c| c.span()).unwrap_or(b.span());
+                    return Err(f.error(
+                        Kind::Data,
+                        span,
+                        format!(
+                            "row has {} cells; expected {} (one per column)",
+                            row.len(),
+                            cols.len()
+                        ),
+                    ));
+                }
+                let cells: Vec<Template> = row
+                    .iter()
+                    .map(|c| parse_template(f, c, facts))
+                    .collect::<Result<_>>()?;
+                // A row that states no fact says something in words: the
+                // table must then name the sources that date it.
+                if !has_sources && cells.iter().all(|c| c.facts().next().is_none()) {
+                    let span = row.first().map(|c| c.span()).unwrap_or(b.span());
+                    return Err(f.error(
+                        Kind::Data,
+                        span,
+                        "this row has no placeholder, so nothing dates it: add `sources = [\"source-id\"]` to the table's block",
+                    ));
+                }
+                out.push(cells);
+            }
+            let row_regions = match &t.row_regions {
+                None => vec![None; out.len()],
+                Some(rr) => {
+                    if rr.get_ref().len() != out.len() {
+                        return Err(f.error(
+                            Kind::Data,
+                            rr.span(),
+                            format!(
+                                "`row_regions` has {} entries for {} rows; expected one per row (\"\" for none)",
+                                rr.get_ref().len(),
+                                out.len()
+                            ),
+                        ));
+                    }
+                    rr.get_ref()
+                        .iter()
+                        .map(|r| {
+                            if r.get_ref().is_empty() {
+                                Ok(None)
+                            } else {
+                                check_region(f, &Some(r.clone()))
+                            }
+                        })
+                        .collect::<Result<_>>()?
+                }
+            };
+            TableBody::Free {
+                columns: cols.clone(),
+                rows: out,
+                row_regions,
+            }
+        }
+        _ => {
+            return Err(f.error(
+                Kind::Data,
+                b.span(),
+                "a table needs either `facts`, or `columns` and `rows`",
+            ));
+        }
+    };
+    Ok(Table {
+        caption: t.caption.clone(),
+        body,
+    })
+}
+
+/// A fact's qualifier, checked.
+fn qualifier(f: &SourceFile, q: &Spanned<RawQualifier>) -> Result<Qualifier> {
+    let (text, position) = match q.get_ref() {
+        RawQualifier::Before(t) => (t.clone(), QualifierPosition::Before),
+        RawQualifier::Placed { text, position } => {
+            let p = match position.as_str() {
+                "before" => QualifierPosition::Before,
+                "after-number" => QualifierPosition::AfterNumber,
+                "after-unit" => QualifierPosition::AfterUnit,
+                other => {
+                    return Err(f.error(
+                        Kind::Data,
+                        q.span(),
+                        format!("unknown qualifier position `{other}`; expected \"before\", \"after-number\" or \"after-unit\""),
+                    ));
+                }
+            };
+            (text.clone(), p)
+        }
+    };
+    if text.trim().is_empty() || text.contains(['{', '}']) {
+        return Err(f.error(
+            Kind::Data,
+            q.span(),
+            "a qualifier is a word such as 约, 超过, 多 or 以上",
+        ));
     }
-    let c = raw.chart.as_ref().expect("one of three");
-    Ok(Block::Chart(chart(f, c, facts)?))
+    Ok(Qualifier { text, position })
+}
+
+/// Significant digits of a figure as the data writes it: trailing zeros
+/// of a whole number are not counted (650 is "about 650", two digits).
+fn significant_digits(x: f64, decimals: Option<usize>) -> usize {
+    let s = match decimals {
+        Some(d) => format!("{x:.d$}"),
+        None => format!("{x}"),
+    };
+    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+    let digits = digits.trim_start_matches('0');
+    let digits = if s.contains('.') {
+        digits
+    } else {
+        digits.trim_end_matches('0')
+    };
+    digits.len().max(1)
+}
+
+/// Decimals that show `value` to `sig` significant digits (0 to 6).
+fn decimals_for(value: f64, sig: usize) -> usize {
+    if value == 0.0 {
+        return 0;
+    }
+    let magnitude = value.abs().log10().floor() as i64;
+    (sig as i64 - 1 - magnitude).clamp(0, 6) as usize
 }
 
 fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result<Chart> {

@@ -7,5 +7,5 @@ mod schema;
 pub mod source;
 pub mod template;
 
-pub use load::{THEME_IDS, load, load_catalog};
+pub use load::{load, load_catalog};
 pub use model::*;

@@ -14,8 +14,6 @@ pub struct Config {
     pub path: PathBuf,
     /// Briefing title.
     pub title: String,
-    /// Optional subtitle.
-    pub subtitle: Option<String>,
     /// Issuing organisation.
     pub organisation: String,
     /// Author.
@@ -24,6 +22,8 @@ pub struct Config {
     pub language: String,
     /// Optional classification line.
     pub classification: Option<String>,
+    /// Closing remark under the sources list.
+    pub closing_note: Option<String>,
     /// Zone that decides the default date.
     pub time_zone: chrono_tz::Tz,
     /// Output directory, resolved.
@@ -92,10 +92,19 @@ pub struct Profile {
     pub name: String,
     /// Title override.
     pub title: Option<String>,
+    /// Line under the title (the selected themes' titles by default).
+    pub subtitle: String,
     /// Selected theme ids in order.
     pub themes: Vec<String>,
-    /// Selected regions; `None` means all.
-    pub regions: Option<Vec<String>>,
+    /// Selected region ids in display order (every region of the selected
+    /// themes, in file order, when the profile names none).
+    pub regions: Vec<String>,
+    /// The analyst's own summary paragraphs.
+    pub summary: Vec<Curated>,
+    /// Whether the summary written from headline facts is included.
+    pub generated_summary: bool,
+    /// Closing remark under the sources list (profile's, else config's).
+    pub closing_note: Option<String>,
     /// Where `--mail` sends the briefing; empty means it is not mailed.
     pub recipients: Vec<Mailbox>,
 }
@@ -192,16 +201,76 @@ pub struct Catalog {
 pub struct Source {
     /// Id.
     pub id: String,
-    /// Title.
-    pub title: String,
+    /// Title exactly as the source gives it; `None` for an untitled one.
+    pub title: Option<String>,
+    /// What an untitled source is.
+    pub description: Option<String>,
     /// Publisher.
     pub publisher: String,
-    /// Publication date.
+    /// Publication date: the first day a briefing may use the source.
     pub published: NaiveDate,
+    /// How precisely the date is known.
+    pub precision: DatePrecision,
+    /// Why the date was inferred, when the source does not state it.
+    pub inferred: Option<String>,
     /// Link.
     pub url: Option<String>,
     /// Remark.
     pub note: Option<String>,
+}
+
+/// How precisely a source's date is known.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatePrecision {
+    /// The day.
+    Day,
+    /// The month only.
+    Month,
+    /// The year only.
+    Year,
+}
+
+impl Source {
+    /// `出版方《标题》`, or for an untitled source `出版方：说明（原文无标题）`:
+    /// a title is never made up.
+    pub fn short(&self) -> String {
+        match (&self.title, &self.description) {
+            (Some(t), _) => format!("{}《{}》", self.publisher, t),
+            (None, Some(d)) => format!("{}：{}（原文无标题）", self.publisher, d),
+            (None, None) => format!("{}（原文无标题）", self.publisher),
+        }
+    }
+}
+
+/// Where a qualifier word stands relative to the figure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QualifierPosition {
+    /// `超过650万架`, `约85%`.
+    Before,
+    /// `130多家`, `20余家`.
+    AfterNumber,
+    /// `85%以上`.
+    AfterUnit,
+}
+
+/// How the source qualifies a figure (约, 超过, 多, 以上…): printed with the
+/// value everywhere, so an approximate or lower-bound figure never reads as
+/// an exact one.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Qualifier {
+    /// The word.
+    pub text: String,
+    /// Where it goes.
+    pub position: QualifierPosition,
+}
+
+/// Curated prose: a template and the sources of what it says in words.
+#[derive(Debug, Clone)]
+pub struct Curated {
+    /// Text with placeholders.
+    pub text: Template,
+    /// Sources beyond those of its facts.
+    pub sources: Vec<String>,
 }
 
 /// A fact's value.
@@ -249,10 +318,15 @@ pub struct Fact {
     pub region: Option<String>,
     /// Headline figure.
     pub key: bool,
+    /// How the source qualifies the figure.
+    pub qualifier: Option<Qualifier>,
     /// Remark.
     pub note: Option<String>,
     /// Set for derived figures: the operation and its operands.
     pub derived: Option<(Op, String, String)>,
+    /// Position in the data (theme files in name order, facts in file
+    /// order), so headline figures keep the order the analyst wrote.
+    pub seq: usize,
 }
 
 /// A theme.
@@ -264,6 +338,8 @@ pub struct Theme {
     pub title: String,
     /// Line shown when nothing is known at the date.
     pub empty_note: Option<String>,
+    /// The analyst's summary lines for this theme.
+    pub summary: Vec<Curated>,
     /// Regions it offers.
     pub regions: Vec<Region>,
     /// Subsections.
@@ -286,20 +362,29 @@ pub struct Section {
     pub title: String,
     /// Region it belongs to.
     pub region: Option<String>,
+    /// Compares regions: needs two or more selected.
+    pub comparison: bool,
     /// Content.
     pub blocks: Vec<Block>,
 }
 
-/// A content block of a section.
+/// A content block of a section, with what dates and places it.
 #[derive(Debug, Clone)]
-pub enum Block {
-    /// Prose.
-    Paragraph {
-        /// Text with placeholders.
-        text: Template,
-        /// Extra sources that date the paragraph.
-        sources: Vec<String>,
-    },
+pub struct Block {
+    /// What it shows.
+    pub kind: BlockKind,
+    /// Sources of what it says in words, beyond those of its facts: the
+    /// block is shown only once all of them are published.
+    pub sources: Vec<String>,
+    /// Shown only when the profile selects this region.
+    pub region: Option<String>,
+}
+
+/// What a block shows.
+#[derive(Debug, Clone)]
+pub enum BlockKind {
+    /// Prose with placeholders.
+    Paragraph(Template),
     /// A table.
     Table(Table),
     /// A chart.
@@ -344,6 +429,8 @@ pub enum Field {
     Note,
     /// The source's publisher.
     Source,
+    /// The qualifier word (约, 超过…), empty when the figure has none.
+    Qualifier,
 }
 
 /// A table.
@@ -366,6 +453,8 @@ pub enum TableBody {
         columns: Vec<String>,
         /// Rows of cells.
         rows: Vec<Vec<Template>>,
+        /// The region each row belongs to, if any.
+        row_regions: Vec<Option<String>>,
     },
 }
 

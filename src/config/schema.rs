@@ -12,8 +12,13 @@ use toml::value::Datetime;
 pub struct RawConfig {
     /// Briefing title on the title block and in the running header.
     pub title: String,
-    /// Optional line under the title.
-    pub subtitle: Option<String>,
+    /// Never allowed here: the subtitle depends on the themes a profile
+    /// selects, so it is set per profile. Accepted only so that `load` can
+    /// say where it belongs instead of toml's "unknown field".
+    pub subtitle: Option<Spanned<String>>,
+    /// A closing remark under the sources list (e.g. 数据仅供参考), unless
+    /// a profile sets its own.
+    pub closing_note: Option<String>,
     /// Issuing organisation.
     pub organisation: String,
     /// Author named in the metadata and title block.
@@ -98,10 +103,21 @@ pub struct RawProfile {
     pub name: Spanned<String>,
     /// Optional title overriding the config's.
     pub title: Option<String>,
+    /// Line under the title; the selected themes' titles when absent.
+    pub subtitle: Option<String>,
     /// Theme ids, in the order they appear.
     pub themes: Vec<Spanned<String>>,
-    /// Region ids for `regional-policy`; all regions when absent.
-    pub regions: Option<Vec<Spanned<String>>>,
+    /// Region ids, in the order their sections appear; every region of the
+    /// selected themes when absent.
+    pub regions: Option<Spanned<Vec<Spanned<String>>>>,
+    /// The analyst's own summary paragraphs, shown first under 摘要.
+    #[serde(default)]
+    pub summary: Vec<Spanned<RawParagraph>>,
+    /// Whether the summary written from the headline facts follows the
+    /// authored one; default: only when there is no authored summary.
+    pub generated_summary: Option<bool>,
+    /// Closing remark under the sources list, replacing the config's.
+    pub closing_note: Option<String>,
     /// Mail addresses the briefing is sent to with `--mail`.
     #[serde(default)]
     pub recipients: Vec<Spanned<String>>,
@@ -155,12 +171,19 @@ pub struct RawSources {
 pub struct RawSource {
     /// Kebab-case id facts refer to.
     pub id: Spanned<String>,
-    /// Title of the article or report.
-    pub title: String,
+    /// Title exactly as the article gives it; absent when it has none.
+    pub title: Option<String>,
+    /// What the source is, for one without a title (required then).
+    pub description: Option<String>,
     /// Publisher or author.
     pub publisher: String,
-    /// Publication date (a TOML date).
+    /// Publication date (a TOML date); the day a briefing may first use it.
     pub published: Spanned<Datetime>,
+    /// How precisely the date is known: `day` (default), `month` or `year`;
+    /// the sources list shows no more than that.
+    pub precision: Option<Spanned<String>>,
+    /// Set when the source does not state its date: why this date was chosen.
+    pub inferred: Option<String>,
     /// Optional link.
     pub url: Option<String>,
     /// Optional remark (how the date was inferred, …).
@@ -177,7 +200,11 @@ pub struct RawTheme {
     pub title: String,
     /// Line shown when nothing is known at the briefing date.
     pub empty_note: Option<String>,
-    /// Regions (regional-policy only).
+    /// The analyst's own summary lines for this theme, used in 摘要 instead
+    /// of the ones written from its headline facts.
+    #[serde(default)]
+    pub summary: Vec<Spanned<RawParagraph>>,
+    /// Regions the theme covers, if any.
     #[serde(rename = "region", default)]
     pub regions: Vec<RawRegion>,
     /// Facts.
@@ -226,8 +253,38 @@ pub struct RawFact {
     /// Headline figure.
     #[serde(default)]
     pub key: bool,
+    /// How the source qualifies the figure (约, 超过, 多, 以上…).
+    pub qualifier: Option<Spanned<RawQualifier>>,
     /// Remark.
     pub note: Option<String>,
+}
+
+/// A qualifier: a plain string goes before the number (`超过650万架`);
+/// the table form places it after the number (`130多家`) or after the
+/// unit (`85%以上`).
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+pub enum RawQualifier {
+    /// Before the number.
+    Before(String),
+    /// Placed explicitly.
+    Placed {
+        /// The word.
+        text: String,
+        /// `before`, `after-number` or `after-unit`.
+        position: String,
+    },
+}
+
+/// A paragraph of curated text (a summary line): placeholders plus the
+/// sources of what it says in words.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawParagraph {
+    /// Text with placeholders.
+    pub paragraph: Spanned<String>,
+    /// Sources of claims made in words.
+    pub sources: Option<Vec<Spanned<String>>>,
 }
 
 /// `[[derived]]`.
@@ -267,6 +324,10 @@ pub struct RawSection {
     pub title: String,
     /// Region the section belongs to.
     pub region: Option<Spanned<String>>,
+    /// A section comparing regions: shown only when the profile selects at
+    /// least two of the theme's regions.
+    #[serde(default)]
+    pub comparison: bool,
     /// Content blocks.
     #[serde(rename = "block", default)]
     pub blocks: Vec<Spanned<RawBlock>>,
@@ -278,8 +339,10 @@ pub struct RawSection {
 pub struct RawBlock {
     /// Prose with placeholders.
     pub paragraph: Option<Spanned<String>>,
-    /// Sources of prose that states no figure.
+    /// Sources of what the block says in words, beyond its facts' sources.
     pub sources: Option<Vec<Spanned<String>>>,
+    /// Shown only when the profile selects this region.
+    pub region: Option<Spanned<String>>,
     /// A table.
     pub table: Option<RawTable>,
     /// A chart.
@@ -298,6 +361,9 @@ pub struct RawTable {
     pub columns: Option<Vec<String>>,
     /// Rows of a free-form table.
     pub rows: Option<Vec<Vec<Spanned<String>>>>,
+    /// The region of each row of a free-form table (`""` for none): rows of
+    /// regions the profile leaves out are dropped, the rest follow its order.
+    pub row_regions: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
 /// `[section.block.chart]`.

@@ -56,12 +56,13 @@ pub fn parse(text: &str) -> Result<Template, TemplateError> {
             "period" => Field::Period,
             "note" => Field::Note,
             "source" => Field::Source,
+            "qualifier" => Field::Qualifier,
             other => {
                 return Err(TemplateError {
                     offset: pos + i,
                     len: end + 2,
                     message: format!(
-                        "unknown placeholder field `{other}`; expected one of value, unit, label, period, note, source"
+                        "unknown placeholder field `{other}`; expected one of value, unit, qualifier, label, period, note, source"
                     ),
                 });
             }

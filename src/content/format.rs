@@ -1,7 +1,11 @@
-//! How figures are written: numbers, units and placeholder fields.
+//! How figures are written: numbers, qualifiers, units and placeholder
+//! fields. One place, so prose, tables, cards and chart labels agree.
 
-use crate::config::{Fact, Field, Source, Value};
+use crate::config::{Fact, Field, QualifierPosition, Source, Value};
 use std::collections::BTreeMap;
+
+/// What marks a derived figure wherever it is printed.
+pub const DERIVED_MARK: &str = "（推算）";
 
 /// Writes a number with `decimals` digits, or as few as it needs.
 pub fn number(x: f64, decimals: Option<usize>) -> String {
@@ -15,7 +19,7 @@ pub fn number(x: f64, decimals: Option<usize>) -> String {
     }
 }
 
-/// The value alone.
+/// The value alone, without qualifier or unit.
 pub fn value(f: &Fact) -> String {
     match &f.value {
         Value::Number(x) => number(*x, f.decimals),
@@ -23,15 +27,63 @@ pub fn value(f: &Fact) -> String {
     }
 }
 
-/// Value and unit: Latin units after a space (`320 TFLOPS`), others joined
-/// (`52.3%`, `650万架`); the typesetter adds the Han–digit spacing itself.
-pub fn with_unit(f: &Fact) -> String {
-    let v = value(f);
-    match f.unit.as_deref() {
-        None | Some("") => v,
-        Some(u) if u.starts_with(|c: char| c.is_ascii_alphabetic()) => format!("{v} {u}"),
-        Some(u) => format!("{v}{u}"),
+/// A figure split into the pieces that layouts place differently (a key
+/// card sets the number large and the unit small).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Figure {
+    /// Qualifier before the number (`超过`, `约`).
+    pub before: String,
+    /// The number, with a qualifier that follows it directly (`130多`).
+    pub number: String,
+    /// The unit, with a qualifier that follows it (`%以上`).
+    pub unit: String,
+    /// Whether the unit is Latin and so set after a space (`320 TFLOPS`).
+    pub spaced: bool,
+}
+
+impl Figure {
+    /// The figure as one string.
+    pub fn joined(&self) -> String {
+        let sep = if self.spaced { " " } else { "" };
+        format!("{}{}{}{}", self.before, self.number, sep, self.unit)
     }
+
+    /// The figure without its unit, for chart value labels where the axis
+    /// carries the unit.
+    pub fn without_unit(&self, unit_len: usize) -> String {
+        let after_unit: String = self.unit.chars().skip(unit_len).collect();
+        format!("{}{}{}", self.before, self.number, after_unit)
+    }
+}
+
+/// A fact's value with its qualifier and unit.
+pub fn figure(f: &Fact) -> Figure {
+    let mut fig = Figure {
+        number: value(f),
+        unit: f.unit.clone().unwrap_or_default(),
+        ..Figure::default()
+    };
+    fig.spaced = fig.unit.starts_with(|c: char| c.is_ascii_alphabetic());
+    if let Some(q) = &f.qualifier {
+        match q.position {
+            QualifierPosition::Before => fig.before = q.text.clone(),
+            QualifierPosition::AfterNumber => fig.number.push_str(&q.text),
+            QualifierPosition::AfterUnit => fig.unit.push_str(&q.text),
+        }
+    }
+    fig
+}
+
+/// Value with qualifier and unit as prose and tables print it: Latin units
+/// after a space (`320 TFLOPS`), others joined (`52.3%`, `超过650万架`);
+/// a derived figure carries [`DERIVED_MARK`]. The typesetter adds the
+/// Han–digit spacing itself.
+pub fn with_unit(f: &Fact) -> String {
+    let mut s = figure(f).joined();
+    if f.derived.is_some() {
+        s.push_str(DERIVED_MARK);
+    }
+    s
 }
 
 /// The text a placeholder field stands for.
@@ -40,6 +92,7 @@ pub fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) -> Stri
         Field::Full => with_unit(f),
         Field::Value => value(f),
         Field::Unit => f.unit.clone().unwrap_or_default(),
+        Field::Qualifier => f.qualifier.as_ref().map(|q| q.text.clone()).unwrap_or_default(),
         Field::Label => f.label.clone(),
         Field::Period => f.period.clone(),
         Field::Note => f.note.clone().unwrap_or_default(),
@@ -55,6 +108,30 @@ pub fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) -> Stri
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::Qualifier;
+
+    fn fact(v: f64, unit: &str, q: Option<(&str, QualifierPosition)>) -> Fact {
+        Fact {
+            id: "x".into(),
+            theme: "t".into(),
+            label: "标签".into(),
+            value: Value::Number(v),
+            unit: Some(unit.into()),
+            decimals: None,
+            period: "2024年".into(),
+            date: None,
+            sources: vec![],
+            region: None,
+            key: false,
+            qualifier: q.map(|(t, p)| Qualifier {
+                text: t.into(),
+                position: p,
+            }),
+            note: None,
+            derived: None,
+            seq: 0,
+        }
+    }
 
     #[test]
     fn numbers_keep_their_decimals() {
@@ -62,5 +139,23 @@ mod tests {
         assert_eq!(number(52.3, None), "52.3");
         assert_eq!(number(1.8, Some(2)), "1.80");
         assert_eq!(number(9.444, Some(1)), "9.4");
+    }
+
+    #[test]
+    fn qualifiers_stand_where_chinese_puts_them() {
+        use QualifierPosition::*;
+        assert_eq!(with_unit(&fact(650.0, "万架", Some(("超过", Before)))), "超过650万架");
+        assert_eq!(with_unit(&fact(130.0, "家", Some(("多", AfterNumber)))), "130多家");
+        assert_eq!(with_unit(&fact(85.0, "%", Some(("以上", AfterUnit)))), "85%以上");
+        assert_eq!(with_unit(&fact(1000.0, "POPS", Some(("不低于", Before)))), "不低于1000 POPS");
+        let f = figure(&fact(85.0, "%", Some(("以上", AfterUnit))));
+        assert_eq!(f.without_unit(1), "85以上");
+    }
+
+    #[test]
+    fn derived_figures_are_marked() {
+        let mut f = fact(9.4, "%", None);
+        f.derived = Some((crate::config::Op::PctChange, "a".into(), "b".into()));
+        assert_eq!(with_unit(&f), "9.4%（推算）");
     }
 }

@@ -9,8 +9,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 
 use crate::config::{
-    Block, Catalog, Chart, ChartKind, Config, Fact, Part, Profile, ProjectionBase, Source,
-    TableBody, Template, Value,
+    Block, BlockKind, Catalog, Chart, ChartKind, Config, Curated, Fact, Field, Part, Profile,
+    ProjectionBase, Source, TableBody, Template, Value,
 };
 
 /// The content of one briefing.
@@ -18,6 +18,8 @@ use crate::config::{
 pub struct Briefing {
     /// Title (profile override or config title).
     pub title: String,
+    /// Line under the title.
+    pub subtitle: String,
     /// Profile name.
     pub profile: String,
     /// Briefing date.
@@ -26,8 +28,24 @@ pub struct Briefing {
     pub themes: Vec<ThemeContent>,
     /// Sources cited, in order of first citation.
     pub sources: Vec<Source>,
-    /// Headline facts of the selected themes, for the summary.
+    /// Headline facts of the selected themes, for the summary and cards,
+    /// in theme, region and data order.
     pub key_facts: Vec<KeyFact>,
+    /// The analyst's own summary paragraphs known by the date.
+    pub summary: Vec<Cited>,
+    /// Whether the summary written from headline facts follows.
+    pub generated_summary: bool,
+    /// Closing remark under the sources list.
+    pub closing_note: Option<String>,
+}
+
+/// Text with the citation numbers of its sources.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cited {
+    /// Plain text, placeholders filled in.
+    pub text: String,
+    /// Citation numbers, ascending.
+    pub cites: Vec<usize>,
 }
 
 /// A headline figure.
@@ -37,18 +55,20 @@ pub struct KeyFact {
     pub theme: String,
     /// Label.
     pub label: String,
-    /// Value with unit, split for display.
-    pub value: String,
-    /// Unit.
-    pub unit: String,
+    /// The figure in pieces (qualifier, number, unit) for display.
+    pub figure: format::Figure,
     /// Period.
     pub period: String,
     /// Citation number.
     pub source_no: usize,
     /// Region, for regional figures.
     pub region: Option<String>,
+    /// The region's display name.
+    pub region_name: Option<String>,
     /// Whether the value is a figure (only figures go on cards).
     pub numeric: bool,
+    /// Whether the figure is computed from others (marked 推算).
+    pub derived: bool,
 }
 
 /// One theme's content.
@@ -58,6 +78,8 @@ pub struct ThemeContent {
     pub id: String,
     /// Heading.
     pub title: String,
+    /// The analyst's summary lines for the theme, known by the date.
+    pub summary: Vec<Cited>,
     /// Subsections with something to show.
     pub sections: Vec<SectionContent>,
     /// Set when nothing is known at the date: the one-line note.
@@ -76,8 +98,8 @@ pub struct SectionContent {
 /// A block ready for composition.
 #[derive(Debug, Clone)]
 pub enum BlockContent {
-    /// A paragraph of plain text and the citation numbers of its sources.
-    Paragraph(String, Vec<usize>),
+    /// A paragraph with the citation numbers of its sources.
+    Paragraph(Cited),
     /// A table.
     Table(TableContent),
     /// A chart.
@@ -95,7 +117,7 @@ pub struct TableContent {
     pub rows: Vec<Vec<String>>,
     /// Columns whose cells are figures (right-aligned).
     pub numeric: Vec<bool>,
-    /// Citation numbers of the facts shown.
+    /// Citation numbers of everything the table shows.
     pub source_nos: Vec<usize>,
 }
 
@@ -150,28 +172,49 @@ pub struct Point {
     pub label: String,
     /// Numeric value (0 for text facts).
     pub value: f64,
-    /// Value as written (with decimals).
+    /// Value as written (with decimals), without qualifier or unit.
     pub text: String,
+    /// Qualifier before the value label (`超过`).
+    pub before: String,
+    /// Qualifier after the value label (`多`, `以上`).
+    pub after: String,
     /// Event date for timelines.
     pub date: Option<NaiveDate>,
     /// Event description for timelines.
     pub detail: String,
 }
 
+/// Picks what a briefing dated `date` may show: facts whose sources were
+/// all published by then, of regions the profile selected; and numbers the
+/// sources in order of first citation.
 struct Selector<'a> {
     catalog: &'a Catalog,
     date: NaiveDate,
+    regions: &'a [String],
     cited: Vec<String>,
 }
 
 impl<'a> Selector<'a> {
+    fn published(&self, source: &str) -> bool {
+        self.catalog
+            .sources
+            .get(source)
+            .is_some_and(|s| s.published <= self.date)
+    }
+
+    fn region_shown(&self, region: &Option<String>) -> bool {
+        region.as_ref().is_none_or(|r| self.regions.contains(r))
+    }
+
+    /// Position of a region in the profile's order.
+    fn region_rank(&self, region: &Option<String>) -> Option<usize> {
+        region
+            .as_ref()
+            .and_then(|r| self.regions.iter().position(|x| x == r))
+    }
+
     fn known(&self, fact: &Fact) -> bool {
-        fact.sources.iter().all(|s| {
-            self.catalog
-                .sources
-                .get(s)
-                .is_some_and(|s| s.published <= self.date)
-        })
+        fact.sources.iter().all(|s| self.published(s)) && self.region_shown(&fact.region)
     }
 
     fn fact(&self, id: &str) -> Option<&'a Fact> {
@@ -186,19 +229,13 @@ impl<'a> Selector<'a> {
         self.cited.len()
     }
 
-    fn cite_fact(&mut self, f: &Fact) -> usize {
-        let mut first = 0;
-        for s in &f.sources {
-            let n = self.cite(s);
-            if first == 0 {
-                first = n;
-            }
-        }
-        first
+    /// Cites every source of `f`; returns the numbers.
+    fn cite_fact(&mut self, f: &Fact) -> Vec<usize> {
+        f.sources.iter().map(|s| self.cite(s)).collect()
     }
 
-    /// Fills a template, or `None` when a fact it needs is not known yet.
-    fn render(&mut self, t: &Template) -> Option<String> {
+    /// Fills a template, or `None` when a fact it needs is not known.
+    fn fill(&self, t: &Template) -> Option<String> {
         let mut out = String::new();
         for p in &t.parts {
             match p {
@@ -209,100 +246,142 @@ impl<'a> Selector<'a> {
                 }
             }
         }
-        for id in t.facts() {
-            let f = self.fact(id)?;
-            self.cite_fact(f);
-        }
         Some(out)
     }
 
+    /// Fills a template and cites what it rests on: its facts' sources and
+    /// `extra`, the sources of what it says in words. `None` unless every
+    /// one of them is published by the date.
+    fn cited(&mut self, t: &Template, extra: &[String]) -> Option<Cited> {
+        if !extra.iter().all(|s| self.published(s)) {
+            return None;
+        }
+        let text = self.fill(t)?;
+        let mut cites = Vec::new();
+        for id in t.facts() {
+            let f = self.fact(id)?;
+            cites.extend(self.cite_fact(f));
+        }
+        for s in extra {
+            cites.push(self.cite(s));
+        }
+        cites.sort_unstable();
+        cites.dedup();
+        Some(Cited { text, cites })
+    }
+
     fn block(&mut self, b: &Block) -> Option<BlockContent> {
-        match b {
-            Block::Paragraph { text, sources } => {
-                if !sources.iter().all(|s| {
-                    self.catalog
-                        .sources
-                        .get(s)
-                        .is_some_and(|s| s.published <= self.date)
-                }) {
-                    return None;
-                }
-                let out = self.render(text)?;
-                let mut cites: Vec<usize> = Vec::new();
-                for id in text.facts() {
-                    if let Some(f) = self.fact(id) {
-                        for src in f.sources.clone() {
-                            cites.push(self.cite(&src));
-                        }
-                    }
-                }
-                for s in sources {
-                    cites.push(self.cite(s));
-                }
-                cites.sort_unstable();
-                cites.dedup();
-                Some(BlockContent::Paragraph(out, cites))
-            }
-            Block::Table(t) => self.table(&t.caption, &t.body).map(BlockContent::Table),
-            Block::Chart(c) => self.chart(c).map(BlockContent::Chart),
+        if !self.region_shown(&b.region) || !b.sources.iter().all(|s| self.published(s)) {
+            return None;
+        }
+        match &b.kind {
+            BlockKind::Paragraph(text) => self.cited(text, &b.sources).map(BlockContent::Paragraph),
+            BlockKind::Table(t) => self
+                .table(&t.caption, &t.body, &b.sources)
+                .map(BlockContent::Table),
+            BlockKind::Chart(c) => self.chart(c, &b.sources).map(BlockContent::Chart),
         }
     }
 
-    fn table(&mut self, caption: &str, body: &TableBody) -> Option<TableContent> {
-        match body {
+    fn table(
+        &mut self,
+        caption: &str,
+        body: &TableBody,
+        extra: &[String],
+    ) -> Option<TableContent> {
+        let mut nos = Vec::new();
+        let content = match body {
             TableBody::Facts(ids) => {
                 let facts: Vec<&Fact> = ids.iter().filter_map(|id| self.fact(id)).collect();
+                let facts = in_region_order(
+                    facts
+                        .into_iter()
+                        .map(|f| (self.region_rank(&f.region), f))
+                        .collect(),
+                );
                 if facts.is_empty() {
                     return None;
                 }
                 let mut rows = Vec::new();
-                let mut nos = Vec::new();
                 for f in facts {
-                    let no = self.cite_fact(f);
-                    nos.push(no);
-                    let src = format::field(f, crate::config::Field::Source, &self.catalog.sources);
+                    nos.extend(self.cite_fact(f));
                     rows.push(vec![
                         f.label.clone(),
                         format::with_unit(f),
                         f.period.clone(),
-                        src,
+                        format::field(f, Field::Source, &self.catalog.sources),
                     ]);
                 }
-                Some(TableContent {
+                TableContent {
                     caption: caption.to_string(),
                     columns: vec!["指标".into(), "数值".into(), "时期".into(), "来源".into()],
                     rows,
                     numeric: vec![false, true, false, false],
-                    source_nos: nos,
-                })
-            }
-            TableBody::Free { columns, rows } => {
-                let mut out = Vec::new();
-                for r in rows {
-                    if let Some(cells) =
-                        r.iter().map(|c| self.render(c)).collect::<Option<Vec<_>>>()
-                    {
-                        out.push(cells);
-                    }
+                    source_nos: Vec::new(),
                 }
+            }
+            TableBody::Free {
+                columns,
+                rows,
+                row_regions,
+            } => {
+                let mut kept = Vec::new();
+                for (r, region) in rows.iter().zip(row_regions) {
+                    // A row's region: as declared, else that of its first
+                    // regional fact.
+                    let region = region.clone().or_else(|| {
+                        r.iter()
+                            .flat_map(|c| c.facts())
+                            .filter_map(|id| self.catalog.facts.get(id))
+                            .find_map(|f| f.region.clone())
+                    });
+                    if !self.region_shown(&region) {
+                        continue;
+                    }
+                    let Some(cells) = r.iter().map(|c| self.fill(c)).collect::<Option<Vec<_>>>()
+                    else {
+                        continue;
+                    };
+                    for id in r.iter().flat_map(|c| c.facts()) {
+                        if let Some(f) = self.fact(id) {
+                            nos.extend(self.cite_fact(f));
+                        }
+                    }
+                    kept.push((self.region_rank(&region), cells));
+                }
+                let out = in_region_order(kept);
                 if out.is_empty() {
                     return None;
                 }
                 let numeric = (0..columns.len())
-                    .map(|i| rows.iter().all(|r| matches!(r[i].parts.as_slice(), [Part::Ref { fact, field: crate::config::Field::Full | crate::config::Field::Value }] if matches!(self.catalog.facts.get(fact).map(|f| &f.value), Some(Value::Number(_))))))
+                    .map(|i| {
+                        rows.iter().all(|r| {
+                            matches!(r[i].parts.as_slice(), [Part::Ref { fact, field: Field::Full | Field::Value }]
+                                if matches!(self.catalog.facts.get(fact).map(|f| &f.value), Some(Value::Number(_))))
+                        })
+                    })
                     .collect();
-                Some(TableContent {
+                TableContent {
                     caption: caption.to_string(),
                     columns: columns.clone(),
                     rows: out,
                     numeric,
                     source_nos: Vec::new(),
-                })
+                }
             }
+        };
+        for s in extra {
+            nos.push(self.cite(s));
         }
+        nos.sort_unstable();
+        nos.dedup();
+        Some(TableContent {
+            source_nos: nos,
+            ..content
+        })
     }
 
-    fn chart(&mut self, c: &Chart) -> Option<ChartData> {
+    fn chart(&mut self, c: &Chart, extra: &[String]) -> Option<ChartData> {
         let mut series = Vec::new();
         let mut srcs: Vec<String> = Vec::new();
         for s in &c.series {
@@ -326,14 +405,27 @@ impl<'a> Selector<'a> {
                     Value::Number(x) => (*x, String::new()),
                     Value::Text(t) => (0.0, t.clone()),
                 };
-                points.push(Point {
-                    label,
-                    value,
-                    text: format::value(f),
-                    date: f.date,
-                    detail,
-                });
+                let fig = format::figure(f);
+                let unit_len = f.unit.as_deref().unwrap_or("").chars().count();
+                let bare = fig.without_unit(unit_len);
+                let number = format::value(f);
+                let (before, after) = bare.split_once(&number).unwrap_or(("", ""));
+                points.push((
+                    self.region_rank(&f.region),
+                    Point {
+                        label,
+                        value,
+                        text: number.clone(),
+                        before: before.to_string(),
+                        after: after.to_string(),
+                        date: f.date,
+                        detail,
+                    },
+                ));
             }
+            // Regional points follow the profile's region order, like the
+            // regional sections.
+            let points = in_region_order(points);
             if !points.is_empty() {
                 series.push(SeriesData {
                     name: s.name.clone(),
@@ -378,10 +470,16 @@ impl<'a> Selector<'a> {
         if series.is_empty() && projection.is_none() {
             return None;
         }
+        for s in extra {
+            self.cite(s);
+            if !srcs.contains(s) {
+                srcs.push(s.clone());
+            }
+        }
         let source_line = srcs
             .iter()
             .filter_map(|s| self.catalog.sources.get(s))
-            .map(|s| format!("{}《{}》", s.publisher, s.title))
+            .map(Source::short)
             .collect::<Vec<_>>()
             .join("；");
         Some(ChartData {
@@ -396,6 +494,40 @@ impl<'a> Selector<'a> {
             source_line,
         })
     }
+
+    fn curated(&mut self, list: &[Curated]) -> Vec<Cited> {
+        list.iter()
+            .filter_map(|c| self.cited(&c.text, &c.sources))
+            .collect()
+    }
+}
+
+/// Puts items that belong to a region in the profile's region order while
+/// the others keep their places: the regional items' positions are slots,
+/// refilled in region order (stable within a region).
+fn in_region_order<T>(items: Vec<(Option<usize>, T)>) -> Vec<T> {
+    let slots: Vec<bool> = items.iter().map(|(r, _)| r.is_some()).collect();
+    let mut regional: Vec<(usize, T)> = Vec::new();
+    let mut others: Vec<T> = Vec::new();
+    for (r, t) in items {
+        match r {
+            Some(r) => regional.push((r, t)),
+            None => others.push(t),
+        }
+    }
+    regional.sort_by_key(|(r, _)| *r);
+    let mut regional = regional.into_iter().map(|(_, t)| t);
+    let mut others = others.into_iter();
+    slots
+        .into_iter()
+        .filter_map(|is_regional| {
+            if is_regional {
+                regional.next()
+            } else {
+                others.next()
+            }
+        })
+        .collect()
 }
 
 /// Selects and fills the content of `profile` as known on `date`.
@@ -404,25 +536,35 @@ pub fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
     let mut sel = Selector {
         catalog,
         date,
+        regions: &profile.regions,
         cited: Vec::new(),
     };
+    // The analyst's summary comes first, so its sources are cited first.
+    let summary = sel.curated(&profile.summary);
     let mut themes = Vec::new();
     for tid in &profile.themes {
         let Some(theme) = catalog.themes.iter().find(|t| &t.id == tid) else {
             continue;
         };
+        let theme_summary = sel.curated(&theme.summary);
+        // Sections of unselected regions go; regional sections take the
+        // profile's region order in the places regional sections hold in
+        // the file; a comparison needs two selected regions to compare.
+        let selected = theme
+            .regions
+            .iter()
+            .filter(|r| profile.regions.contains(&r.id))
+            .count();
+        let order = in_region_order(
+            theme
+                .sections
+                .iter()
+                .filter(|s| sel.region_shown(&s.region))
+                .filter(|s| !s.comparison || selected >= 2)
+                .map(|s| (sel.region_rank(&s.region), s))
+                .collect(),
+        );
         let mut sections = Vec::new();
-        // Regional sections follow the profile's region order when it gives one.
-        let mut order: Vec<&crate::config::Section> = theme.sections.iter().collect();
-        if let Some(regions) = &profile.regions {
-            order.retain(|s| s.region.as_ref().is_none_or(|r| regions.contains(r)));
-            order.sort_by_key(|s| {
-                s.region
-                    .as_ref()
-                    .and_then(|r| regions.iter().position(|x| x == r))
-                    .unwrap_or(0)
-            });
-        }
         for s in order {
             let blocks: Vec<BlockContent> = s.blocks.iter().filter_map(|b| sel.block(b)).collect();
             if !blocks.is_empty() {
@@ -443,33 +585,42 @@ pub fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
         themes.push(ThemeContent {
             id: theme.id.clone(),
             title: theme.title.clone(),
+            summary: theme_summary,
             sections,
             empty_note,
         });
     }
+    let mut key: Vec<(usize, Option<usize>, usize, &Fact)> = catalog
+        .facts
+        .values()
+        .filter(|f| f.key && sel.known(f))
+        .filter_map(|f| {
+            let t = profile.themes.iter().position(|t| t == &f.theme)?;
+            Some((t, sel.region_rank(&f.region), f.seq, f))
+        })
+        .collect();
+    key.sort_by_key(|(t, r, seq, _)| (*t, *r, *seq));
     let mut key_facts = Vec::new();
-    for tid in &profile.themes {
-        for f in catalog.facts.values().filter(|f| &f.theme == tid && f.key) {
-            if !sel.known(f) {
-                continue;
-            }
-            if let (Some(r), Some(regions)) = (&f.region, &profile.regions)
-                && !regions.contains(r)
-            {
-                continue;
-            }
-            let no = sel.cite_fact(f);
-            key_facts.push(KeyFact {
-                theme: tid.clone(),
-                label: f.label.clone(),
-                value: format::value(f),
-                unit: f.unit.clone().unwrap_or_default(),
-                period: f.period.clone(),
-                source_no: no,
-                region: f.region.clone(),
-                numeric: matches!(f.value, Value::Number(_)),
-            });
-        }
+    for (_, _, _, f) in key {
+        let nos = sel.cite_fact(f);
+        key_facts.push(KeyFact {
+            theme: f.theme.clone(),
+            label: f.label.clone(),
+            figure: format::figure(f),
+            period: f.period.clone(),
+            source_no: nos.first().copied().unwrap_or(0),
+            region: f.region.clone(),
+            region_name: f.region.as_ref().and_then(|r| {
+                catalog
+                    .themes
+                    .iter()
+                    .flat_map(|t| &t.regions)
+                    .find(|x| &x.id == r)
+                    .map(|x| x.name.clone())
+            }),
+            numeric: matches!(f.value, Value::Number(_)),
+            derived: f.derived.is_some(),
+        });
     }
     let sources = sel
         .cited
@@ -481,11 +632,15 @@ pub fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
             .title
             .clone()
             .unwrap_or_else(|| config.title.clone()),
+        subtitle: profile.subtitle.clone(),
         profile: profile.name.clone(),
         date,
         themes,
         sources,
         key_facts,
+        summary,
+        generated_summary: profile.generated_summary,
+        closing_note: profile.closing_note.clone(),
     }
 }
 
@@ -495,11 +650,32 @@ pub fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-/// Facts known at `date`, per theme id (for `briefing themes`).
+/// Facts per theme id (for `briefing themes`).
 pub fn fact_counts(catalog: &Catalog) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
     for f in catalog.facts.values() {
         *m.entry(f.theme.clone()).or_insert(0) += 1;
     }
     m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_region_order;
+
+    #[test]
+    fn regional_items_take_profile_order_in_their_own_slots() {
+        // Sections: 青岛(1) 比较(-) 深圳(0) 其他(-) 四川(2)
+        let items = vec![
+            (Some(1), "qingdao"),
+            (None, "compare"),
+            (Some(0), "shenzhen"),
+            (None, "other"),
+            (Some(2), "sichuan"),
+        ];
+        assert_eq!(
+            in_region_order(items),
+            vec!["shenzhen", "compare", "qingdao", "other", "sichuan"]
+        );
+    }
 }

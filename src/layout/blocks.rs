@@ -313,7 +313,12 @@ impl<'a> Builder<'a> {
         let mut bodies = Vec::new();
         let mut max_label_lines = 1;
         for c in cards {
-            let lines = layout(self.fonts, &c.label, &label_style, w - 2.0 * pad - 3.0)?;
+            let label = if c.derived {
+                format!("{}{}", c.label, crate::content::format::DERIVED_MARK)
+            } else {
+                c.label.clone()
+            };
+            let lines = layout(self.fonts, &label, &label_style, w - 2.0 * pad - 3.0)?;
             max_label_lines = max_label_lines.max(lines.len());
             bodies.push(lines);
         }
@@ -325,19 +330,29 @@ impl<'a> Builder<'a> {
             items.push(Item::rect(x, 0.0, 2.5, h, NAVY));
             let tx = x + pad + 3.0;
             let mut y = pad + vsize * 0.9;
+            // A qualifier (超过, 约) is set small before the figure: it
+            // belongs to the value but must not outshout it.
+            let mut tx_value = tx;
+            if !c.figure.before.is_empty() {
+                let q = self.run_at(&c.figure.before, FontKind::Sans, usize_, NAVY, tx, y)?;
+                tx_value += q.width() + 1.5;
+                items.push(Item::Text(q));
+            }
             // A long figure is set smaller rather than run out of its card.
-            let room = w - 2.0 * pad - 3.0 - usize_ * 2.5;
-            let natural = self.fonts.get(FontKind::SansBold).text_width(&c.value) * vsize;
+            let room = w - 2.0 * pad - 3.0 - usize_ * 2.5 - (tx_value - tx);
+            let natural =
+                self.fonts.get(FontKind::SansBold).text_width(&c.figure.number) * vsize;
             let vs = if natural > room {
                 (vsize * room / natural).max(self.body())
             } else {
                 vsize
             };
-            let v = self.run_at(&c.value, FontKind::SansBold, vs, NAVY, tx, y)?;
-            let vw = v.width();
+            let v = self.run_at(&c.figure.number, FontKind::SansBold, vs, NAVY, tx_value, y)?;
+            let vw = v.width() + (tx_value - tx);
             items.push(Item::Text(v));
-            if !c.unit.is_empty() {
-                let unit = self.run_at(&c.unit, FontKind::Sans, usize_, NAVY, tx + vw + 2.0, y)?;
+            if !c.figure.unit.is_empty() {
+                let unit =
+                    self.run_at(&c.figure.unit, FontKind::Sans, usize_, NAVY, tx + vw + 2.0, y)?;
                 // A long unit would spill out of the card: put it under the value.
                 if tx + vw + 2.0 + unit.width() > x + w - pad {
                     let mut unit = unit;
