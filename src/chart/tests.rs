@@ -36,6 +36,8 @@ fn point(label: &str, value: f64) -> Point {
         label: label.into(),
         value,
         text: crate::content::format::number(value, None),
+        before: String::new(),
+        after: String::new(),
         date: None,
         detail: String::new(),
     }
@@ -204,7 +206,7 @@ fn vertical_bars_get_the_grid_they_ask_plotters_for() {
             }
         })
         .collect();
-    for t in ["0", "20", "40", "60", "80", "100", "85%", "10%", "1%"] {
+    for t in ["0", "20", "40", "60", "80", "100", "约85%", "10%", "1%"] {
         assert!(texts.iter().any(|x| x == t), "missing {t} in {texts:?}");
     }
     // The y-axis title reads upwards.
@@ -449,6 +451,8 @@ fn timeline_captions_of_close_dates_do_not_collide() {
         label: label.into(),
         value: 0.0,
         text: String::new(),
+        before: String::new(),
+        after: String::new(),
         date: chrono::NaiveDate::from_ymd_opt(d.0, d.1, d.2),
         detail: detail.into(),
     };
@@ -592,6 +596,8 @@ fn dense_lines_and_undated_timelines_stay_legible() {
         label: l.into(),
         value: 0.0,
         text: String::new(),
+        before: String::new(),
+        after: String::new(),
         date: None,
         detail: "某项政策出台并开始实施，覆盖多个行业".into(),
     };
@@ -623,6 +629,8 @@ fn a_long_timeline_names_the_years_it_has_room_for() {
         label: format!("{y}年"),
         value: 0.0,
         text: String::new(),
+        before: String::new(),
+        after: String::new(),
         date: chrono::NaiveDate::from_ymd_opt(y, 6, 1),
         detail: "事件".into(),
     };

@@ -115,7 +115,20 @@ fn summary_clause(k: &KeyFact, region_name: Option<&str>) -> String {
     };
     if k.numeric {
         let mark = if k.derived { DERIVED_MARK } else { "" };
-        format!("{}，{}为{}{}", k.period, subject, k.figure.joined(), mark)
+        // A qualifier such as 约 or 超过 does the work of the verb:
+        // "出货量约109万张", not "出货量为约109万张".
+        let verb = if k.figure.before.is_empty() {
+            "为"
+        } else {
+            ""
+        };
+        format!(
+            "{}，{}{verb}{}{}",
+            k.period,
+            subject,
+            k.figure.joined(),
+            mark
+        )
     } else {
         format!("{}方面，{}", subject, k.figure.joined())
     }
@@ -275,7 +288,9 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
             text: "资料来源".into(),
             anchor: "sources".into(),
         });
-        blocks.push(DocBlock::Sources(b.sources.iter().map(source_entry).collect()));
+        blocks.push(DocBlock::Sources(
+            b.sources.iter().map(source_entry).collect(),
+        ));
         if let Some(note) = &b.closing_note {
             blocks.push(DocBlock::Note(note.clone()));
         }

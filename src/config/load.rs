@@ -671,7 +671,11 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 format!("source `{id}` has neither `title` nor `description`; give the title as the source prints it, or describe an untitled source"),
             ));
         }
-        let precision = match s.precision.as_ref().map(|p| (p.get_ref().as_str(), p.span())) {
+        let precision = match s
+            .precision
+            .as_ref()
+            .map(|p| (p.get_ref().as_str(), p.span()))
+        {
             None | Some(("day", _)) => DatePrecision::Day,
             Some(("month", _)) => DatePrecision::Month,
             Some(("year", _)) => DatePrecision::Year,
@@ -854,7 +858,11 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                     sources: vec![fact.source.get_ref().clone()],
                     region: check_region(f, &fact.region)?,
                     key: fact.key,
-                    qualifier: fact.qualifier.as_ref().map(|q| qualifier(f, q)).transpose()?,
+                    qualifier: fact
+                        .qualifier
+                        .as_ref()
+                        .map(|q| qualifier(f, q))
+                        .transpose()?,
                     note: fact.note.clone(),
                     derived: None,
                     seq,
@@ -870,14 +878,52 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 "pct-change" => Op::PctChange,
                 "ratio" => Op::Ratio,
                 "difference" => Op::Difference,
+                "annual-rate" => match &d.years {
+                    Some(y) if (1..=200).contains(y.get_ref()) => Op::AnnualRate(*y.get_ref() as u32),
+                    Some(y) => {
+                        return Err(f.error(Kind::Data, y.span(), "`years` must be between 1 and 200"));
+                    }
+                    None => {
+                        return Err(f.error(
+                            Kind::Data,
+                            d.op.span(),
+                            "`annual-rate` needs `years`, the span the multiple in `from` covers",
+                        ));
+                    }
+                },
                 other => return Err(f.error(
                     Kind::Data,
                     d.op.span(),
                     format!(
-                        "unknown op `{other}`; expected \"pct-change\", \"ratio\" or \"difference\""
+                        "unknown op `{other}`; expected \"pct-change\", \"ratio\", \"difference\" or \"annual-rate\""
                     ),
                 )),
             };
+            let one_operand = matches!(op, Op::AnnualRate(_));
+            match (&d.to, one_operand) {
+                (None, false) => {
+                    return Err(f.error(
+                        Kind::Data,
+                        d.op.span(),
+                        "this op needs `to`, its second operand",
+                    ));
+                }
+                (Some(t), true) => {
+                    return Err(f.error(
+                        Kind::Data,
+                        t.span(),
+                        "`annual-rate` takes one operand, `from`; drop `to`",
+                    ));
+                }
+                _ => {}
+            }
+            if let (Some(y), false) = (&d.years, one_operand) {
+                return Err(f.error(
+                    Kind::Data,
+                    y.span(),
+                    "`years` belongs to `annual-rate` only",
+                ));
+            }
             let operand = |s: &Spanned<String>| -> Result<(f64, Fact)> {
                 match cat.facts.get(s.get_ref()) {
                     Some(
@@ -903,11 +949,22 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 }
             };
             let (a, fa) = operand(&d.from)?;
-            let (b, fb) = operand(&d.to)?;
+            let (b, fb) = match &d.to {
+                Some(to) => operand(to)?,
+                None => (a, fa.clone()),
+            };
             let value = match op {
                 Op::PctChange if a != 0.0 => (b - a) / a * 100.0,
                 Op::Ratio if a != 0.0 => b / a,
                 Op::Difference => b - a,
+                Op::AnnualRate(years) if a > 0.0 => (a.powf(1.0 / years as f64) - 1.0) * 100.0,
+                Op::AnnualRate(_) => {
+                    return Err(f.error(
+                        Kind::Data,
+                        d.from.span(),
+                        "`annual-rate` needs a positive multiple in `from`",
+                    ));
+                }
                 _ => {
                     return Err(f.error(
                         Kind::Data,
@@ -920,7 +977,10 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 return Err(f.error(
                     Kind::Data,
                     d.from.span(),
-                    format!("`{}` gives no finite result from these operands", d.id.get_ref()),
+                    format!(
+                        "`{}` gives no finite result from these operands",
+                        d.id.get_ref()
+                    ),
                 ));
             }
             let mut sources = fa.sources.clone();
@@ -931,7 +991,11 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
             }
             // No more digits than the inputs carry: a result is as precise
             // as its least precise operand, whatever `decimals` asks for.
-            let sig = significant_digits(a, fa.decimals).min(significant_digits(b, fb.decimals));
+            // Two digits at least: a round input such as 500 does not make
+            // a result worthless.
+            let sig = significant_digits(a, fa.decimals)
+                .min(significant_digits(b, fb.decimals))
+                .max(2);
             let justified = decimals_for(value, sig);
             let decimals = Some(match decimals(f, &d.decimals)? {
                 Some(asked) => asked.min(justified),
@@ -952,17 +1016,20 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                     label: d.label.clone(),
                     value: Value::Number(value),
                     unit: d.unit.clone().or_else(|| {
-                        if op == Op::PctChange {
+                        if matches!(op, Op::PctChange | Op::AnnualRate(_)) {
                             Some("%".into())
                         } else {
                             None
                         }
                     }),
                     decimals,
-                    period: d
-                        .period
-                        .clone()
-                        .unwrap_or_else(|| format!("{}至{}", fa.period, fb.period)),
+                    period: d.period.clone().unwrap_or_else(|| {
+                        if one_operand {
+                            fa.period.clone()
+                        } else {
+                            format!("{}至{}", fa.period, fb.period)
+                        }
+                    }),
                     date: None,
                     sources,
                     region: check_region(f, &d.region)?,

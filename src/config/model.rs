@@ -291,6 +291,9 @@ pub enum Op {
     Ratio,
     /// to − from.
     Difference,
+    /// The yearly rate in percent that compounds to the multiple `from`
+    /// over the given years: (from^(1/years) − 1) × 100.
+    AnnualRate(u32),
 }
 
 /// A fact or a derived figure.
@@ -322,7 +325,8 @@ pub struct Fact {
     pub qualifier: Option<Qualifier>,
     /// Remark.
     pub note: Option<String>,
-    /// Set for derived figures: the operation and its operands.
+    /// Set for derived figures: the operation and its operands (the same
+    /// id twice for a one-operand operation).
     pub derived: Option<(Op, String, String)>,
     /// Position in the data (theme files in name order, facts in file
     /// order), so headline figures keep the order the analyst wrote.

@@ -295,12 +295,14 @@ pub struct RawDerived {
     pub id: Spanned<String>,
     /// Short label.
     pub label: String,
-    /// Operation: `pct-change`, `ratio`, `difference`.
+    /// Operation: `pct-change`, `ratio`, `difference`, `annual-rate`.
     pub op: Spanned<String>,
-    /// First operand.
+    /// First operand (for `annual-rate`: a growth multiple).
     pub from: Spanned<String>,
-    /// Second operand.
-    pub to: Spanned<String>,
+    /// Second operand (not for `annual-rate`).
+    pub to: Option<Spanned<String>>,
+    /// Years the multiple of `annual-rate` spans.
+    pub years: Option<Spanned<i64>>,
     /// Digits after the point.
     pub decimals: Option<Spanned<i64>>,
     /// Unit of the result.

@@ -92,7 +92,11 @@ pub fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) -> Stri
         Field::Full => with_unit(f),
         Field::Value => value(f),
         Field::Unit => f.unit.clone().unwrap_or_default(),
-        Field::Qualifier => f.qualifier.as_ref().map(|q| q.text.clone()).unwrap_or_default(),
+        Field::Qualifier => f
+            .qualifier
+            .as_ref()
+            .map(|q| q.text.clone())
+            .unwrap_or_default(),
         Field::Label => f.label.clone(),
         Field::Period => f.period.clone(),
         Field::Note => f.note.clone().unwrap_or_default(),
@@ -144,10 +148,22 @@ mod tests {
     #[test]
     fn qualifiers_stand_where_chinese_puts_them() {
         use QualifierPosition::*;
-        assert_eq!(with_unit(&fact(650.0, "万架", Some(("超过", Before)))), "超过650万架");
-        assert_eq!(with_unit(&fact(130.0, "家", Some(("多", AfterNumber)))), "130多家");
-        assert_eq!(with_unit(&fact(85.0, "%", Some(("以上", AfterUnit)))), "85%以上");
-        assert_eq!(with_unit(&fact(1000.0, "POPS", Some(("不低于", Before)))), "不低于1000 POPS");
+        assert_eq!(
+            with_unit(&fact(650.0, "万架", Some(("超过", Before)))),
+            "超过650万架"
+        );
+        assert_eq!(
+            with_unit(&fact(130.0, "家", Some(("多", AfterNumber)))),
+            "130多家"
+        );
+        assert_eq!(
+            with_unit(&fact(85.0, "%", Some(("以上", AfterUnit)))),
+            "85%以上"
+        );
+        assert_eq!(
+            with_unit(&fact(1000.0, "POPS", Some(("不低于", Before)))),
+            "不低于1000 POPS"
+        );
         let f = figure(&fact(85.0, "%", Some(("以上", AfterUnit))));
         assert_eq!(f.without_unit(1), "85以上");
     }

@@ -283,12 +283,7 @@ impl<'a> Selector<'a> {
         }
     }
 
-    fn table(
-        &mut self,
-        caption: &str,
-        body: &TableBody,
-        extra: &[String],
-    ) -> Option<TableContent> {
+    fn table(&mut self, caption: &str, body: &TableBody, extra: &[String]) -> Option<TableContent> {
         let mut nos = Vec::new();
         let content = match body {
             TableBody::Facts(ids) => {

@@ -340,8 +340,11 @@ impl<'a> Builder<'a> {
             }
             // A long figure is set smaller rather than run out of its card.
             let room = w - 2.0 * pad - 3.0 - usize_ * 2.5 - (tx_value - tx);
-            let natural =
-                self.fonts.get(FontKind::SansBold).text_width(&c.figure.number) * vsize;
+            let natural = self
+                .fonts
+                .get(FontKind::SansBold)
+                .text_width(&c.figure.number)
+                * vsize;
             let vs = if natural > room {
                 (vsize * room / natural).max(self.body())
             } else {
@@ -351,8 +354,14 @@ impl<'a> Builder<'a> {
             let vw = v.width() + (tx_value - tx);
             items.push(Item::Text(v));
             if !c.figure.unit.is_empty() {
-                let unit =
-                    self.run_at(&c.figure.unit, FontKind::Sans, usize_, NAVY, tx + vw + 2.0, y)?;
+                let unit = self.run_at(
+                    &c.figure.unit,
+                    FontKind::Sans,
+                    usize_,
+                    NAVY,
+                    tx + vw + 2.0,
+                    y,
+                )?;
                 // A long unit would spill out of the card: put it under the value.
                 if tx + vw + 2.0 + unit.width() > x + w - pad {
                     let mut unit = unit;
