@@ -1158,12 +1158,16 @@ fn fact_ref(f: &SourceFile, s: &Spanned<String>, facts: &BTreeMap<String, Fact>)
     }
 }
 
+/// Checks an optional region reference against the regions the theme
+/// files define.
+type RegionCheck<'a> = dyn Fn(&SourceFile, &Option<Spanned<String>>) -> Result<Option<String>> + 'a;
+
 fn block(
     f: &SourceFile,
     b: &Spanned<RawBlock>,
     facts: &BTreeMap<String, Fact>,
     sources: &BTreeMap<String, Source>,
-    check_region: &dyn Fn(&SourceFile, &Option<Spanned<String>>) -> Result<Option<String>>,
+    check_region: &RegionCheck<'_>,
 ) -> Result<Block> {
     let raw = b.get_ref();
     let n = raw.paragraph.is_some() as u8 + raw.table.is_some() as u8 + raw.chart.is_some() as u8;
@@ -1201,7 +1205,7 @@ fn table(
     t: &RawTable,
     facts: &BTreeMap<String, Fact>,
     has_sources: bool,
-    check_region: &dyn Fn(&SourceFile, &Option<Spanned<String>>) -> Result<Option<String>>,
+    check_region: &RegionCheck<'_>,
 ) -> Result<Table> {
     let body = match (&t.facts, &t.columns, &t.rows) {
         (Some(ids), None, None) => {
