@@ -73,6 +73,107 @@ fn cases() -> Vec<Case> {
             expect: &["briefing.toml:", "unknown region `tsingtao`", "qingdao"],
         },
         Case {
+            name: "subtitle at the top level",
+            setup: |sb| {
+                sb.edit(
+                    "briefing.toml",
+                    "organisation =",
+                    "subtitle = \"旧副标题\"\norganisation =",
+                )
+            },
+            args: &[],
+            code: 78,
+            expect: &["briefing.toml:", "`subtitle` belongs to a [[profile]]"],
+        },
+        Case {
+            name: "empty region list",
+            setup: |sb| {
+                sb.edit(
+                    "briefing.toml",
+                    "regions = [\"qingdao\", \"shenzhen\", \"sichuan\", \"shanghai\"]",
+                    "regions = []",
+                )
+            },
+            args: &[],
+            code: 78,
+            expect: &["briefing.toml:", "`regions = []` selects no region"],
+        },
+        Case {
+            name: "theme selected twice",
+            setup: |sb| {
+                sb.edit(
+                    "briefing.toml",
+                    "\"chip-gap\", ",
+                    "\"chip-gap\", \"chip-gap\", ",
+                )
+            },
+            args: &[],
+            code: 78,
+            expect: &["briefing.toml:", "theme `chip-gap` is selected twice"],
+        },
+        Case {
+            name: "region defined twice in a theme",
+            setup: |sb| {
+                sb.edit(
+                    "themes/regional-policy.toml",
+                    "[[region]]\nid = \"shenzhen\"",
+                    "[[region]]\nid = \"qingdao\"\nname = \"青岛\"\n\n[[region]]\nid = \"shenzhen\"",
+                )
+            },
+            args: &[],
+            code: 65,
+            expect: &["regional-policy.toml:", "region `qingdao` is defined twice"],
+        },
+        Case {
+            name: "qualifier in an unknown position",
+            setup: |sb| {
+                sb.edit(
+                    "themes/regional-policy.toml",
+                    "position = \"after-number\"",
+                    "position = \"middle\"",
+                )
+            },
+            args: &[],
+            code: 65,
+            expect: &[
+                "regional-policy.toml:",
+                "unknown qualifier position `middle`",
+            ],
+        },
+        Case {
+            name: "free table row that nothing dates",
+            setup: |sb| {
+                sb.edit(
+                    "themes/chip-gap.toml",
+                    "[\"英伟达GB200\", \"{gb200-process}\", \"{gb200-transistors}\", \"原文未给出\", \"{gb200-transistors.source}\"],",
+                    "[\"英伟达GB200\", \"{gb200-process}\", \"{gb200-transistors}\", \"原文未给出\", \"{gb200-transistors.source}\"],\n  [\"某芯片\", \"5 nm\", \"未知\", \"未知\", \"传闻\"],",
+                )
+            },
+            args: &[],
+            code: 65,
+            expect: &["chip-gap.toml:", "this row has no placeholder"],
+        },
+        Case {
+            name: "annual rate without years",
+            setup: |sb| sb.edit("themes/compute-totals.toml", "years = 10\n", ""),
+            args: &[],
+            code: 65,
+            expect: &["compute-totals.toml:", "`annual-rate` needs `years`"],
+        },
+        Case {
+            name: "source with neither title nor description",
+            setup: |sb| {
+                sb.edit(
+                    "sources.toml",
+                    "description = \"DeepSeek-R1发布后的地方AI产业专题报道\"\n",
+                    "",
+                )
+            },
+            args: &[],
+            code: 65,
+            expect: &["sources.toml:", "neither `title` nor `description`"],
+        },
+        Case {
             name: "unknown placeholder",
             setup: |sb| {
                 sb.edit(
