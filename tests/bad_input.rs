@@ -165,7 +165,7 @@ fn cases() -> Vec<Case> {
             setup: |sb| {
                 sb.edit(
                     "sources.toml",
-                    "description = \"DeepSeek-R1发布后的地方AI产业专题报道\"\n",
+                    "description = \"以编者按开篇、记述DeepSeek-R1之后各地AI产业布局的专题文章\"\n",
                     "",
                 )
             },

@@ -197,7 +197,7 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
     if b.generated_summary && !b.key_facts.is_empty() {
         let names: Vec<&str> = b.themes.iter().map(|t| t.title.as_str()).collect();
         summary.push(DocBlock::Paragraph(format!(
-            "本期简报截至{}，涵盖{}{}个主题。文中数字均来自所列资料，并只采用当日以前已公开的内容；各数字的出处见文末“资料来源”。",
+            "本期简报截至{}，涵盖{}{}个主题。文中数字均来自所列资料，或由其推算并标注“推算”，且只采用当日以前已公开的内容；各数字的出处见文末“资料来源”。",
             chinese_date(b.date),
             names.join("、"),
             names.len()

@@ -231,13 +231,12 @@ pub enum DatePrecision {
 }
 
 impl Source {
-    /// `出版方《标题》`, or for an untitled source `出版方：说明（原文无标题）`:
-    /// a title is never made up.
+    /// `出版方《标题》`, or for an untitled source `出版方（原文无标题）`
+    /// (the sources list carries its description): a title is never made up.
     pub fn short(&self) -> String {
-        match (&self.title, &self.description) {
-            (Some(t), _) => format!("{}《{}》", self.publisher, t),
-            (None, Some(d)) => format!("{}：{}（原文无标题）", self.publisher, d),
-            (None, None) => format!("{}（原文无标题）", self.publisher),
+        match &self.title {
+            Some(t) => format!("{}《{}》", self.publisher, t),
+            None => format!("{}（原文无标题）", self.publisher),
         }
     }
 }
