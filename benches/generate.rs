@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use briefing::layout::fonts::FontSet;
+use briefing::text::fonts::FontSet;
 
 const DATE: &str = "2026-11-24";
 const WARMUP: usize = 3;
@@ -103,7 +103,7 @@ fn main() {
             epoch: Some(0),
             producer: "bench".into(),
         };
-        let bytes = briefing::pdf::write(&doc, &laid, &fonts, &opts).unwrap();
+        let bytes = briefing::pdf::write(&briefing::meta(&doc), &laid, &fonts, &opts).unwrap();
         pdf_t.push(t.elapsed());
         assert!(!bytes.is_empty());
     }

@@ -10,20 +10,24 @@
 // happy path is not worth boxing every error for.
 #![allow(clippy::result_large_err)]
 
+pub mod batch;
 pub mod chart;
 pub mod compose;
 pub mod config;
 pub mod content;
 pub mod deliver;
 pub mod error;
+pub mod frame;
 pub mod layout;
 pub mod pdf;
+pub mod style;
+pub mod text;
 
 use chrono::NaiveDate;
 
 use config::{Config, Profile};
 use error::Result;
-use layout::fonts::FontSet;
+use text::fonts::FontSet;
 
 /// A briefing built in memory.
 #[derive(Debug, Clone)]
@@ -32,8 +36,6 @@ pub struct Built {
     pub profile: String,
     /// Briefing date.
     pub date: NaiveDate,
-    /// File name from the config's pattern.
-    pub file_name: String,
     /// The PDF.
     pub bytes: Vec<u8>,
     /// Number of pages.
@@ -58,7 +60,7 @@ pub fn build(
         epoch,
         producer: format!("briefing {}", env!("CARGO_PKG_VERSION")),
     };
-    let bytes = pdf::write(&doc, &pages, fonts, &opts)?;
+    let bytes = pdf::write(&meta(&doc), &pages, fonts, &opts)?;
     log::debug!(
         "{}: content {:.1} ms, layout {:.1} ms, pdf {:.1} ms, {} pages, {} bytes",
         profile.name,
@@ -71,8 +73,20 @@ pub fn build(
     Ok(Built {
         profile: profile.name.clone(),
         date,
-        file_name: deliver::output::file_name(&config.file_name, &profile.name, date),
         bytes,
         pages: pages.len(),
     })
+}
+
+/// The metadata the PDF writer records, from the composed document.
+pub fn meta(doc: &compose::Document) -> frame::Meta {
+    frame::Meta {
+        title: doc.title.clone(),
+        author: doc.author.clone(),
+        subject: doc.subject.clone(),
+        keywords: doc.keywords.clone(),
+        organisation: doc.organisation.clone(),
+        language: doc.language.clone(),
+        date_text: doc.date_text.clone(),
+    }
 }

@@ -23,9 +23,9 @@ use plotters_backend::{
 };
 
 use crate::error::Error;
-use crate::layout::fonts::{FontKind, FontSet};
-use crate::layout::page::{Item, Path, Rgb, Stroke};
-use crate::layout::paragraph::single_line;
+use crate::frame::{Item, Path, Rgb, Stroke};
+use crate::text::paragraph::single_line;
+use crate::{frame::FontKind, text::fonts::FontSet};
 
 /// Backend units per point.
 pub const UNIT: f32 = 20.0;
@@ -428,7 +428,7 @@ mod tests {
     use plotters::style::text_anchor::Pos;
     use plotters::style::{FontDesc, RGBAColor, ShapeStyle, TextStyle};
 
-    use crate::layout::fonts::test_fonts as fonts;
+    use crate::text::fonts::test_fonts as fonts;
 
     fn style(em: f32, h: HPos, v: VPos, t: FontTransform) -> TextStyle<'static> {
         TextStyle {
@@ -442,7 +442,7 @@ mod tests {
         }
     }
 
-    fn texts(rec: &Rc<RefCell<Recorder>>) -> Vec<crate::layout::page::TextRun> {
+    fn texts(rec: &Rc<RefCell<Recorder>>) -> Vec<crate::frame::TextRun> {
         rec.borrow()
             .items
             .iter()

@@ -16,7 +16,7 @@ use super::{
 };
 use crate::content::ChartData;
 use crate::error::Result;
-use crate::layout::fonts::FontSet;
+use crate::text::fonts::FontSet;
 
 /// Gap between tick labels and the plot, and other small clearances.
 const GAP: f32 = 4.0;

@@ -15,9 +15,9 @@ use plotters_backend::BackendColor;
 
 use super::backend::{BackendError, PdfBackend, Recorder, UNIT, plotters_size};
 use crate::error::{Error, Kind, Result};
-use crate::layout::fonts::{FontKind, FontSet};
-use crate::layout::page::{Item, Rgb};
-use crate::layout::paragraph::{Align, ParaStyle, layout, single_line};
+use crate::frame::{Item, Rgb};
+use crate::text::paragraph::{Align, ParaStyle, layout, single_line};
+use crate::{frame::FontKind, text::fonts::FontSet};
 
 /// A point length in backend units.
 pub fn u(v: f32) -> i32 {

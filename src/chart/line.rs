@@ -13,7 +13,7 @@ use super::{
 };
 use crate::content::ChartData;
 use crate::error::Result;
-use crate::layout::page::Rgb;
+use crate::frame::Rgb;
 
 const GAP: f32 = 4.0;
 const WHITE: Rgb = Rgb(1.0, 1.0, 1.0);

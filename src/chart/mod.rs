@@ -24,8 +24,8 @@ mod timeline;
 use crate::config::ChartKind;
 use crate::content::ChartData;
 use crate::error::{Error, Kind, Result};
-use crate::layout::fonts::FontSet;
-use crate::layout::page::{Item, Rgb};
+use crate::frame::{Item, Rgb};
+use crate::text::fonts::FontSet;
 use canvas::{CC, Canvas, Font, LC};
 
 /// Series colour 1: navy (CIE L* 24), the briefing's own accent.
@@ -41,9 +41,9 @@ pub const GREY: Rgb = Rgb::from_u8(0xd2, 0xd7, 0xdd);
 pub const PALETTE: [Rgb; 4] = [NAVY, ORANGE, TEAL, GREY];
 
 /// Chart text colour (value labels, category labels).
-pub const TEXT: Rgb = crate::layout::style::INK;
+pub const TEXT: Rgb = crate::style::INK;
 /// Secondary chart text (tick labels, axis titles, notes).
-pub const SOFT: Rgb = crate::layout::style::MUTED;
+pub const SOFT: Rgb = crate::style::MUTED;
 /// Gridlines: light enough to recede behind the data.
 pub const GRID: Rgb = Rgb::from_u8(0xe1, 0xe4, 0xe8);
 /// The zero line and brackets.

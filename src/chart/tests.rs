@@ -5,9 +5,9 @@
 use super::*;
 use crate::config::ChartKind;
 use crate::content::{BlockContent, Point, ProjectionData, SeriesData};
-use crate::layout::page::TextRun;
+use crate::frame::TextRun;
 
-use crate::layout::fonts::test_fonts as fonts;
+use crate::text::fonts::test_fonts as fonts;
 
 /// The charts of the default briefing, as the layout would get them.
 fn briefing_charts() -> (Vec<ChartData>, f32) {
@@ -27,7 +27,9 @@ fn briefing_charts() -> (Vec<ChartData>, f32) {
             }
         }
     }
-    let width = crate::layout::frame_for(&config.page).width;
+    let p = &config.page;
+    let avail = p.width - p.margin_left - p.margin_right;
+    let width = (avail / p.body_size).floor() * p.body_size;
     (out, width)
 }
 

@@ -14,8 +14,8 @@ use super::scale::{date_position, period_position};
 use super::{AXIS, LABEL, Mark, PALETTE, PITCH, TEXT, TICK, TICK_F, legend, legend_height};
 use crate::content::ChartData;
 use crate::error::Result;
-use crate::layout::fonts::FontSet;
-use crate::layout::page::Rgb;
+use crate::frame::Rgb;
+use crate::text::fonts::FontSet;
 
 /// Caption body size (the date line uses [`LABEL`]).
 const BODY: f32 = 7.5;

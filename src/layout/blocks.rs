@@ -2,14 +2,15 @@
 //! headings, paragraphs, notes, key-figure cards, figures, sources.
 
 use super::flow::{Elem, Frame};
-use super::fonts::{FontKind, FontSet};
-use super::page::{Anchor, Item, Rgb, TextRun};
-use super::paragraph::{Align, ParaStyle, SetLine, layout, layout_marked, single_line};
-use super::style::*;
 use crate::compose::Document;
 use crate::config::PageSettings;
 use crate::content::{ChartData, KeyFact};
 use crate::error::Result;
+use crate::frame::FontKind;
+use crate::frame::{Anchor, Item, Rgb, TextRun};
+use crate::style::*;
+use crate::text::fonts::FontSet;
+use crate::text::paragraph::{Align, ParaStyle, SetLine, layout, layout_marked, single_line};
 
 /// Shared state for building elements.
 pub struct Builder<'a> {

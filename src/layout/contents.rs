@@ -3,11 +3,11 @@
 
 use super::blocks::Builder;
 use super::flow::Elem;
-use super::fonts::FontKind;
-use super::page::{Item, Path, Stroke};
-use super::paragraph::single_line;
-use super::style::*;
 use crate::error::Result;
+use crate::frame::FontKind;
+use crate::frame::{Item, Path, Stroke};
+use crate::style::*;
+use crate::text::paragraph::single_line;
 
 /// One contents line.
 #[derive(Debug, Clone)]

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use super::page::{Anchor, Item, Page};
+use crate::frame::{Anchor, Item, Page};
 
 /// The type area of a page.
 #[derive(Debug, Clone, Copy)]

@@ -4,23 +4,18 @@
 //! builders (`blocks`, `table`), pagination (`flow`) and page furniture.
 
 pub mod blocks;
-pub mod breaks;
 pub mod contents;
 pub mod flow;
-pub mod fonts;
-pub mod page;
-pub mod paragraph;
-pub mod script;
-pub mod style;
 pub mod table;
 
 use crate::compose::{DocBlock, Document};
 use crate::config::PageSettings;
 use crate::error::Result;
+use crate::frame::{FontKind, Item, Page};
+use crate::style;
+use crate::text::fonts::FontSet;
+use crate::text::paragraph::single_line;
 use flow::{Elem, Frame, paginate};
-use fonts::{FontKind, FontSet};
-use page::{Item, Page};
-use paragraph::single_line;
 
 /// Lays out a whole document.
 ///

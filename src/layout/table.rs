@@ -6,12 +6,12 @@ use std::sync::Arc;
 
 use super::blocks::Builder;
 use super::flow::Elem;
-use super::fonts::FontKind;
-use super::page::{Anchor, Item};
-use super::paragraph::{Align, ParaStyle, SetLine, layout, natural_width};
-use super::style::*;
 use crate::content::TableContent;
 use crate::error::Result;
+use crate::frame::FontKind;
+use crate::frame::{Anchor, Item};
+use crate::style::*;
+use crate::text::paragraph::{Align, ParaStyle, SetLine, layout, natural_width};
 
 const PAD_X: f32 = 5.0;
 const PAD_Y: f32 = 3.2;

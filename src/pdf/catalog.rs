@@ -7,9 +7,9 @@ use lopdf::{Dictionary, Document as Lo, Object, ObjectId, StringFormat};
 use sha2::{Digest, Sha256};
 
 use super::PdfOptions;
-use crate::compose::Document;
 use crate::error::{Error, Kind, Result};
-use crate::layout::page::{Item, Page};
+use crate::frame::Meta;
+use crate::frame::{Item, Page};
 
 /// A PDF text string: UTF-16BE with a byte-order mark, so Chinese survives.
 fn text(s: &str) -> Object {
@@ -28,7 +28,7 @@ fn pdf_date(t: DateTime<Utc>) -> Object {
 }
 
 /// Completes the catalogue, info and trailer of `lo`.
-pub fn finish(lo: &mut Lo, doc: &Document, pages: &[Page], opts: &PdfOptions) -> Result<()> {
+pub fn finish(lo: &mut Lo, doc: &Meta, pages: &[Page], opts: &PdfOptions) -> Result<()> {
     let when = match opts.epoch {
         Some(s) => DateTime::<Utc>::from_timestamp(s, 0).ok_or_else(|| {
             Error::new(

@@ -22,10 +22,10 @@ use printpdf::{
     Polygon, PolygonRing, Pt, TextItem, TextMatrix, WindingOrder,
 };
 
-use crate::compose::Document;
 use crate::error::{Error, Kind, Result};
-use crate::layout::fonts::{FontKind, FontSet};
-use crate::layout::page::{Item, Page, Path, Rgb, Stroke, TextRun};
+use crate::frame::Meta;
+use crate::frame::{Item, Page, Path, Rgb, Stroke, TextRun};
+use crate::{frame::FontKind, text::fonts::FontSet};
 
 /// Settings for writing.
 #[derive(Debug, Clone, Default)]
@@ -145,12 +145,7 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
 }
 
 /// Serialises laid-out pages.
-pub fn write(
-    doc: &Document,
-    pages: &[Page],
-    fonts: &FontSet,
-    opts: &PdfOptions,
-) -> Result<Vec<u8>> {
+pub fn write(doc: &Meta, pages: &[Page], fonts: &FontSet, opts: &PdfOptions) -> Result<Vec<u8>> {
     let mut pdf = PdfDocument::new(&doc.title);
     let t0 = std::time::Instant::now();
     let lap = |what: &str| log::debug!("pdf: {what} at {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);

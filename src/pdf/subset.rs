@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use subsetter::GlyphRemapper;
 
 use crate::error::{Error, Kind, Result};
-use crate::layout::fonts::LoadedFont;
+use crate::text::fonts::LoadedFont;
 
 /// A subset font program and how old glyph ids map into it.
 pub struct Subset {

@@ -17,10 +17,11 @@
 //! costs less.
 
 use super::breaks::opportunities;
-use super::fonts::{FontKind, FontSet};
-use super::page::{PlacedGlyph, Rgb, TextRun};
 use super::script::{Class, class, is_compressible};
 use crate::error::{Error, Kind, Result};
+use crate::frame::FontKind;
+use crate::frame::{PlacedGlyph, Rgb, TextRun};
+use crate::text::fonts::FontSet;
 
 /// Horizontal alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -708,7 +709,7 @@ pub fn single_line(
 mod tests {
     use super::*;
 
-    use crate::layout::fonts::test_fonts as fonts;
+    use crate::text::fonts::test_fonts as fonts;
 
     fn texts(lines: &[SetLine]) -> Vec<String> {
         lines

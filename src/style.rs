@@ -1,6 +1,6 @@
 //! The briefing's visual constants in one place: sizes, colours, spacing.
 
-use super::page::Rgb;
+use crate::frame::Rgb;
 
 /// Body text colour: near-black reads softer than pure black in print.
 pub const INK: Rgb = Rgb::from_u8(0x1a, 0x1a, 0x1a);
@@ -28,7 +28,7 @@ pub const SMALL_SCALE: f32 = 0.857;
 /// Header, footer and source-line text relative to body.
 pub const TINY_SCALE: f32 = 0.81;
 
-use super::fonts::FontKind;
+use crate::frame::FontKind;
 
 /// Table cells, card labels and source lines are set in the body face:
 /// Chinese reports set tables in 宋体, and sharing the body's glyphs keeps

@@ -12,22 +12,7 @@ use ttf_parser::{Face, GlyphId};
 
 use crate::config::{FontFile, FontFiles};
 use crate::error::{Error, Kind, Result};
-
-/// Which of the briefing's three faces.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum FontKind {
-    /// Serif body face (宋体 role).
-    Serif = 0,
-    /// Sans face (黑体 role) for tables, charts, header and footer.
-    Sans = 1,
-    /// Bold sans face for headings and titles.
-    SansBold = 2,
-}
-
-impl FontKind {
-    /// All faces, in index order.
-    pub const ALL: [FontKind; 3] = [FontKind::Serif, FontKind::Sans, FontKind::SansBold];
-}
+use crate::frame::FontKind;
 
 /// One loaded face.
 pub struct LoadedFont {

@@ -1,7 +1,23 @@
-//! The layout's output: pages of positioned items, free of any PDF detail.
-//! Coordinates are points from the page's top-left corner, y downwards.
+//! The frame: pages of positioned items, free of any PDF detail. Layout
+//! and charts both produce it and the PDF writer consumes it, so none of
+//! them needs the others' types. Coordinates are points from the page's
+//! top-left corner, y downwards.
 
-use super::fonts::FontKind;
+/// Which of the briefing's three faces.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum FontKind {
+    /// Serif body face (宋体 role).
+    Serif = 0,
+    /// Sans face (黑体 role) for tables, charts, header and footer.
+    Sans = 1,
+    /// Bold sans face for headings and titles.
+    SansBold = 2,
+}
+
+impl FontKind {
+    /// All faces, in index order.
+    pub const ALL: [FontKind; 3] = [FontKind::Serif, FontKind::Sans, FontKind::SansBold];
+}
 
 /// An sRGB colour.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -164,4 +180,24 @@ pub struct Page {
     pub anchors: Vec<Anchor>,
     /// A body page (arabic page number); false for cover and contents.
     pub numbered: bool,
+}
+
+/// What the PDF's metadata says of the document: all the writer needs
+/// besides the pages.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Meta {
+    /// Title.
+    pub title: String,
+    /// Author.
+    pub author: String,
+    /// Subject line.
+    pub subject: String,
+    /// Keywords.
+    pub keywords: Vec<String>,
+    /// Issuing organisation (named in the Creator entry).
+    pub organisation: String,
+    /// BCP 47 language tag.
+    pub language: String,
+    /// The briefing date as printed; part of the reproducible file id.
+    pub date_text: String,
 }
