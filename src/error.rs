@@ -79,6 +79,9 @@ pub struct Error {
     label: String,
     #[help]
     help: Option<String>,
+    /// Set by the typesetter for a character no font has, so that the run,
+    /// which knows the input files, can point at where the character is.
+    missing_char: Option<char>,
 }
 
 impl fmt::Display for Error {
@@ -99,6 +102,7 @@ impl Error {
             span: None,
             label: String::new(),
             help: None,
+            missing_char: None,
         }
     }
 
@@ -127,6 +131,7 @@ impl Error {
             span: Some(SourceSpan::new(start.into(), len)),
             label: short_label(&what),
             help: None,
+            missing_char: None,
         }
     }
 
@@ -139,6 +144,26 @@ impl Error {
     pub fn with_help(mut self, help: impl Into<String>) -> Self {
         self.help = Some(help.into());
         self
+    }
+
+    /// Marks the error as a character missing from the fonts.
+    pub fn with_missing_char(mut self, c: char) -> Self {
+        self.missing_char = Some(c);
+        self
+    }
+
+    /// The character missing from the fonts, for an error about one.
+    pub fn missing_char(&self) -> Option<char> {
+        self.missing_char
+    }
+
+    /// The same error, placed at `span` of `path` (for errors found by a
+    /// stage that no longer knows where its input came from).
+    pub fn placed(self, path: &Path, text: &str, span: std::ops::Range<usize>) -> Self {
+        let mut e = Error::at(self.kind, path, text, span, self.message);
+        e.help = self.help;
+        e.missing_char = self.missing_char;
+        e
     }
 
     /// The kind, which decides the exit code.

@@ -54,7 +54,8 @@ pub fn build(
     let briefing = content::select(config, profile, date);
     let doc = compose::compose(config, &briefing);
     let t_content = t.elapsed();
-    let pages = layout::layout_document(&doc, fonts, &config.page)?;
+    let pages =
+        layout::layout_document(&doc, fonts, &config.page).map_err(|e| locate(config, e))?;
     let t_layout = t.elapsed();
     let opts = pdf::PdfOptions {
         epoch,
@@ -89,4 +90,32 @@ pub fn meta(doc: &compose::Document) -> frame::Meta {
         language: doc.language.clone(),
         date_text: doc.date_text.clone(),
     }
+}
+
+/// Points an error about a character no font has at the first place the
+/// character occurs in the input files: the typesetter sees only text, but
+/// every character it sets came from one of them.
+fn locate(config: &Config, e: error::Error) -> error::Error {
+    let Some(c) = e.missing_char() else {
+        return e;
+    };
+    for path in &config.inputs {
+        let Ok(text) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        if let Some(at) = text.find(c) {
+            let more = text.matches(c).count() - 1;
+            let e = e.placed(path, &text, at..at + c.len_utf8());
+            return if more > 0 {
+                let help = format!(
+                    "{} (the character occurs {more} more time(s) in this file)",
+                    e.help_text().unwrap_or_default()
+                );
+                e.with_help(help)
+            } else {
+                e
+            };
+        }
+    }
+    e
 }

@@ -24,7 +24,7 @@ use plotters_backend::{
 
 use crate::error::Error;
 use crate::frame::{Item, Path, Rgb, Stroke};
-use crate::text::paragraph::single_line;
+use crate::text::single_line;
 use crate::{frame::FontKind, text::fonts::FontSet};
 
 /// Backend units per point.

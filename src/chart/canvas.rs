@@ -16,7 +16,7 @@ use plotters_backend::BackendColor;
 use super::backend::{BackendError, PdfBackend, Recorder, UNIT, plotters_size};
 use crate::error::{Error, Kind, Result};
 use crate::frame::{Item, Rgb};
-use crate::text::paragraph::{Align, ParaStyle, layout, single_line};
+use crate::text::{Align, ParaStyle, layout, single_line};
 use crate::{frame::FontKind, text::fonts::FontSet};
 
 /// A point length in backend units.

@@ -118,10 +118,13 @@ pub fn load(path: &Path) -> Result<Config> {
         Path::new(raw.sources.as_deref().unwrap_or("sources.toml")),
     );
     let catalog = load_catalog(&sources_path, &themes_dir)?;
+    let mut inputs = vec![path.to_path_buf(), sources_path.clone()];
+    inputs.extend(theme_files(&themes_dir)?);
 
     let profiles = profiles(&file, &raw.profiles, &catalog, raw.closing_note.as_deref())?;
     Ok(Config {
         path: path.to_path_buf(),
+        inputs,
         title: raw.title,
         organisation: raw.organisation,
         author: raw.author,
@@ -648,6 +651,17 @@ fn check_id(file: &SourceFile, id: &Spanned<String>, what: &str) -> Result<()> {
     Ok(())
 }
 
+/// The theme files of `themes_dir`, in name order.
+fn theme_files(themes_dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(themes_dir)
+        .map_err(|e| crate::error::read_error(themes_dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
 /// Loads `sources.toml` and every `*.toml` in `themes_dir`, checked.
 pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
     let sfile = SourceFile::read(sources_path)?;
@@ -703,12 +717,7 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
         );
     }
 
-    let mut paths: Vec<PathBuf> = std::fs::read_dir(themes_dir)
-        .map_err(|e| crate::error::read_error(themes_dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    paths.sort();
+    let paths = theme_files(themes_dir)?;
     if paths.is_empty() {
         return Err(Error::file(
             Kind::NoInput,

@@ -12,6 +12,10 @@ pub use lettre::message::Mailbox;
 pub struct Config {
     /// The config file's path.
     pub path: PathBuf,
+    /// Every file the config was read from: itself, the sources list and
+    /// the theme files (for errors found after loading, such as a character
+    /// no font has).
+    pub inputs: Vec<PathBuf>,
     /// Briefing title.
     pub title: String,
     /// Issuing organisation.

@@ -7,6 +7,29 @@ use std::collections::BTreeMap;
 /// What marks a derived figure wherever it is printed.
 pub const DERIVED_MARK: &str = "（推算）";
 
+/// Unicode's word joiner: no line break on either side, no glyph.
+pub const WORD_JOINER: char = '\u{2060}';
+
+/// `s` with a word joiner between every two characters, so the typesetter
+/// sets it as one unbreakable unit (a figure and its unit, whatever the
+/// unit is) and the PDF's text is unchanged (the joiner has no glyph).
+pub fn bind(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 2);
+    for (i, ch) in s.chars().enumerate() {
+        if i > 0 {
+            out.push(WORD_JOINER);
+        }
+        out.push(ch);
+    }
+    out
+}
+
+/// `s` without word joiners, for text that is not typeset (file
+/// metadata, mail, terminal output).
+pub fn plain(s: &str) -> String {
+    s.replace(WORD_JOINER, "")
+}
+
 /// Writes a number with `decimals` digits, or as few as it needs.
 pub fn number(x: f64, decimals: Option<usize>) -> String {
     match decimals {
@@ -79,7 +102,12 @@ pub fn figure(f: &Fact) -> Figure {
 /// a derived figure carries [`DERIVED_MARK`]. The typesetter adds the
 /// Han–digit spacing itself.
 pub fn with_unit(f: &Fact) -> String {
-    let mut s = figure(f).joined();
+    let joined = figure(f).joined();
+    // A figure is bound whole; a statement (a text fact) breaks as prose.
+    let mut s = match f.value {
+        Value::Number(_) => bind(&joined),
+        Value::Text(_) => joined,
+    };
     if f.derived.is_some() {
         s.push_str(DERIVED_MARK);
     }
@@ -148,22 +176,19 @@ mod tests {
     #[test]
     fn qualifiers_stand_where_chinese_puts_them() {
         use QualifierPosition::*;
+        let p = |f: Fact| plain(&with_unit(&f));
         assert_eq!(
-            with_unit(&fact(650.0, "万架", Some(("超过", Before)))),
+            p(fact(650.0, "万架", Some(("超过", Before)))),
             "超过650万架"
         );
+        assert_eq!(p(fact(130.0, "家", Some(("多", AfterNumber)))), "130多家");
+        assert_eq!(p(fact(85.0, "%", Some(("以上", AfterUnit)))), "85%以上");
         assert_eq!(
-            with_unit(&fact(130.0, "家", Some(("多", AfterNumber)))),
-            "130多家"
-        );
-        assert_eq!(
-            with_unit(&fact(85.0, "%", Some(("以上", AfterUnit)))),
-            "85%以上"
-        );
-        assert_eq!(
-            with_unit(&fact(1000.0, "POPS", Some(("不低于", Before)))),
+            p(fact(1000.0, "POPS", Some(("不低于", Before)))),
             "不低于1000 POPS"
         );
+        // Figures are bound whole for the typesetter.
+        assert_eq!(with_unit(&fact(12.0, "%", None)), "1\u{2060}2\u{2060}%");
         let f = figure(&fact(85.0, "%", Some(("以上", AfterUnit))));
         assert_eq!(f.without_unit(1), "85以上");
     }
@@ -172,6 +197,6 @@ mod tests {
     fn derived_figures_are_marked() {
         let mut f = fact(9.4, "%", None);
         f.derived = Some((crate::config::Op::PctChange, "a".into(), "b".into()));
-        assert_eq!(with_unit(&f), "9.4%（推算）");
+        assert_eq!(plain(&with_unit(&f)), "9.4%（推算）");
     }
 }

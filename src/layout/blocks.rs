@@ -10,7 +10,7 @@ use crate::frame::FontKind;
 use crate::frame::{Anchor, Item, Rgb, TextRun};
 use crate::style::*;
 use crate::text::fonts::FontSet;
-use crate::text::paragraph::{Align, ParaStyle, SetLine, layout, layout_marked, single_line};
+use crate::text::{Align, ParaStyle, SetLine, layout, layout_marked, single_line};
 
 /// Shared state for building elements.
 pub struct Builder<'a> {

@@ -7,7 +7,7 @@ use crate::error::Result;
 use crate::frame::FontKind;
 use crate::frame::{Item, Path, Stroke};
 use crate::style::*;
-use crate::text::paragraph::single_line;
+use crate::text::single_line;
 
 /// One contents line.
 #[derive(Debug, Clone)]

@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::frame::{FontKind, Item, Page};
 use crate::style;
 use crate::text::fonts::FontSet;
-use crate::text::paragraph::single_line;
+use crate::text::single_line;
 use flow::{Elem, Frame, paginate};
 
 /// Lays out a whole document.

@@ -11,7 +11,7 @@ use crate::error::Result;
 use crate::frame::FontKind;
 use crate::frame::{Anchor, Item};
 use crate::style::*;
-use crate::text::paragraph::{Align, ParaStyle, SetLine, layout, natural_width};
+use crate::text::{Align, ParaStyle, SetLine, layout, natural_width};
 
 const PAD_X: f32 = 5.0;
 const PAD_Y: f32 = 3.2;

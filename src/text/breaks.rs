@@ -1,17 +1,74 @@
 //! Line-break opportunities: UAX #14 (`unicode-linebreak`) with the zh-Hans
-//! patches of TYPOGRAPHY.md §1.
+//! patches of the project's typesetting rules (`docs/typesetting.md` §1),
+//! and a price on each.
 //!
 //! UAX #14 is right for Latin text but wrong for Chinese in known ways:
 //! quotes “ ” ‘ ’ are class QU, which forbids breaks on both sides, so a
 //! whole quoted phrase becomes unbreakable; · and ～ may start a line; a
 //! hyphenated product name (DeepSeek-R1) may split; a number may be torn
-//! from its unit. We take its answer and correct exactly those cases.
+//! from the word after it. We take its answer and correct exactly those
+//! cases.
+//!
+//! Ordinary opportunities are free. A run of Latin letters, digits and
+//! signs too long to be a word (a URL, a file path, a long identifier) also
+//! gets priced ones at its natural joints, and, as the very last resort, at
+//! hyphenation points between letters: the optimiser takes them only when
+//! nothing else fits, so a paragraph never falls back to breaking anywhere.
 
-use super::script::{is_number_unit, no_end, no_start};
+use super::script::{no_end, no_start};
 
-/// `allowed[i]` is true when a line may break before character `i`
-/// (`allowed[0]` is always false; `allowed[n]` is the paragraph end).
-pub fn opportunities(chars: &[char]) -> Vec<bool> {
+/// A break before a character: what it costs, and whether the line before
+/// it ends with an inserted hyphen.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Opportunity {
+    /// Extra demerits for breaking here; infinite where forbidden.
+    pub penalty: f64,
+    /// The line ends with a hyphen that is not in the text.
+    pub hyphen: bool,
+}
+
+impl Opportunity {
+    /// No break here.
+    pub const NONE: Opportunity = Opportunity {
+        penalty: f64::INFINITY,
+        hyphen: false,
+    };
+    /// A break at no extra cost.
+    pub const FREE: Opportunity = Opportunity {
+        penalty: 0.0,
+        hyphen: false,
+    };
+
+    /// Whether a line may end here at all.
+    pub fn allowed(&self) -> bool {
+        self.penalty.is_finite()
+    }
+}
+
+/// A run of ASCII letters, digits and signs at least this long is not a
+/// word but a URL, a path or an identifier, and may break inside. Product
+/// names (`DeepSeek-R1`, `Atlas 900 SuperPoD`) are far shorter.
+pub const LONG_TOKEN: usize = 20;
+
+/// Price of breaking a long token at a natural joint (after `/`, `.`, `-`,
+/// `?`, `&`, `=`, `_`, `#`): well above a loose line (a badness of 100 costs
+/// about 12,000 in `linebreak`'s demerits), so it is taken only when the
+/// token would otherwise not fit or leave a gaping line.
+pub const JOINT_PENALTY: f64 = 30_000.0;
+
+/// Price of hyphenating inside a long token: the last resort before an
+/// overfull line, several times a joint break.
+pub const HYPHEN_PENALTY: f64 = 150_000.0;
+
+/// Letters kept together at either end of a hyphenated piece, so no line
+/// starts or ends with a stub of one or two letters.
+const HYPHEN_MIN: usize = 3;
+
+/// `out[i]` says whether and at what price a line may break before
+/// character `i` (`out[0]` never; `out[n]` is the paragraph's end).
+/// `bound[i]` forbids a break before `i` outright (a figure printed from a
+/// fact, a reference mark, text after an ideographic space).
+pub fn opportunities(chars: &[char], bound: &[bool]) -> Vec<Opportunity> {
     let n = chars.len();
     let mut allowed = vec![false; n + 1];
     let text: String = chars.iter().collect();
@@ -46,49 +103,111 @@ pub fn opportunities(chars: &[char]) -> Vec<bool> {
         let (a, b) = (chars[i - 1], chars[i]);
         let mut forbid = no_start(b) || no_end(a) || b == ' ';
         // A Latin word, number or product name (H100, DeepSeek-R1, 52.3)
-        // never splits, not even after its hyphen.
+        // never splits at a free opportunity, not even after its hyphen.
         forbid |= a.is_ascii_graphic() && b.is_ascii_graphic();
-        // A number keeps its unit: `320 TFLOPS` (space then Latin word).
+        // A number keeps the word after it: `320 TFLOPS` (space, then a
+        // Latin word) and `2022年`, `5nm`, `40%` (the next character,
+        // whatever it is). This is a rule of the script, not a list of
+        // units: figures printed from facts are bound whole anyway.
         forbid |= a == ' ' && i >= 2 && chars[i - 2].is_ascii_digit() && b.is_ascii_alphabetic();
-        // …and its Han unit chain: `2022年`, `1.8万亿元`.
-        forbid |= is_number_unit(b) && number_unit_chain(chars, i);
+        forbid |= is_figure_end(a) && !b.is_whitespace();
         // Two-em dash and double ellipsis stay together.
         forbid |= a == b && matches!(a, '—' | '…' | '⸺');
+        forbid |= bound.get(i).copied().unwrap_or(false);
         if forbid {
             allowed[i] = false;
         }
     }
-    allowed
+    let mut out: Vec<Opportunity> = allowed
+        .iter()
+        .map(|&ok| {
+            if ok {
+                Opportunity::FREE
+            } else {
+                Opportunity::NONE
+            }
+        })
+        .collect();
+    long_token_breaks(chars, bound, &mut out);
+    out
 }
 
-/// Whether the unit character at `i` continues a number: walking back over
-/// unit characters we reach a digit.
-fn number_unit_chain(chars: &[char], i: usize) -> bool {
-    let mut j = i;
-    while j > 0 {
-        let c = chars[j - 1];
-        if c.is_ascii_digit() || c == '%' {
-            return true;
+/// A character that ends a number: a digit or a sign that belongs to it.
+fn is_figure_end(c: char) -> bool {
+    c.is_ascii_digit() || matches!(c, '%' | '‰')
+}
+
+/// Priced breaks inside runs of ASCII graphic characters of at least
+/// [`LONG_TOKEN`] characters: after a joint, or hyphenated between
+/// letters. Never inside a number (`2,500.75`) and never so that `//`
+/// or `://` is split.
+fn long_token_breaks(chars: &[char], bound: &[bool], out: &mut [Opportunity]) {
+    let n = chars.len();
+    let mut start = 0;
+    while start < n {
+        if !chars[start].is_ascii_graphic() {
+            start += 1;
+            continue;
         }
-        if !is_number_unit(c) {
-            return false;
+        let mut end = start;
+        while end < n && chars[end].is_ascii_graphic() {
+            end += 1;
         }
-        j -= 1;
+        if end - start >= LONG_TOKEN {
+            for i in start + 1..end {
+                if bound.get(i).copied().unwrap_or(false) {
+                    continue;
+                }
+                let (a, b) = (chars[i - 1], chars[i]);
+                let digits_around = (a.is_ascii_digit() || matches!(a, '.' | ','))
+                    && b.is_ascii_digit()
+                    || a.is_ascii_digit() && matches!(b, '.' | ',' | '%');
+                if digits_around || no_start(b) || no_end(a) {
+                    continue;
+                }
+                let joint = matches!(a, '/' | '.' | '-' | '?' | '&' | '=' | '_' | '#' | '~')
+                    && b != '/'
+                    && !(a == '.' && b == '.');
+                if joint {
+                    out[i] = Opportunity {
+                        penalty: JOINT_PENALTY,
+                        hyphen: false,
+                    };
+                } else if a.is_ascii_lowercase() && b.is_ascii_lowercase() {
+                    let before = chars[start..i]
+                        .iter()
+                        .rev()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .count();
+                    let after = chars[i..end]
+                        .iter()
+                        .take_while(|c| c.is_ascii_alphabetic())
+                        .count();
+                    if before >= HYPHEN_MIN && after >= HYPHEN_MIN {
+                        out[i] = Opportunity {
+                            penalty: HYPHEN_PENALTY,
+                            hyphen: true,
+                        };
+                    }
+                }
+            }
+        }
+        start = end;
     }
-    false
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Pieces between free breaks.
     fn breaks(s: &str) -> Vec<String> {
         let chars: Vec<char> = s.chars().collect();
-        let ok = opportunities(&chars);
+        let ok = opportunities(&chars, &vec![false; chars.len()]);
         let mut out = Vec::new();
         let mut start = 0;
         for i in 1..=chars.len() {
-            if ok[i] {
+            if ok[i].penalty == 0.0 {
                 out.push(chars[start..i].iter().collect());
                 start = i;
             }
@@ -112,18 +231,30 @@ mod tests {
     #[test]
     fn latin_words_numbers_and_units_stay_whole() {
         let b = breaks("约320 TFLOPS的DeepSeek-R1和52.3%");
-        assert!(
-            b.contains(&"320 TFLOPS".to_string()) || b.iter().any(|s| s.contains("320 TFLOPS"))
-        );
+        assert!(b.iter().any(|s| s.contains("320 TFLOPS")));
         assert!(b.iter().any(|s| s.contains("DeepSeek-R1")));
         assert!(b.iter().any(|s| s.contains("52.3%")));
     }
 
     #[test]
-    fn numbers_keep_han_units() {
-        let b = breaks("2022年达到1.8万亿元");
-        assert!(b.iter().any(|s| s.starts_with("2022年")));
-        assert!(b.iter().any(|s| s.contains("1.8万亿元")));
+    fn a_number_keeps_the_character_after_it() {
+        let b = breaks("2022年达到1.8万亿元，另有7nm");
+        assert!(b.iter().any(|s| s.starts_with("2022年")), "{b:?}");
+        assert!(b.iter().any(|s| s.contains("1.8万")), "{b:?}");
+        assert!(b.iter().any(|s| s.contains("7nm")), "{b:?}");
+    }
+
+    #[test]
+    fn bound_characters_never_start_a_line() {
+        let chars: Vec<char> = "达到1200万美元的".chars().collect();
+        let mut bound = vec![false; chars.len()];
+        for b in bound.iter_mut().take(8).skip(3) {
+            *b = true;
+        }
+        let ok = opportunities(&chars, &bound);
+        for (i, o) in ok.iter().enumerate().take(8).skip(3) {
+            assert!(!o.allowed(), "break allowed before {i}");
+        }
     }
 
     #[test]
@@ -137,5 +268,32 @@ mod tests {
     fn interpunct_never_starts_a_line() {
         let b = breaks("黄仁勋·詹森");
         assert!(!b.iter().any(|s| s.starts_with('·')));
+    }
+
+    #[test]
+    fn long_tokens_break_only_at_joints_or_hyphenation_points() {
+        let url = "https://example.org/reports/2025/compute-index.pdf?lang=zh";
+        let chars: Vec<char> = url.chars().collect();
+        let ok = opportunities(&chars, &vec![false; chars.len()]);
+        let at = |i: usize| -> String { chars[..i].iter().collect() };
+        for i in 1..chars.len() {
+            if !ok[i].allowed() {
+                continue;
+            }
+            let (a, b) = (chars[i - 1], chars[i]);
+            assert!(ok[i].penalty > 0.0, "free break inside a URL at {}", at(i));
+            assert!(!(a.is_ascii_digit() && b.is_ascii_digit()), "{}", at(i));
+            assert!(!(a == ':' || (a == '/' && b == '/')), "{}", at(i));
+        }
+        // The joints after `//example.org/` and before `reports` exist.
+        let joint = url.find("reports").unwrap();
+        assert_eq!(ok[joint].penalty, JOINT_PENALTY);
+        // A short word gets none.
+        let short: Vec<char> = "DeepSeek-R1".chars().collect();
+        assert!(
+            opportunities(&short, &vec![false; short.len()])[1..short.len()]
+                .iter()
+                .all(|o| !o.allowed())
+        );
     }
 }

@@ -1,8 +1,144 @@
 //! Text: fonts and metrics, character classes, break opportunities and the
 //! paragraph pipeline that turns a string into set lines. Charts and layout
 //! both set text through it; it knows nothing of pages.
+//!
+//! A paragraph goes through four stages, a file each:
+//! [`collect`] (characters, reference mark, what binds them) →
+//! [`glue`] (glyphs and the clreq spacing between them) →
+//! [`linebreak`] (total-fit choice of breaks over [`breaks`]' opportunities) →
+//! [`finalize`] (justified glyph runs).
 
 pub mod breaks;
+pub mod collect;
+mod finalize;
 pub mod fonts;
-pub mod paragraph;
+mod glue;
+mod linebreak;
 pub mod script;
+
+use crate::error::Result;
+use crate::frame::{FontKind, PlacedGlyph, Rgb, TextRun};
+use fonts::FontSet;
+
+/// Horizontal alignment.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Align {
+    /// Full justification, last line ragged.
+    Justify,
+    /// Flush left.
+    Left,
+    /// Centred.
+    Center,
+    /// Flush right.
+    Right,
+}
+
+/// How to set a paragraph.
+#[derive(Debug, Clone, Copy)]
+pub struct ParaStyle {
+    /// Face.
+    pub font: FontKind,
+    /// Size in points.
+    pub size: f32,
+    /// Colour.
+    pub color: Rgb,
+    /// Alignment.
+    pub align: Align,
+    /// First-line indent in ems (2 for body text).
+    pub indent_em: f32,
+}
+
+/// A set line: the glyph run (origin at the line's left edge, baseline 0).
+#[derive(Debug, Clone)]
+pub struct SetLine {
+    /// Glyphs.
+    pub run: TextRun,
+    /// A superscript reference mark on this line (glyph x from the line's
+    /// origin, `y` the rise above the baseline, negative).
+    pub sup: Option<TextRun>,
+    /// Width actually used.
+    pub width: f32,
+}
+
+/// Rise of a superscript mark's baseline, in ems of the text.
+const SUP_RISE: f32 = 0.36;
+
+/// Sets `text` into lines of at most `width` points.
+pub fn layout(fonts: &FontSet, text: &str, style: &ParaStyle, width: f32) -> Result<Vec<SetLine>> {
+    layout_marked(fonts, text, None, style, width)
+}
+
+/// Like [`layout`], with `mark` (e.g. `[1,3]`) set as a superscript after
+/// the text; it is never separated from the text's last character.
+pub fn layout_marked(
+    fonts: &FontSet,
+    text: &str,
+    mark: Option<&str>,
+    style: &ParaStyle,
+    width: f32,
+) -> Result<Vec<SetLine>> {
+    let collected = collect::collect(text, mark);
+    let s = glue::shape(fonts, collected, style.font, style.size)?;
+    if s.chars.is_empty() {
+        return Ok(Vec::new());
+    }
+    let opp = breaks::opportunities(&s.chars, &s.bound);
+    let goal = linebreak::Goal {
+        width,
+        indent: style.indent_em * style.size,
+        em: style.size,
+        justify: style.align == Align::Justify,
+    };
+    let chosen = linebreak::breaks(&s, &opp, &goal);
+    let hyphen: Vec<bool> = chosen
+        .iter()
+        .map(|&b| b < s.chars.len() && opp[b].hyphen)
+        .collect();
+    Ok(finalize::lines(&s, &chosen, &hyphen, style, &goal))
+}
+
+/// Natural width of `text` on one line (for table columns and labels).
+pub fn natural_width(fonts: &FontSet, text: &str, font: FontKind, size: f32) -> Result<f32> {
+    let s = glue::shape(fonts, collect::collect(text, None), font, size)?;
+    if s.chars.is_empty() {
+        return Ok(0.0);
+    }
+    Ok(s.measure(0, s.chars.len(), 0.0, size, false).natural)
+}
+
+/// Sets `text` on a single line, unbroken (labels, headers, chart text).
+pub fn single_line(
+    fonts: &FontSet,
+    text: &str,
+    font: FontKind,
+    size: f32,
+    color: Rgb,
+) -> Result<TextRun> {
+    let s = glue::shape(fonts, collect::collect(text, None), font, size)?;
+    let mut glyphs = Vec::with_capacity(s.chars.len());
+    let mut x = 0.0;
+    for k in 0..s.chars.len() {
+        glyphs.push(PlacedGlyph {
+            gid: s.gids[k],
+            text: s.chars[k].to_string(),
+            x,
+            advance: s.adv[k],
+        });
+        x += s.adv[k];
+        if k + 1 < s.chars.len() {
+            x += s.glue[k].natural;
+        }
+    }
+    Ok(TextRun {
+        font,
+        size,
+        x: 0.0,
+        y: 0.0,
+        angle: 0.0,
+        color,
+        glyphs,
+    })
+}
+
+#[cfg(test)]
+mod tests;

@@ -81,43 +81,6 @@ pub fn is_pause_stop(c: char) -> bool {
     matches!(c, '，' | '。' | '、' | '：' | '；' | '！' | '？' | '．')
 }
 
-/// Han characters that read as a unit or counter after a number
-/// (`2022年`, `650万架`, `1.8万亿元`): kept with the number.
-pub fn is_number_unit(c: char) -> bool {
-    matches!(
-        c,
-        '年' | '月'
-            | '日'
-            | '时'
-            | '分'
-            | '秒'
-            | '万'
-            | '亿'
-            | '千'
-            | '百'
-            | '元'
-            | '个'
-            | '家'
-            | '台'
-            | '架'
-            | '颗'
-            | '款'
-            | '倍'
-            | '项'
-            | '座'
-            | '张'
-            | '块'
-            | '位'
-            | '名'
-            | '种'
-            | '吨'
-            | '瓦'
-            | '度'
-            | '卡'
-            | '条'
-    )
-}
-
 /// Layout class of a character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Class {

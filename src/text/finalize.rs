@@ -1,0 +1,159 @@
+//! Stage 4 of a paragraph: the chosen lines, justified, as glyph runs.
+//!
+//! Each line uses tier 1 of its glue before tier 2 (see `glue.rs`); the
+//! last line of a justified paragraph is set at its natural width unless it
+//! is too long for that. A hyphenated line gets its hyphen glyph here.
+
+use super::glue::Shaped;
+use super::linebreak::Goal;
+use super::{Align, ParaStyle, SUP_RISE, SetLine};
+use crate::frame::{PlacedGlyph, TextRun};
+
+/// How much of each tier of stretch (positive) or shrink (negative) a line
+/// needing `need` more points uses.
+fn tiers(need: f32, m: &super::glue::Measure) -> (f32, f32) {
+    if need >= 0.0 {
+        let t1 = if m.stretch1 > 0.0 {
+            (need / m.stretch1).min(1.0)
+        } else {
+            0.0
+        };
+        let rest = need - t1 * m.stretch1;
+        (
+            t1,
+            if m.stretch2 > 0.0 {
+                rest / m.stretch2
+            } else {
+                0.0
+            },
+        )
+    } else {
+        let over = -need;
+        let t1 = if m.shrink1 > 0.0 {
+            (over / m.shrink1).min(1.0)
+        } else {
+            0.0
+        };
+        let rest = over - t1 * m.shrink1;
+        (
+            -t1,
+            if m.shrink2 > 0.0 {
+                -(rest / m.shrink2).min(1.0)
+            } else {
+                0.0
+            },
+        )
+    }
+}
+
+/// Sets the lines ending at `breaks` (`hyphen[k]`: line `k` ends with an
+/// inserted hyphen).
+pub(crate) fn lines(
+    s: &Shaped,
+    breaks: &[usize],
+    hyphen: &[bool],
+    style: &ParaStyle,
+    goal: &Goal,
+) -> Vec<SetLine> {
+    let n = s.chars.len();
+    let em = goal.em;
+    let width = goal.width;
+    let mut out = Vec::with_capacity(breaks.len());
+    let mut a = 0;
+    for (li, &b) in breaks.iter().enumerate() {
+        let start = s.skip_spaces(a);
+        let indent = if li == 0 { goal.indent } else { 0.0 };
+        let m = s.measure(start, b, indent, em, hyphen[li]);
+        let last = b == n;
+        let justify = style.align == Align::Justify && !(last && m.natural <= width);
+        let (t1, t2) = if justify {
+            tiers(width - m.natural, &m)
+        } else {
+            (0.0, 0.0)
+        };
+        let mut glyphs = Vec::with_capacity(m.end - start + 1);
+        let mut x = indent - s.lead_trim(start, indent, em);
+        for k in start..m.end {
+            glyphs.push(PlacedGlyph {
+                gid: s.gids[k],
+                text: s.chars[k].to_string(),
+                x,
+                advance: s.adv[k],
+            });
+            x += s.adv[k];
+            if k + 1 < m.end {
+                let g = &s.glue[k];
+                x += g.natural;
+                x += if t1 >= 0.0 {
+                    t1 * g.stretch1
+                } else {
+                    t1 * g.shrink1
+                };
+                x += if t2 >= 0.0 {
+                    t2 * g.stretch2
+                } else {
+                    t2 * g.shrink2
+                };
+            }
+        }
+        if hyphen[li]
+            && let Some((gid, adv)) = s.hyphen
+        {
+            glyphs.push(PlacedGlyph {
+                gid,
+                text: "-".into(),
+                x,
+                advance: adv,
+            });
+            x += adv;
+        }
+        let mut used = x;
+        if s.ends_with_trimmed_mark(start, m.end) {
+            used -= 0.5 * em;
+        }
+        let shift = match style.align {
+            Align::Center => ((width - used) / 2.0).max(0.0),
+            Align::Right => (width - used).max(0.0),
+            _ => 0.0,
+        };
+        if shift > 0.0 {
+            for g in &mut glyphs {
+                g.x += shift;
+            }
+        }
+        // Superscript glyphs go to a run of their own (smaller, raised).
+        let mut sup_glyphs = Vec::new();
+        let mut main = Vec::with_capacity(glyphs.len());
+        for (k, g) in glyphs.into_iter().enumerate() {
+            if start + k < m.end && s.sup[start + k] {
+                sup_glyphs.push(g)
+            } else {
+                main.push(g)
+            }
+        }
+        let sup = (!sup_glyphs.is_empty()).then(|| TextRun {
+            font: style.font,
+            size: style.size * super::glue::SUP_SCALE,
+            x: 0.0,
+            y: -SUP_RISE * style.size,
+            angle: 0.0,
+            color: style.color,
+            glyphs: sup_glyphs,
+        });
+        out.push(SetLine {
+            run: TextRun {
+                font: style.font,
+                size: style.size,
+                x: 0.0,
+                y: 0.0,
+                angle: 0.0,
+                color: style.color,
+                glyphs: main,
+            },
+            sup,
+            width: used + shift,
+        });
+        a = b;
+    }
+    out
+}

@@ -1,0 +1,293 @@
+//! Stage 2 of a paragraph: glyphs, their advances, and the glue between
+//! them — the clreq spacing model (`docs/typesetting.md` §2–§3).
+//!
+//! Each gap between two glyphs is a piece of glue with a natural width and
+//! two tiers of stretch and shrink, in the clreq priority order: tier 1 is
+//! word spaces and the Han–Latin quarter em; tier 2 is inter-character
+//! expansion (stretch) and punctuation compression (shrink). Tier 2 is only
+//! touched once tier 1 is used up, and costs more. Tier 1 is kept narrow on
+//! purpose: a Han–Latin gap that swung from ⅛ to ⅓ em between neighbouring
+//! lines read as uneven, so past a small range every gap grows alike.
+
+use super::collect::Collected;
+use super::fonts::FontSet;
+use super::script::{Class, class, is_compressible};
+use crate::error::{Error, Kind, Result};
+use crate::frame::FontKind;
+
+/// Size of a superscript reference mark relative to the text.
+pub(crate) const SUP_SCALE: f32 = 0.6;
+
+/// The Han–Latin gap (`昇腾 910B`): a quarter em.
+const HAN_LATIN: f32 = 0.25;
+/// How far the Han–Latin gap may move in tier 1, each way: 0.2–0.3 em, so
+/// neighbouring lines never show gaps of visibly different size.
+const HAN_LATIN_FLEX: f32 = 0.05;
+/// Widest a word space grows in tier 1 (the font's space is about ¼ em).
+const WORD_SPACE_MAX: f32 = 0.33;
+/// Narrowest a word space shrinks (`docs/typesetting.md` §3: ¼ em).
+const WORD_SPACE_MIN: f32 = 0.25;
+/// Inter-character expansion per gap in tier 2: with some forty gaps on a
+/// line that is six ems of room, more than any line needs.
+const LETTER_SPACE: f32 = 0.15;
+
+/// The spacing between two glyphs.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Glue {
+    pub natural: f32,
+    pub stretch1: f32,
+    pub stretch2: f32,
+    pub shrink1: f32,
+    pub shrink2: f32,
+}
+
+/// A paragraph's glyphs and glue, with prefix sums for O(1) line measures.
+pub(crate) struct Shaped {
+    /// Glyphs of the superscript reference mark.
+    pub sup: Vec<bool>,
+    pub chars: Vec<char>,
+    pub gids: Vec<u16>,
+    pub adv: Vec<f32>,
+    /// `glue[i]` sits between glyph `i` and `i + 1`.
+    pub glue: Vec<Glue>,
+    /// Full-width punctuation (its blank half may be compressed).
+    pub full: Vec<bool>,
+    /// No break before this character.
+    pub bound: Vec<bool>,
+    /// `adv_prefix[i]` = sum of `adv[..i]`.
+    adv_prefix: Vec<f32>,
+    /// `prefix[i]` = sum of `glue[..i]`.
+    prefix: Vec<Glue>,
+    /// Glyph id and advance of the hyphen, for hyphenated lines.
+    pub hyphen: Option<(u16, f32)>,
+}
+
+/// A candidate line's widths.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Measure {
+    pub natural: f32,
+    pub stretch1: f32,
+    pub stretch2: f32,
+    pub shrink1: f32,
+    pub shrink2: f32,
+    /// One past the last glyph set (trailing spaces dropped).
+    pub end: usize,
+}
+
+/// A few characters around position `i`, for error messages.
+fn context(chars: &[char], i: usize) -> String {
+    let a = i.saturating_sub(8);
+    let b = (i + 8).min(chars.len());
+    chars[a..b].iter().collect()
+}
+
+/// Looks up glyphs and builds the glue of collected text set in `font` at
+/// `em` points.
+pub(crate) fn shape(fonts: &FontSet, c: Collected, font: FontKind, em: f32) -> Result<Shaped> {
+    let face = fonts.get(font);
+    let Collected {
+        chars,
+        em_before,
+        sup,
+        bound,
+    } = c;
+    let mut gids = Vec::with_capacity(chars.len());
+    let mut adv = Vec::with_capacity(chars.len());
+    for (i, &c) in chars.iter().enumerate() {
+        let Some(g) = face.glyph(if c == '\u{a0}' { ' ' } else { c }) else {
+            return Err(Error::new(
+                Kind::Data,
+                format!(
+                    "character `{c}` (U+{:04X}) is not in font {} — it occurs in “{}”",
+                    c as u32,
+                    face.ps_name,
+                    context(&chars, i)
+                ),
+            )
+            .with_missing_char(c)
+            .with_help("rewrite the text without it, or configure a font that has it in [fonts]"));
+        };
+        gids.push(g);
+        adv.push(face.advance(g) * em * if sup[i] { SUP_SCALE } else { 1.0 });
+    }
+    let full: Vec<bool> = chars
+        .iter()
+        .zip(&adv)
+        .zip(&sup)
+        .map(|((&c, &a), &u)| !u && is_compressible(c) && a >= 0.9 * em)
+        .collect();
+    let mut glue = Vec::with_capacity(chars.len().saturating_sub(1));
+    for (i, &space) in em_before.iter().enumerate().skip(1) {
+        glue.push(if space > 0.0 {
+            // An ideographic space: fixed, never stretched.
+            Glue {
+                natural: space * em,
+                ..Glue::default()
+            }
+        } else {
+            between(&chars, &adv, &full, &sup, i, em)
+        });
+    }
+    let mut adv_prefix = Vec::with_capacity(adv.len() + 1);
+    let mut acc = 0.0f32;
+    adv_prefix.push(0.0);
+    for a in &adv {
+        acc += a;
+        adv_prefix.push(acc);
+    }
+    let mut prefix = Vec::with_capacity(glue.len() + 1);
+    let mut g = Glue::default();
+    prefix.push(g);
+    for x in &glue {
+        g.natural += x.natural;
+        g.stretch1 += x.stretch1;
+        g.stretch2 += x.stretch2;
+        g.shrink1 += x.shrink1;
+        g.shrink2 += x.shrink2;
+        prefix.push(g);
+    }
+    let hyphen = face.glyph('-').map(|g| (g, face.advance(g) * em));
+    Ok(Shaped {
+        sup,
+        chars,
+        gids,
+        adv,
+        glue,
+        full,
+        bound,
+        adv_prefix,
+        prefix,
+        hyphen,
+    })
+}
+
+/// The glue before character `i`.
+fn between(chars: &[char], adv: &[f32], full: &[bool], sup: &[bool], i: usize, em: f32) -> Glue {
+    let (a, b) = (chars[i - 1], chars[i]);
+    let (ca, cb) = (class(a), class(b));
+    let mut g = Glue::default();
+    // `%` closes a figure: `50%以上` takes the same quarter em as `50以上`.
+    let alnum = |c: char| c.is_ascii_alphanumeric() || c == '%';
+    if sup[i] || sup[i - 1] {
+        // A reference mark hugs what it marks and never stretches; after
+        // a full-width stop it moves into the stop's blank half, right by
+        // the ink.
+        if sup[i] && !sup[i - 1] && full[i - 1] && matches!(ca, Class::Close | Class::PauseStop) {
+            g.natural = -0.45 * em;
+        }
+        return g;
+    }
+    if ca == Class::Space {
+        // Word space (§3): ¼ em at least, a third at most in tier 1.
+        g.stretch1 = (WORD_SPACE_MAX * em - adv[i - 1]).max(0.0);
+        g.shrink1 = (adv[i - 1] - WORD_SPACE_MIN * em).max(0.0);
+        g.stretch2 = LETTER_SPACE * em;
+    } else if (ca == Class::Han && alnum(b)) || (alnum(a) && cb == Class::Han) {
+        // Han–Latin (§2): ¼ em, a little either way in tier 1.
+        g.natural = HAN_LATIN * em;
+        g.stretch1 = HAN_LATIN_FLEX * em;
+        g.shrink1 = HAN_LATIN_FLEX * em;
+        g.stretch2 = LETTER_SPACE * em;
+    } else if full[i - 1]
+        && full[i]
+        && (matches!(ca, Class::Close | Class::PauseStop)
+            || (ca == Class::Open && cb == Class::Open))
+    {
+        // Adjacent punctuation takes 1.5 em: the blank half between them
+        // goes (§2).
+        g.natural = -0.5 * em;
+    } else if ca == Class::Dash && cb == Class::Dash {
+        // Never expand inside —— or …… (§3).
+    } else if ca == Class::Latin && cb == Class::Latin {
+        // Inside a Latin word: set solid.
+    } else if cb != Class::Space {
+        // Everything else may take inter-character expansion.
+        g.stretch2 = LETTER_SPACE * em;
+        if full[i - 1] && matches!(ca, Class::Close | Class::PauseStop) {
+            g.shrink2 += 0.5 * em;
+        }
+        if full[i] && cb == Class::Open {
+            g.shrink2 += 0.5 * em;
+        }
+    }
+    g
+}
+
+impl Shaped {
+    /// Line from `a` to `b` (exclusive), with trailing spaces dropped, a
+    /// line-end full-width mark trimmed to ½ em (GB/T 15834), a line-start
+    /// opening bracket's blank half hung, and the inserted hyphen of a
+    /// hyphenated break counted.
+    pub fn measure(&self, a: usize, b: usize, indent: f32, em: f32, hyphen: bool) -> Measure {
+        let mut end = b;
+        while end > a && class(self.chars[end - 1]) == Class::Space {
+            end -= 1;
+        }
+        let mut m = Measure {
+            natural: indent,
+            stretch1: 0.0,
+            stretch2: 0.0,
+            shrink1: 0.0,
+            shrink2: 0.0,
+            end,
+        };
+        if end > a {
+            // Prefix sums make every candidate line O(1): the total-fit
+            // search measures thousands of them per paragraph.
+            let (p, q) = (&self.prefix[a], &self.prefix[end - 1]);
+            m.natural += self.adv_prefix[end] - self.adv_prefix[a] + q.natural - p.natural;
+            m.stretch1 = q.stretch1 - p.stretch1;
+            m.stretch2 = q.stretch2 - p.stretch2;
+            m.shrink1 = q.shrink1 - p.shrink1;
+            m.shrink2 = q.shrink2 - p.shrink2;
+        }
+        if self.ends_with_trimmed_mark(a, end) {
+            m.natural -= 0.5 * em;
+        }
+        if hyphen {
+            m.natural += self.hyphen.map_or(0.0, |h| h.1);
+        }
+        m.natural -= self.lead_trim(a, indent, em);
+        m
+    }
+
+    /// Whether the line `a..end` ends in a full-width closing or stop mark,
+    /// whose blank half is trimmed at the line end.
+    pub fn ends_with_trimmed_mark(&self, a: usize, end: usize) -> bool {
+        end > a
+            && self.full[end - 1]
+            && matches!(class(self.chars[end - 1]), Class::Close | Class::PauseStop)
+    }
+
+    /// An opening bracket or quote that starts a line loses its blank left
+    /// half, so its ink, not its em box, lines up with the margin (§2) —
+    /// unless the line is indented, as a paragraph's first line is.
+    pub fn lead_trim(&self, start: usize, indent: f32, em: f32) -> f32 {
+        if indent == 0.0
+            && start < self.chars.len()
+            && self.full[start]
+            && class(self.chars[start]) == Class::Open
+        {
+            0.5 * em
+        } else {
+            0.0
+        }
+    }
+
+    /// Number of letters and Han characters (not punctuation or space) in
+    /// `a..b`.
+    pub fn real_chars(&self, a: usize, b: usize) -> usize {
+        self.chars[a..b]
+            .iter()
+            .filter(|&&c| matches!(class(c), Class::Han | Class::Latin))
+            .count()
+    }
+
+    /// The first character at or after `a` that is not a space.
+    pub fn skip_spaces(&self, mut a: usize) -> usize {
+        while a < self.chars.len() && class(self.chars[a]) == Class::Space {
+            a += 1;
+        }
+        a
+    }
+}

@@ -1,0 +1,116 @@
+//! Paragraph pipeline tests with the real fonts.
+
+use super::*;
+use crate::text::fonts::test_fonts as fonts;
+
+fn texts(lines: &[SetLine]) -> Vec<String> {
+    lines
+        .iter()
+        .map(|l| l.run.glyphs.iter().map(|g| g.text.as_str()).collect())
+        .collect()
+}
+
+fn style(size: f32, indent_em: f32) -> ParaStyle {
+    ParaStyle {
+        font: FontKind::Serif,
+        size,
+        color: Rgb(0.0, 0.0, 0.0),
+        align: Align::Justify,
+        indent_em,
+    }
+}
+
+#[test]
+fn an_opening_bracket_at_a_line_start_hangs_its_blank_half() {
+    let f = fonts();
+    // Ten ems wide: the bracket falls at the start of the second line.
+    let lines = layout(
+        &f,
+        "一二三四五六七八九十（甲乙）丙丁戊",
+        &style(10.0, 0.0),
+        100.0,
+    )
+    .unwrap();
+    let second = &lines[1].run.glyphs;
+    assert_eq!(second[0].text, "（");
+    assert!(
+        (second[0].x + 5.0).abs() < 0.01,
+        "starts half an em left of the margin: {}",
+        second[0].x
+    );
+    assert_eq!(lines[0].run.glyphs[0].x, 0.0);
+}
+
+#[test]
+fn an_unindented_paragraph_hangs_its_opening_bracket_on_the_first_line_too() {
+    let f = fonts();
+    let lines = layout(&f, "（一）规模与增速", &style(10.0, 0.0), 200.0).unwrap();
+    assert!((lines[0].run.glyphs[0].x + 5.0).abs() < 0.01);
+    // Indented body text keeps its indent whole.
+    let lines = layout(&f, "（一）规模与增速", &style(10.0, 2.0), 200.0).unwrap();
+    assert!((lines[0].run.glyphs[0].x - 20.0).abs() < 0.01);
+}
+
+#[test]
+fn long_title_with_closing_bracket_breaks_legally() {
+    let f = fonts();
+    let s = "中国算力大会相关报道：《AI推高中国算力总量 产业从“计算”到“智算”还差几步？》，2023年8月19日。";
+    let lines = layout(&f, s, &style(9.0, 0.0), 40.0 * 9.0 - 25.0).unwrap();
+    let t = texts(&lines);
+    for l in &t {
+        let c = l.chars().next().unwrap();
+        assert!(!script::no_start(c), "{t:?}");
+    }
+    assert!(t[0].chars().count() > 20, "{t:?}");
+}
+
+#[test]
+fn a_url_wider_than_the_line_breaks_only_at_its_joints() {
+    let f = fonts();
+    let url = "https://www.example.org/publications/2025/china-ai-compute-industry-annual-report-final-version.pdf";
+    let text = format!("报告全文见{url}，欢迎查阅DeepSeek-R1相关章节。");
+    let lines = layout(&f, &text, &style(10.5, 2.0), 300.0).unwrap();
+    let t = texts(&lines);
+    for w in t.windows(2) {
+        let (a, b) = (w[0].chars().last().unwrap(), w[1].chars().next().unwrap());
+        assert!(
+            !(a.is_ascii_alphanumeric() && b.is_ascii_alphanumeric()),
+            "split inside a word: {t:?}"
+        );
+        assert!(!script::no_start(b), "prohibited line start: {t:?}");
+    }
+    for l in &lines {
+        assert!(
+            l.width <= 300.5,
+            "overfull line {:?}",
+            texts(std::slice::from_ref(l))
+        );
+    }
+    assert!(t.concat().contains("DeepSeek-R1"), "{t:?}");
+}
+
+#[test]
+fn a_bound_figure_never_splits() {
+    let f = fonts();
+    let fig: String = "1200万美元"
+        .chars()
+        .map(String::from)
+        .collect::<Vec<_>>()
+        .join("\u{2060}");
+    for width in [60.0f32, 80.0, 95.0, 110.0, 130.0] {
+        let text = format!("大模型训练一次要花200万至{fig}不等");
+        let t = texts(&layout(&f, &text, &style(10.0, 0.0), width).unwrap());
+        assert!(t.iter().any(|l| l.contains("1200万美元")), "{width}: {t:?}");
+    }
+}
+
+#[test]
+fn the_last_line_avoids_three_characters_when_it_can() {
+    let f = fonts();
+    // 43 Han characters in a 20-em measure: 20 + 20 + 3 unless the
+    // optimiser pulls more onto the last line.
+    let text = "算力已成为数字经济时代的关键生产力是全社会数字化智能化转型的重要基石要加快关键技术攻关持续提升供给能力";
+    let lines = layout(&f, text, &style(10.0, 0.0), 200.0).unwrap();
+    let last = texts(&lines).pop().unwrap();
+    assert!(last.chars().count() != 3, "{:?}", texts(&lines));
+}
