@@ -158,7 +158,7 @@ fn rgb(c: BackendColor) -> Rgb {
 }
 
 /// The briefing face a plotters font description stands for: charts are
-/// set in the sans face (TYPOGRAPHY.md §6 puts chart text with tables and
+/// set in the sans face (docs/typesetting.md §6 puts chart text with tables and
 /// headings), bold for emphasis; a request for serif gets the body face.
 pub fn font_kind(family: FontFamily<'_>, style: FontStyle) -> FontKind {
     match (family, style) {

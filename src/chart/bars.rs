@@ -195,7 +195,7 @@ pub(super) fn falls_back_to_hbar(fonts: &FontSet, chart: &ChartData, w: f32) -> 
 pub(super) fn vertical(c: &Canvas, chart: &ChartData) -> Result<()> {
     let g = vgeom(c.fonts, chart, c.w)?;
     if !g.fits {
-        return horizontal(c, chart);
+        return horizontal(c, chart, &Titles::turned(chart));
     }
     let t = &g.t;
     let n = t.cats.len();
@@ -316,11 +316,48 @@ struct HGeom {
     /// Right edge of the label column.
     label_right: f32,
     row_h: f32,
+    /// The smallest legible row, for a chart squeezed to fit a page.
+    min_row: f32,
     legend_h: f32,
     bottom: f32,
 }
 
-fn hgeom(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<HGeom> {
+/// Axis titles of a horizontal bar chart. `x_label` and `y_label` name the
+/// horizontal and vertical axes: for a chart declared `hbar` the value axis
+/// is horizontal; a vertical bar chart turned on its side (its labels did
+/// not fit under the bars) keeps each title with its data, so its value
+/// title (`y_label`) goes to the horizontal axis and its category title
+/// (`x_label`) to the vertical one.
+pub(super) struct Titles {
+    /// Title of the value axis (under it).
+    pub value: Option<String>,
+    /// Title of the category axis (above the labels).
+    pub category: Option<String>,
+}
+
+impl Titles {
+    /// A chart declared `hbar`.
+    pub(super) fn declared(chart: &ChartData) -> Titles {
+        Titles {
+            value: chart.x_label.clone(),
+            category: chart.y_label.clone(),
+        }
+    }
+
+    /// A vertical bar chart drawn horizontally.
+    pub(super) fn turned(chart: &ChartData) -> Titles {
+        Titles {
+            value: chart.y_label.clone(),
+            category: chart.x_label.clone(),
+        }
+    }
+}
+
+/// Smallest row of a horizontal bar chart squeezed to fit a page: one line
+/// of 8 pt labels with a little air, and bars still 8 pt thick.
+const MIN_ROW: f32 = 13.0;
+
+fn hgeom(fonts: &FontSet, chart: &ChartData, w: f32, titles: &Titles) -> Result<HGeom> {
     let t = Table::new(chart);
     let runs = group_runs(&t.cats);
     let mut group_w: f32 = 0.0;
@@ -354,14 +391,23 @@ fn hgeom(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<HGeom> {
     let row_h = (max_lines * LABEL * PITCH + 8.0)
         .max(11.0 * m + 9.0)
         .max(22.0);
+    let min_row = (max_lines * LABEL * PITCH + 3.0)
+        .max(8.0 * m + 4.0)
+        .max(MIN_ROW);
     let legend_h = if t.legend().is_empty() {
         0.0
     } else {
         legend_height(fonts, &t.legend(), w)? + 2.0
+    }
+    // The category title sits above the label column.
+    + if titles.category.is_some() {
+        TITLE * PITCH + 2.0
+    } else {
+        0.0
     };
     let bottom = GAP
         + TICK
-        + if chart.x_label.is_some() {
+        + if titles.value.is_some() {
             GAP + 1.0 + TITLE
         } else {
             0.0
@@ -373,15 +419,39 @@ fn hgeom(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<HGeom> {
         group_w,
         label_right: label_w,
         row_h,
+        min_row,
         legend_h,
         bottom,
     })
 }
 
-/// Height of a horizontal bar chart: its rows plus the value axis.
-pub(super) fn hbar_height(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<f32> {
-    let g = hgeom(fonts, chart, w)?;
-    Ok((g.legend_h + 4.0 + g.t.cats.len() as f32 * g.row_h + g.bottom).ceil())
+/// Rows of a horizontal bar chart: the height outside the rows, and a
+/// row's comfortable and smallest legible height.
+pub(super) struct Rows {
+    /// Legend, titles and value axis.
+    pub fixed: f32,
+    /// A comfortable row.
+    pub row: f32,
+    /// The smallest legible row.
+    pub min_row: f32,
+    /// Number of rows (categories).
+    pub n: usize,
+}
+
+/// How a horizontal bar chart's height is made up.
+pub(super) fn hbar_rows(
+    fonts: &FontSet,
+    chart: &ChartData,
+    w: f32,
+    titles: &Titles,
+) -> Result<Rows> {
+    let g = hgeom(fonts, chart, w, titles)?;
+    Ok(Rows {
+        fixed: g.legend_h + 4.0 + g.bottom,
+        row: g.row_h,
+        min_row: g.min_row,
+        n: g.t.cats.len(),
+    })
 }
 
 /// Horizontal bars: labels on the left, value labels after the bars'
@@ -389,8 +459,8 @@ pub(super) fn hbar_height(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<
 /// (`H20（ByteAILab）`, `H20（司库财经）`), the thing is named once with a
 /// bracket, each bar is labelled with its source, and a band marks the
 /// range the sources span.
-pub(super) fn horizontal(c: &Canvas, chart: &ChartData) -> Result<()> {
-    let g = hgeom(c.fonts, chart, c.w)?;
+pub(super) fn horizontal(c: &Canvas, chart: &ChartData, titles: &Titles) -> Result<()> {
+    let g = hgeom(c.fonts, chart, c.w, titles)?;
     let t = &g.t;
     let n = t.cats.len();
     let m = t.names.len();
@@ -402,6 +472,15 @@ pub(super) fn horizontal(c: &Canvas, chart: &ChartData) -> Result<()> {
             g.label_right + GAP * 2.0,
             0.0,
             c.w - g.label_right - GAP * 2.0,
+        )?;
+    }
+    if let Some(title) = &titles.category {
+        c.text(
+            title,
+            0.0,
+            g.legend_h - 2.0 - TITLE * (PITCH - 1.0),
+            TITLE_F,
+            super::canvas::LB,
         )?;
     }
     let py0 = g.legend_h + 4.0;
@@ -508,7 +587,7 @@ pub(super) fn horizontal(c: &Canvas, chart: &ChartData) -> Result<()> {
             .light_line_style(rgba(GRID, 0.0))
             .axis_style(rgba(AXIS, 0.0))
             .set_tick_mark_size(LabelAreaPosition::Bottom, u(GAP / 2.0));
-        if let Some(title) = &chart.x_label {
+        if let Some(title) = &titles.value {
             mesh.x_desc(title.as_str()).axis_desc_style(text_style(
                 TITLE,
                 false,

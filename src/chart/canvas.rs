@@ -101,6 +101,8 @@ pub const RC: (HPos, VPos) = (HPos::Right, VPos::Center);
 pub const CB: (HPos, VPos) = (HPos::Center, VPos::Bottom);
 /// Anchor: right, bottom.
 pub const RB: (HPos, VPos) = (HPos::Right, VPos::Bottom);
+/// Anchor: left, bottom.
+pub const LB: (HPos, VPos) = (HPos::Left, VPos::Bottom);
 
 /// Width of `text` set on one line in the chart face, in points: the
 /// width of the very run the backend will draw (a paragraph's natural width

@@ -6,7 +6,9 @@ use plotters::series::LineSeries;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{CB, CT, Canvas, Font, RB, stroke, u, value_axis};
-use super::scale::{axis, date_position, magnitude, period_position, tick, value_label};
+use super::scale::{
+    axis, axis_between, date_position, magnitude, period_position, tick, value_label,
+};
 use super::{
     AXIS, BAND, Mark, PALETTE, PITCH, TEXT, TICK, TICK_F, TITLE, TITLE_F, VALUE, categories,
     legend, legend_height,
@@ -171,6 +173,29 @@ fn label_side(prev: Option<f32>, y: f32, next: Option<f32>) -> (HPos, VPos, f32,
     }
 }
 
+/// Smallest and largest value of the data series.
+fn data_range(chart: &ChartData) -> (f64, f64) {
+    chart
+        .series
+        .iter()
+        .flat_map(|s| s.points.iter().map(|p| p.value))
+        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| {
+            (a.min(v), b.max(v))
+        })
+}
+
+/// Whether the value axis is focused on the data instead of starting at
+/// zero: for positive series without a projection that would otherwise
+/// fill less than half of the plot (180 and 197 on a 0–200 axis leave 90 %
+/// of it empty). The figure says so in its note.
+pub(super) fn focused(chart: &ChartData) -> bool {
+    if chart.projection.is_some() || chart.series.iter().all(|s| s.points.is_empty()) {
+        return false;
+    }
+    let (lo, hi) = data_range(chart);
+    lo > 0.0 && hi > lo && (hi - lo) < 0.5 * hi
+}
+
 /// A line per series, value labels at the points, and the projection dashed.
 pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
     let (series, timed) = positions(chart);
@@ -182,7 +207,15 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
         .map(|p| p.v)
         .chain(proj.iter().flat_map(|p| p.1.iter().map(|q| q.v)));
     let (lo, hi) = all_v.fold((0.0f64, 0.0f64), |(a, b), v| (a.min(v), b.max(v)));
-    let ax = axis(lo, hi, 5);
+    let focus = focused(chart);
+    let ax = if focus {
+        let (dlo, dhi) = data_range(chart);
+        // A little room below the lowest point, so it does not sit on the
+        // bottom gridline.
+        axis_between(dlo - (dhi - dlo) * 0.25, dhi, 4)
+    } else {
+        axis(lo, hi, 5)
+    };
     let unit = chart.unit.as_deref();
     let mag = magnitude(lo.abs().max(hi.abs()), unit);
     let pct = unit == Some("%");

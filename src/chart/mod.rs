@@ -75,28 +75,169 @@ pub const TITLE_F: Font = Font::new(TITLE, false, SOFT);
 /// Remarks inside a chart ("no data").
 pub const NOTE_F: Font = Font::new(LABEL, false, SOFT);
 
-/// The height a chart wants when it is `w` points wide: bar and line
-/// charts keep a calm aspect ratio, horizontal bars and timelines grow
-/// with their rows.
-pub fn preferred_height(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<f32> {
+/// One figure as placed: the chart data it shows (a part of the chart's
+/// categories when it is continued) and its box.
+#[derive(Debug, Clone)]
+pub struct Part {
+    /// The data this part shows.
+    pub chart: ChartData,
+    /// Width of the chart box, at most the text width.
+    pub w: f32,
+    /// Height of the chart box.
+    pub h: f32,
+    /// A continuation of the previous part (captioned 图N（续）).
+    pub continued: bool,
+}
+
+/// Narrowest chart box, as a share of the text width: charts of few points
+/// or bars are this wide, so neighbouring small charts match.
+const MIN_WIDTH: f32 = 0.62;
+/// Room per point of a line chart and per bar of a bar chart, in points.
+const PER_POINT: f32 = 80.0;
+/// Line charts: height over width.
+const LINE_ASPECT: f32 = 0.55;
+/// Vertical bars: height over width.
+const BAR_ASPECT: f32 = 0.55;
+
+/// Plans a chart into boxes no wider than `max_w` and no taller than
+/// `max_h`: its size comes from its content and kind (points and bars get
+/// their room, rows their height, a calm aspect per kind); rows squeeze to
+/// the smallest legible height before a chart is continued as further
+/// parts; a chart that cannot fit even so is refused by name.
+pub fn plan(fonts: &FontSet, chart: &ChartData, max_w: f32, max_h: f32) -> Result<Vec<Part>> {
+    check(chart)?;
+    let min_w = (max_w * MIN_WIDTH).round();
+    let one = |w: f32, h: f32| {
+        vec![Part {
+            chart: chart.clone(),
+            w,
+            h: h.min(max_h).round(),
+            continued: false,
+        }]
+    };
     if chart.series.iter().all(|s| s.points.is_empty()) && chart.projection.is_none() {
-        return Ok(60.0);
+        return Ok(one(min_w, 60.0));
     }
-    Ok(match chart.kind {
-        ChartKind::Line => (w * 0.46).round(),
-        ChartKind::Bar | ChartKind::GroupedBar => {
-            let n = categories(chart).len();
-            if bars::falls_back_to_hbar(fonts, chart, w)? {
-                bars::hbar_height(fonts, chart, w)?
-            } else if n <= 3 {
-                (w * 0.40).round()
-            } else {
-                (w * 0.46).round()
-            }
+    match chart.kind {
+        ChartKind::Line => {
+            let n =
+                categories(chart).len() + chart.projection.as_ref().map_or(0, |p| p.points.len());
+            let w = (n as f32 * PER_POINT + 60.0).clamp(min_w, max_w);
+            Ok(one(w, (w * LINE_ASPECT).max(140.0)))
         }
-        ChartKind::HBar => bars::hbar_height(fonts, chart, w)?,
-        ChartKind::Timeline => timeline::height(fonts, chart, w)?,
-    })
+        ChartKind::Bar | ChartKind::GroupedBar
+            if !bars::falls_back_to_hbar(fonts, chart, max_w)? =>
+        {
+            let n = categories(chart).len();
+            let m = chart.series.len().max(1) as f32;
+            let w = (n as f32 * PER_POINT.max(28.0 * m + 30.0) + 60.0).clamp(min_w, max_w);
+            Ok(one(w, (w * BAR_ASPECT).max(150.0)))
+        }
+        ChartKind::Bar | ChartKind::GroupedBar => {
+            rows(fonts, chart, max_w, max_h, &bars::Titles::turned(chart))
+        }
+        ChartKind::HBar => rows(fonts, chart, max_w, max_h, &bars::Titles::declared(chart)),
+        ChartKind::Timeline => timeline_parts(fonts, chart, max_w, max_h),
+    }
+}
+
+/// A chart drawn as rows: its comfortable height if that fits, else rows
+/// squeezed to fit, else parts of equal size with comfortable rows.
+fn rows(
+    fonts: &FontSet,
+    chart: &ChartData,
+    w: f32,
+    max_h: f32,
+    titles: &bars::Titles,
+) -> Result<Vec<Part>> {
+    let r = bars::hbar_rows(fonts, chart, w, titles)?;
+    let n = r.n.max(1);
+    let room = max_h - r.fixed;
+    if r.fixed + n as f32 * r.row <= max_h {
+        return Ok(vec![Part {
+            chart: chart.clone(),
+            w,
+            h: (r.fixed + n as f32 * r.row).ceil(),
+            continued: false,
+        }]);
+    }
+    if n as f32 * r.min_row <= room {
+        return Ok(vec![Part {
+            chart: chart.clone(),
+            w,
+            h: max_h.floor(),
+            continued: false,
+        }]);
+    }
+    // As few parts as squeezed rows allow, the rows then as comfortable as
+    // the parts' equal shares of the categories leave room for.
+    let per = (room / r.min_row).floor() as usize;
+    if per == 0 {
+        return Err(too_big(chart));
+    }
+    let parts = n.div_ceil(per);
+    let size = n.div_ceil(parts);
+    let cats = categories(chart);
+    Ok(cats
+        .chunks(size)
+        .enumerate()
+        .map(|(i, chunk)| {
+            let part = subset(chart, chunk);
+            let k = categories(&part).len();
+            Part {
+                chart: part,
+                w,
+                h: (r.fixed + k as f32 * r.row).min(max_h).floor(),
+                continued: i > 0,
+            }
+        })
+        .collect())
+}
+
+/// A timeline, continued over as many parts as its events need.
+fn timeline_parts(fonts: &FontSet, chart: &ChartData, w: f32, max_h: f32) -> Result<Vec<Part>> {
+    let cats = categories(chart);
+    for parts in 1..=cats.len().max(1) {
+        let size = cats.len().div_ceil(parts).max(1);
+        let mut out = Vec::new();
+        for (i, chunk) in cats.chunks(size).enumerate() {
+            let part = subset(chart, chunk);
+            let h = timeline::height(fonts, &part, w)?;
+            if h > max_h {
+                break;
+            }
+            out.push(Part {
+                chart: part,
+                w,
+                h,
+                continued: i > 0,
+            });
+        }
+        if out.len() == cats.len().div_ceil(size) {
+            return Ok(out);
+        }
+    }
+    Err(too_big(chart))
+}
+
+/// The chart restricted to the categories `keep`.
+fn subset(chart: &ChartData, keep: &[String]) -> ChartData {
+    let mut c = chart.clone();
+    for s in &mut c.series {
+        s.points.retain(|p| keep.contains(&p.label));
+    }
+    c.series.retain(|s| !s.points.is_empty());
+    c
+}
+
+fn too_big(chart: &ChartData) -> Error {
+    Error::new(
+        Kind::Data,
+        format!(
+            "chart “{}” cannot fit on a page even split into parts: a single category or event is taller than the page; shorten its labels",
+            chart.title
+        ),
+    )
 }
 
 /// Draws `chart` into the box (x, y, w, h), returning vector items.
@@ -117,11 +258,21 @@ pub fn draw(
     }
     match chart.kind {
         ChartKind::Bar | ChartKind::GroupedBar => bars::vertical(&c, chart)?,
-        ChartKind::HBar => bars::horizontal(&c, chart)?,
+        ChartKind::HBar => bars::horizontal(&c, chart, &bars::Titles::declared(chart))?,
         ChartKind::Line => line::draw(&c, chart)?,
         ChartKind::Timeline => timeline::draw(&c, chart)?,
     }
     c.finish()
+}
+
+/// Remarks a chart adds about itself to its figure's note (a value axis
+/// that does not start at zero).
+pub fn notes(chart: &ChartData) -> Vec<String> {
+    let mut out = Vec::new();
+    if chart.kind == ChartKind::Line && line::focused(chart) {
+        out.push("纵轴起点不为零，以便看清变化".to_string());
+    }
+    out
 }
 
 /// Values a chart cannot place honestly are refused by name.

@@ -32,11 +32,17 @@ impl Axis {
 /// intervals between `min(lo, 0)` and `max(hi, 0)`. Few, round gridlines
 /// read faster than many: 4–6 ticks is what analysts' charts show.
 pub fn axis(lo: f64, hi: f64, min_ticks: usize) -> Axis {
-    let lo = lo.min(0.0);
-    let mut hi = hi.max(0.0);
+    axis_between(lo.min(0.0), hi.max(0.0), min_ticks)
+}
+
+/// Like [`axis`], over `lo..hi` without reaching for zero: a focused value
+/// axis (line charts only, and marked as such by the chart).
+pub fn axis_between(lo: f64, hi: f64, min_ticks: usize) -> Axis {
+    let mut hi = hi;
     if hi - lo <= 0.0 {
-        // All zero: an honest empty scale rather than a division by zero.
-        hi = 1.0;
+        // All equal (all zero): an honest empty scale rather than a
+        // division by zero.
+        hi = lo + 1.0;
     }
     let span = hi - lo;
     let intervals = min_ticks.max(2) as f64 - 1.0;
@@ -65,7 +71,7 @@ pub fn axis(lo: f64, hi: f64, min_ticks: usize) -> Axis {
     // More than six intervals (0–140 by 20) is busier than one fewer than
     // asked (0–150 by 50).
     if a.ticks() > 7 && min_ticks > 3 {
-        axis(lo, hi, min_ticks - 1)
+        axis_between(lo, hi, min_ticks - 1)
     } else {
         a
     }

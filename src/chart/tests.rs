@@ -7,7 +7,13 @@ use crate::config::ChartKind;
 use crate::content::{BlockContent, Point, ProjectionData, SeriesData};
 use crate::frame::TextRun;
 
-use crate::text::fonts::test_fonts as fonts;
+use crate::text::fonts::{FontSet, test_fonts as fonts};
+
+/// The height the plan gives a chart `w` wide with no page limit (its
+/// first part).
+fn preferred_height(f: &FontSet, c: &ChartData, w: f32) -> Result<f32> {
+    Ok(plan(f, c, w, 100_000.0)?[0].h)
+}
 
 /// The charts of the default briefing, as the layout would get them.
 fn briefing_charts() -> (Vec<ChartData>, f32) {

@@ -22,6 +22,10 @@ pub struct Builder<'a> {
     pub frame: &'a Frame,
 }
 
+/// Lines of body pitch a figure leaves free on its page for headings set
+/// above it (a level-1 and a level-2 heading with their space).
+const FIGURE_HEADING_ROOM: f32 = 4.5;
+
 impl<'a> Builder<'a> {
     /// A builder for one document.
     pub fn new(fonts: &'a FontSet, settings: &'a PageSettings, frame: &'a Frame) -> Self {
@@ -103,7 +107,7 @@ impl<'a> Builder<'a> {
                 Elem {
                     height: pitch,
                     // No orphan (first line alone at a page foot) and no
-                    // widow (last line alone at a page head): TYPOGRAPHY.md §4.
+                    // widow (last line alone at a page head): docs/typesetting.md §4.
                     keep_with_prev: i > 0 && (i < 2 || n - i < 2),
                     items,
                     ..Elem::default()
@@ -401,45 +405,63 @@ impl<'a> Builder<'a> {
         }])
     }
 
-    /// A chart with its caption and source line, kept together.
+    /// A chart with its caption and source line, kept together; a chart
+    /// too tall for a page is continued as further figures (图N（续）).
+    ///
+    /// The chart box is planned to leave room on one page for the caption,
+    /// the source line and a heading or two above it, so a figure never
+    /// reaches the footer and a heading always finds room with it.
     pub fn figure(&self, number: usize, chart: &ChartData) -> Result<Vec<Elem>> {
         let f = self.frame;
-        // Each kind asks for its own height: horizontal bars and timelines
-        // grow with their rows, bar and line charts keep a calm aspect.
-        let chart_h = crate::chart::preferred_height(self.fonts, chart, f.width)?;
-        let mut items = crate::chart::draw(self.fonts, chart, f.left, 0.0, f.width, chart_h)?;
-        let mut y = chart_h + 4.0;
         let csize = self.body() * SMALL_SCALE * 1.05;
-        let caption = format!("图{}\u{3000}{}", number, chart.title);
-        let style = ParaStyle {
+        let cap_style = ParaStyle {
             font: FontKind::SansBold,
             size: csize,
             color: INK,
             align: Align::Center,
             indent_em: 0.0,
         };
-        y = self.stack(&mut items, &caption, &style, y, 1.45)?;
         let ssize = self.body() * TINY_SCALE;
-        let mut src = format!("资料来源：{}", chart.source_line);
-        if let Some(n) = &chart.note {
-            src.push_str(&format!("。注：{n}"));
-        }
-        let style = ParaStyle {
+        let src_style = ParaStyle {
             font: TABLE_FONT,
             size: ssize,
             color: MUTED,
             align: Align::Left,
             indent_em: 0.0,
         };
-        y += 1.0;
-        y = self.stack(&mut items, &src, &style, y, 1.45)?;
-        Ok(vec![Elem {
-            float: true,
-            height: y + self.pitch() * 0.3,
-            space_before: self.pitch() * 0.5,
-            items,
-            ..Elem::default()
-        }])
+        let mut src = format!("资料来源：{}", chart.source_line);
+        let mut notes: Vec<String> = chart.note.iter().cloned().collect();
+        notes.extend(crate::chart::notes(chart));
+        if !notes.is_empty() {
+            src.push_str(&format!("。注：{}", notes.join("；")));
+        }
+        let caption = |continued: bool| {
+            let mark = if continued { "（续）" } else { "" };
+            format!("图{number}{mark}\u{3000}{}", chart.title)
+        };
+        // Heights of the text around the chart, set once to measure.
+        let cap_h = self.stack(&mut Vec::new(), &caption(true), &cap_style, 0.0, 1.45)?;
+        let src_h = self.stack(&mut Vec::new(), &src, &src_style, 0.0, 1.45)?;
+        let around = 4.0 + cap_h + 1.0 + src_h + self.pitch() * 0.3;
+        let room = (f.bottom - f.top) - around - FIGURE_HEADING_ROOM * self.pitch();
+        let parts = crate::chart::plan(self.fonts, chart, f.width, room)?;
+        let mut out = Vec::with_capacity(parts.len());
+        for part in parts {
+            let x = f.left + (f.width - part.w) / 2.0;
+            let mut items = crate::chart::draw(self.fonts, &part.chart, x, 0.0, part.w, part.h)?;
+            let mut y = part.h + 4.0;
+            y = self.stack(&mut items, &caption(part.continued), &cap_style, y, 1.45)?;
+            y += 1.0;
+            y = self.stack(&mut items, &src, &src_style, y, 1.45)?;
+            out.push(Elem {
+                float: true,
+                height: y + self.pitch() * 0.3,
+                space_before: self.pitch() * 0.5,
+                items,
+                ..Elem::default()
+            });
+        }
+        Ok(out)
     }
 
     /// The numbered sources list, with a hanging number column.

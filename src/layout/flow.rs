@@ -1,5 +1,5 @@
 //! Block flow and pagination: blocks become vertical elements, elements
-//! fill pages, and the keep rules of TYPOGRAPHY.md §4 decide where a page
+//! fill pages, and the keep rules of docs/typesetting.md §4 decide where a page
 //! may end (no orphan or widow line, a heading never ends a page, a table
 //! row or figure is never split, a broken table repeats its header).
 
@@ -37,8 +37,12 @@ pub struct Elem {
     pub items: Vec<Item>,
     /// Anchors with y relative to the element's top.
     pub anchors: Vec<Anchor>,
-    /// A table header drawn again when this element starts a page.
+    /// The header row of the table this element belongs to: drawn again
+    /// before it whenever it does not follow a row of its own table (at the
+    /// top of a page, after a figure that floated in).
     pub header: Option<Arc<Elem>>,
+    /// This element is that header row itself.
+    pub is_header: bool,
     /// Start a new page before this element.
     pub break_before: bool,
     /// Part of the body (numbered pages), not the front matter.
@@ -112,6 +116,21 @@ fn place(page: &mut Page, e: &Elem, y: f32) {
     }
 }
 
+/// What a page holds, in order: an element, or a repeated table header.
+enum Slot {
+    Elem(usize),
+    Header(Arc<Elem>),
+}
+
+/// Whether the last thing on the page belongs to the table of header `h`.
+fn follows_table(placed: &[(Slot, f32)], order: &[&Elem], h: &Arc<Elem>) -> bool {
+    match placed.last() {
+        Some((Slot::Header(x), _)) => Arc::ptr_eq(x, h),
+        Some((Slot::Elem(k), _)) => order[*k].header.as_ref().is_some_and(|x| Arc::ptr_eq(x, h)),
+        None => false,
+    }
+}
+
 /// Fills pages with `elems`, breaking only where the keep rules allow.
 ///
 /// First fit with one step of backtracking: when element `j` does not fit,
@@ -121,7 +140,9 @@ fn place(page: &mut Page, e: &Elem, y: f32) {
 ///
 /// A figure (`float`) that does not fit lets the text after it fill the
 /// page, up to the next heading, and goes to the top of the next page: a
-/// page is not left a third empty for want of room for a chart.
+/// page is not left a third empty for want of room for a chart. A table row
+/// that does not follow a row of its own table — at the top of a page, or
+/// after such a figure — gets its table's header row first.
 pub fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
     let mut order: Vec<&Elem> = elems.to_vec();
     let mut pages = Vec::new();
@@ -133,22 +154,34 @@ pub fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
             ..Page::default()
         };
         let mut y = frame.top;
-        if let Some(h) = &order[i].header {
-            place(&mut page, h, y);
-            y += h.height;
-        }
-        let mut placed: Vec<(usize, f32)> = Vec::new();
+        let mut placed: Vec<(Slot, f32)> = Vec::new();
         let mut j = i;
         while j < order.len() {
             let e = order[j];
             if j > i && e.break_before {
                 break;
             }
-            let sb = if j == i { 0.0 } else { e.space_before };
-            if y + sb + e.height <= frame.bottom + 0.01 {
-                placed.push((j, y + sb));
-                y += sb + e.height;
+            let sb = if placed.is_empty() {
+                0.0
+            } else {
+                e.space_before
+            };
+            let head = e
+                .header
+                .as_ref()
+                .filter(|h| !e.is_header && !follows_table(&placed, &order, h));
+            let hh = head.map_or(0.0, |h| h.height);
+            if y + sb + hh + e.height <= frame.bottom + 0.01 || placed.is_empty() {
+                if let Some(h) = head {
+                    placed.push((Slot::Header(h.clone()), y + sb));
+                }
+                placed.push((Slot::Elem(j), y + sb + hh));
+                y += sb + hh + e.height;
                 j += 1;
+                if y > frame.bottom + 0.01 {
+                    // Alone and still too tall: it overflows, the page ends.
+                    break;
+                }
                 continue;
             }
             if j > i
@@ -160,18 +193,28 @@ pub fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
                 order[j..=m].rotate_left(1);
                 continue;
             }
-            if j == i {
-                placed.push((j, y));
-                j += 1;
-            } else if let Some(k) = (i + 1..=j).rev().find(|&k| !order[k].keep_with_prev) {
-                placed.truncate(k - i);
+            if let Some(k) = (i + 1..=j).rev().find(|&k| !order[k].keep_with_prev) {
+                let at = placed
+                    .iter()
+                    .position(|(s, _)| matches!(s, Slot::Elem(x) if *x == k))
+                    .unwrap_or(placed.len());
+                placed.truncate(at);
+                // A repeated header never ends a page.
+                while matches!(placed.last(), Some((Slot::Header(_), _))) {
+                    placed.pop();
+                }
                 j = k;
             }
             break;
         }
-        page.numbered = placed.first().is_some_and(|(k, _)| order[*k].numbered);
-        for (k, y) in placed {
-            place(&mut page, order[k], y);
+        page.numbered = placed
+            .iter()
+            .any(|(s, _)| matches!(s, Slot::Elem(k) if order[*k].numbered));
+        for (slot, y) in &placed {
+            match slot {
+                Slot::Elem(k) => place(&mut page, order[*k], *y),
+                Slot::Header(h) => place(&mut page, h, *y),
+            }
         }
         pages.push(page);
         i = j;
@@ -257,5 +300,53 @@ mod tests {
         let small = line(false);
         let pages = paginate(&[&big, &small], &frame());
         assert_eq!(pages.len(), 2);
+    }
+
+    #[test]
+    fn a_table_row_after_a_figure_gets_its_header_again() {
+        let header = Arc::new(Elem {
+            height: 5.0,
+            items: vec![Item::rect(
+                0.0,
+                0.0,
+                1.0,
+                1.0,
+                crate::frame::Rgb(0.0, 0.0, 0.0),
+            )],
+            ..Elem::default()
+        });
+        let row = |id: &str| Elem {
+            height: 10.0,
+            header: Some(header.clone()),
+            anchors: vec![Anchor {
+                id: id.into(),
+                level: 0,
+                title: String::new(),
+                y: 0.0,
+            }],
+            ..Elem::default()
+        };
+        let mut head = (*header).clone();
+        head.header = Some(header.clone());
+        head.is_header = true;
+        let figure = Elem {
+            height: 30.0,
+            ..Elem::default()
+        };
+        // Page 1: header, row 1, row 2, the figure (30 pt) does not fit in
+        // the 25 left: page 2 starts with the figure, then row 3, which
+        // must bring the header with it.
+        let (r1, r2, r3) = (row("r1"), row("r2"), row("r3"));
+        let refs: Vec<&Elem> = vec![&head, &r1, &r2, &figure, &r3];
+        let pages = paginate(&refs, &frame());
+        assert_eq!(pages.len(), 2);
+        let headers_on = |p: &Page| p.items.len();
+        assert_eq!(headers_on(&pages[0]), 1, "one header on page 1");
+        assert_eq!(headers_on(&pages[1]), 1, "the header is repeated before r3");
+        let r3_y = pages[1].anchors.iter().find(|a| a.id == "r3").unwrap().y;
+        assert!(
+            (r3_y - 35.0).abs() < 0.01,
+            "r3 follows figure and header: {r3_y}"
+        );
     }
 }

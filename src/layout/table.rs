@@ -16,17 +16,17 @@ use crate::text::{Align, ParaStyle, SetLine, layout, natural_width};
 const PAD_X: f32 = 5.0;
 const PAD_Y: f32 = 3.2;
 
-/// Splits a figure into its integer part and the rest (`52.3%` → `52`, `.3%`),
-/// so the column can align on the decimal point.
+/// Splits a figure into its whole part, with any qualifier before it, and
+/// the rest (`超过52.3%` → `超过52`, `.3%`), so the column can align on the
+/// decimal point. A cell with no digit has no whole part.
 fn split_number(s: &str) -> (&str, &str) {
-    let end = s
+    let Some(first) = s.find(|c: char| c.is_ascii_digit()) else {
+        return ("", s);
+    };
+    let end = s[first..]
         .char_indices()
-        .find(|&(i, c)| {
-            !(c.is_ascii_digit()
-                || c == ','
-                || (i == 0 && (c == '-' || c == '+' || c == '~' || c == '约')))
-        })
-        .map_or(s.len(), |(i, _)| i);
+        .find(|&(_, c)| !(c.is_ascii_digit() || c == ',' || c == '\u{2060}'))
+        .map_or(s.len(), |(i, _)| first + i);
     s.split_at(end)
 }
 
@@ -195,6 +195,8 @@ pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> 
     let mut head = row_elem(&t.columns, true, false)?;
     head.keep_with_prev = true;
     let head_rc = Arc::new(head.clone());
+    head.header = Some(head_rc.clone());
+    head.is_header = true;
     out.push(head);
     let n = t.rows.len();
     for (r, row) in t.rows.iter().enumerate() {
@@ -227,6 +229,8 @@ mod tests {
         assert_eq!(split_number("52.3%"), ("52", ".3%"));
         assert_eq!(split_number("197 EFLOPS"), ("197", " EFLOPS"));
         assert_eq!(split_number("650万架"), ("650", "万架"));
+        assert_eq!(split_number("超过650万架"), ("超过650", "万架"));
+        assert_eq!(split_number("全球第二"), ("", "全球第二"));
     }
 
     #[test]

@@ -64,7 +64,7 @@ const SILENT_GAP: f32 = 0.09;
 const VARIANT_STEP: f32 = 0.125;
 /// Widest variant (one em: the gap after 表1 in a caption).
 const MAX_VARIANT: i8 = 8;
-/// Narrowest variant (half an em: adjacent punctuation, TYPOGRAPHY.md §2).
+/// Narrowest variant (half an em: adjacent punctuation, docs/typesetting.md §2).
 const MIN_VARIANT: i8 = -4;
 
 /// Glyphs drawn from one text position with one font and one `Tc`.

@@ -1,11 +1,11 @@
 //! Character classes for Chinese layout (clreq): which marks may not start
 //! or end a line, which are opening or closing, where Han meets Latin.
-//! Each rule of TYPOGRAPHY.md §1–§2 is named here once.
+//! Each rule of docs/typesetting.md §1–§2 is named here once.
 
 // The sets below are `match` patterns rather than strings searched with
 // `contains`: they are asked about every character of every candidate line.
 
-/// Never at the start of a line (TYPOGRAPHY.md §1: pause and stop marks,
+/// Never at the start of a line (docs/typesetting.md §1: pause and stop marks,
 /// closing quotes and brackets, connectors, interpuncts, and signs that
 /// belong to the number before them).
 pub fn no_start(c: char) -> bool {
