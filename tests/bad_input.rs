@@ -242,7 +242,12 @@ fn cases() -> Vec<Case> {
             },
             args: &[],
             code: 65,
-            expect: &["😀", "U+1F600", "NotoSerifCJKsc-Regular"],
+            expect: &[
+                "themes/compute-totals.toml:",
+                "😀",
+                "U+1F600",
+                "NotoSerifCJKsc-Regular",
+            ],
         },
         Case {
             name: "bad source date",

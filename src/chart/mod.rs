@@ -17,6 +17,7 @@
 pub mod backend;
 mod bars;
 pub mod canvas;
+mod hbars;
 mod line;
 pub mod scale;
 mod timeline;
@@ -134,9 +135,9 @@ pub fn plan(fonts: &FontSet, chart: &ChartData, max_w: f32, max_h: f32) -> Resul
             Ok(one(w, (w * BAR_ASPECT).max(150.0)))
         }
         ChartKind::Bar | ChartKind::GroupedBar => {
-            rows(fonts, chart, max_w, max_h, &bars::Titles::turned(chart))
+            rows(fonts, chart, max_w, max_h, &hbars::Titles::turned(chart))
         }
-        ChartKind::HBar => rows(fonts, chart, max_w, max_h, &bars::Titles::declared(chart)),
+        ChartKind::HBar => rows(fonts, chart, max_w, max_h, &hbars::Titles::declared(chart)),
         ChartKind::Timeline => timeline_parts(fonts, chart, max_w, max_h),
     }
 }
@@ -148,9 +149,9 @@ fn rows(
     chart: &ChartData,
     w: f32,
     max_h: f32,
-    titles: &bars::Titles,
+    titles: &hbars::Titles,
 ) -> Result<Vec<Part>> {
-    let r = bars::hbar_rows(fonts, chart, w, titles)?;
+    let r = hbars::hbar_rows(fonts, chart, w, titles)?;
     let n = r.n.max(1);
     let room = max_h - r.fixed;
     if r.fixed + n as f32 * r.row <= max_h {
@@ -258,7 +259,7 @@ pub fn draw(
     }
     match chart.kind {
         ChartKind::Bar | ChartKind::GroupedBar => bars::vertical(&c, chart)?,
-        ChartKind::HBar => bars::horizontal(&c, chart, &bars::Titles::declared(chart))?,
+        ChartKind::HBar => hbars::horizontal(&c, chart, &hbars::Titles::declared(chart))?,
         ChartKind::Line => line::draw(&c, chart)?,
         ChartKind::Timeline => timeline::draw(&c, chart)?,
     }
@@ -452,5 +453,7 @@ fn legend_height(fonts: &FontSet, entries: &[(String, Mark)], max_w: f32) -> Res
     Ok(rows * row)
 }
 
+#[cfg(test)]
+mod edge_tests;
 #[cfg(test)]
 mod tests;

@@ -1,11 +1,15 @@
 //! Stage 1: TOML text to a checked [`Config`] (run settings plus the theme
 //! catalogue). Every error names the file, line and column.
 
+mod blocks;
+mod catalog;
 mod load;
+mod mail;
 pub mod model;
 mod schema;
 pub mod source;
 pub mod template;
 
-pub use load::{load, load_catalog};
+pub use catalog::load_catalog;
+pub use load::load;
 pub use model::*;

@@ -1,0 +1,486 @@
+//! Selection: which facts, blocks and sections a profile shows on a date,
+//! and the numbering of the sources they cite.
+
+use chrono::NaiveDate;
+
+use super::*;
+use crate::config::{
+    Block, BlockKind, Catalog, Chart, ChartKind, Config, Curated, Fact, Field, Part, Profile,
+    ProjectionBase, Source, TableBody, Template, Value,
+};
+
+/// Picks what a briefing dated `date` may show: facts whose sources were
+/// all published by then, of regions the profile selected; and numbers the
+/// sources in order of first citation.
+struct Selector<'a> {
+    catalog: &'a Catalog,
+    date: NaiveDate,
+    regions: &'a [String],
+    cited: Vec<String>,
+}
+
+impl<'a> Selector<'a> {
+    fn published(&self, source: &str) -> bool {
+        self.catalog
+            .sources
+            .get(source)
+            .is_some_and(|s| s.published <= self.date)
+    }
+
+    fn region_shown(&self, region: &Option<String>) -> bool {
+        region.as_ref().is_none_or(|r| self.regions.contains(r))
+    }
+
+    /// Position of a region in the profile's order.
+    fn region_rank(&self, region: &Option<String>) -> Option<usize> {
+        region
+            .as_ref()
+            .and_then(|r| self.regions.iter().position(|x| x == r))
+    }
+
+    fn known(&self, fact: &Fact) -> bool {
+        fact.sources.iter().all(|s| self.published(s)) && self.region_shown(&fact.region)
+    }
+
+    fn fact(&self, id: &str) -> Option<&'a Fact> {
+        self.catalog.facts.get(id).filter(|f| self.known(f))
+    }
+
+    fn cite(&mut self, source: &str) -> usize {
+        if let Some(i) = self.cited.iter().position(|s| s == source) {
+            return i + 1;
+        }
+        self.cited.push(source.to_string());
+        self.cited.len()
+    }
+
+    /// Cites every source of `f`; returns the numbers.
+    fn cite_fact(&mut self, f: &Fact) -> Vec<usize> {
+        f.sources.iter().map(|s| self.cite(s)).collect()
+    }
+
+    /// Fills a template, or `None` when a fact it needs is not known.
+    fn fill(&self, t: &Template) -> Option<String> {
+        let mut out = String::new();
+        for p in &t.parts {
+            match p {
+                Part::Text(s) => out.push_str(s),
+                Part::Ref { fact, field } => {
+                    let f = self.fact(fact)?;
+                    out.push_str(&format::field(f, *field, &self.catalog.sources));
+                }
+            }
+        }
+        Some(out)
+    }
+
+    /// Fills a template and cites what it rests on: its facts' sources and
+    /// `extra`, the sources of what it says in words. `None` unless every
+    /// one of them is published by the date.
+    fn cited(&mut self, t: &Template, extra: &[String]) -> Option<Cited> {
+        if !extra.iter().all(|s| self.published(s)) {
+            return None;
+        }
+        let text = self.fill(t)?;
+        let mut cites = Vec::new();
+        for id in t.facts() {
+            let f = self.fact(id)?;
+            cites.extend(self.cite_fact(f));
+        }
+        for s in extra {
+            cites.push(self.cite(s));
+        }
+        cites.sort_unstable();
+        cites.dedup();
+        Some(Cited { text, cites })
+    }
+
+    fn block(&mut self, b: &Block) -> Option<BlockContent> {
+        if !self.region_shown(&b.region) || !b.sources.iter().all(|s| self.published(s)) {
+            return None;
+        }
+        match &b.kind {
+            BlockKind::Paragraph(text) => self.cited(text, &b.sources).map(BlockContent::Paragraph),
+            BlockKind::Table(t) => self
+                .table(&t.caption, &t.body, &b.sources)
+                .map(BlockContent::Table),
+            BlockKind::Chart(c) => self.chart(c, &b.sources).map(BlockContent::Chart),
+        }
+    }
+
+    fn table(&mut self, caption: &str, body: &TableBody, extra: &[String]) -> Option<TableContent> {
+        let mut nos = Vec::new();
+        let content = match body {
+            TableBody::Facts(ids) => {
+                let facts: Vec<&Fact> = ids.iter().filter_map(|id| self.fact(id)).collect();
+                let facts = in_region_order(
+                    facts
+                        .into_iter()
+                        .map(|f| (self.region_rank(&f.region), f))
+                        .collect(),
+                );
+                if facts.is_empty() {
+                    return None;
+                }
+                let mut rows = Vec::new();
+                for f in facts {
+                    nos.extend(self.cite_fact(f));
+                    rows.push(vec![
+                        f.label.clone(),
+                        format::with_unit(f),
+                        f.period.clone(),
+                        format::field(f, Field::Source, &self.catalog.sources),
+                    ]);
+                }
+                TableContent {
+                    caption: caption.to_string(),
+                    columns: vec!["指标".into(), "数值".into(), "时期".into(), "来源".into()],
+                    rows,
+                    numeric: vec![false, true, false, false],
+                    source_nos: Vec::new(),
+                }
+            }
+            TableBody::Free {
+                columns,
+                rows,
+                row_regions,
+            } => {
+                let mut kept = Vec::new();
+                for (r, region) in rows.iter().zip(row_regions) {
+                    // A row's region: as declared, else that of its first
+                    // regional fact.
+                    let region = region.clone().or_else(|| {
+                        r.iter()
+                            .flat_map(|c| c.facts())
+                            .filter_map(|id| self.catalog.facts.get(id))
+                            .find_map(|f| f.region.clone())
+                    });
+                    if !self.region_shown(&region) {
+                        continue;
+                    }
+                    let Some(cells) = r.iter().map(|c| self.fill(c)).collect::<Option<Vec<_>>>()
+                    else {
+                        continue;
+                    };
+                    for id in r.iter().flat_map(|c| c.facts()) {
+                        if let Some(f) = self.fact(id) {
+                            nos.extend(self.cite_fact(f));
+                        }
+                    }
+                    kept.push((self.region_rank(&region), cells));
+                }
+                let out = in_region_order(kept);
+                if out.is_empty() {
+                    return None;
+                }
+                let numeric = (0..columns.len())
+                    .map(|i| {
+                        rows.iter().all(|r| {
+                            matches!(r[i].parts.as_slice(), [Part::Ref { fact, field: Field::Full | Field::Value }]
+                                if matches!(self.catalog.facts.get(fact).map(|f| &f.value), Some(Value::Number(_))))
+                        })
+                    })
+                    .collect();
+                TableContent {
+                    caption: caption.to_string(),
+                    columns: columns.clone(),
+                    rows: out,
+                    numeric,
+                    source_nos: Vec::new(),
+                }
+            }
+        };
+        for s in extra {
+            nos.push(self.cite(s));
+        }
+        nos.sort_unstable();
+        nos.dedup();
+        Some(TableContent {
+            source_nos: nos,
+            ..content
+        })
+    }
+
+    fn chart(&mut self, c: &Chart, extra: &[String]) -> Option<ChartData> {
+        let mut series = Vec::new();
+        let mut srcs: Vec<String> = Vec::new();
+        for s in &c.series {
+            let mut points = Vec::new();
+            for (i, id) in s.facts.iter().enumerate() {
+                let Some(f) = self.fact(id) else { continue };
+                self.cite_fact(f);
+                for src in &f.sources {
+                    if !srcs.contains(src) {
+                        srcs.push(src.clone());
+                    }
+                }
+                let label = s.labels.as_ref().map(|l| l[i].clone()).unwrap_or_else(|| {
+                    if c.kind == ChartKind::Timeline {
+                        f.label.clone()
+                    } else {
+                        f.period.clone()
+                    }
+                });
+                let (value, detail) = match &f.value {
+                    Value::Number(x) => (*x, String::new()),
+                    Value::Text(t) => (0.0, t.clone()),
+                };
+                let fig = format::figure(f);
+                let unit_len = f.unit.as_deref().unwrap_or("").chars().count();
+                let bare = fig.without_unit(unit_len);
+                let number = format::value(f);
+                let (before, after) = bare.split_once(&number).unwrap_or(("", ""));
+                points.push((
+                    self.region_rank(&f.region),
+                    Point {
+                        label,
+                        value,
+                        text: number.clone(),
+                        before: before.to_string(),
+                        after: after.to_string(),
+                        date: f.date,
+                        detail,
+                    },
+                ));
+            }
+            // Regional points follow the profile's region order, like the
+            // regional sections.
+            let points = in_region_order(points);
+            if !points.is_empty() {
+                series.push(SeriesData {
+                    name: s.name.clone(),
+                    points,
+                });
+            }
+        }
+        let projection = c.projection.as_ref().and_then(|p| {
+            let rate = self.fact(&p.rate)?;
+            let Value::Number(r) = rate.value else {
+                return None;
+            };
+            // The base: a fact known by the briefing date, or a plain index
+            // base whose chart rests on the rate fact alone.
+            let (b, base) = match &p.base {
+                ProjectionBase::Fact(id) => {
+                    let f = self.fact(id)?;
+                    let Value::Number(b) = f.value else {
+                        return None;
+                    };
+                    (b, Some(f))
+                }
+                ProjectionBase::Value(v) => (*v, None),
+            };
+            for f in base.into_iter().chain([rate]) {
+                self.cite_fact(f);
+                for src in &f.sources {
+                    if !srcs.contains(src) {
+                        srcs.push(src.clone());
+                    }
+                }
+            }
+            let points = (p.from_year..=p.to_year)
+                .map(|y| (y, b * (1.0 + r / 100.0).powi(y - p.from_year)))
+                .collect();
+            Some(ProjectionData {
+                name: p.name.replace("{rate}", &format::with_unit(rate)),
+                points,
+                index: matches!(p.base, ProjectionBase::Value(_)).then(|| p.base_label.clone()),
+            })
+        });
+        if series.is_empty() && projection.is_none() {
+            return None;
+        }
+        for s in extra {
+            self.cite(s);
+            if !srcs.contains(s) {
+                srcs.push(s.clone());
+            }
+        }
+        let source_line = srcs
+            .iter()
+            .filter_map(|s| self.catalog.sources.get(s))
+            .map(Source::short)
+            .collect::<Vec<_>>()
+            .join("；");
+        Some(ChartData {
+            kind: c.kind,
+            title: c.title.clone(),
+            unit: c.unit.clone(),
+            x_label: c.x_label.clone(),
+            y_label: c.y_label.clone(),
+            note: c.note.clone(),
+            series,
+            projection,
+            source_line,
+        })
+    }
+
+    fn curated(&mut self, list: &[Curated]) -> Vec<Cited> {
+        list.iter()
+            .filter_map(|c| self.cited(&c.text, &c.sources))
+            .collect()
+    }
+}
+
+/// Puts items that belong to a region in the profile's region order while
+/// the others keep their places: the regional items' positions are slots,
+/// refilled in region order (stable within a region).
+fn in_region_order<T>(items: Vec<(Option<usize>, T)>) -> Vec<T> {
+    let slots: Vec<bool> = items.iter().map(|(r, _)| r.is_some()).collect();
+    let mut regional: Vec<(usize, T)> = Vec::new();
+    let mut others: Vec<T> = Vec::new();
+    for (r, t) in items {
+        match r {
+            Some(r) => regional.push((r, t)),
+            None => others.push(t),
+        }
+    }
+    regional.sort_by_key(|(r, _)| *r);
+    let mut regional = regional.into_iter().map(|(_, t)| t);
+    let mut others = others.into_iter();
+    slots
+        .into_iter()
+        .filter_map(|is_regional| {
+            if is_regional {
+                regional.next()
+            } else {
+                others.next()
+            }
+        })
+        .collect()
+}
+
+/// Selects and fills the content of `profile` as known on `date`.
+pub fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
+    let catalog = &config.catalog;
+    let mut sel = Selector {
+        catalog,
+        date,
+        regions: &profile.regions,
+        cited: Vec::new(),
+    };
+    // The analyst's summary comes first, so its sources are cited first.
+    let summary = sel.curated(&profile.summary);
+    let mut themes = Vec::new();
+    for tid in &profile.themes {
+        let Some(theme) = catalog.themes.iter().find(|t| &t.id == tid) else {
+            continue;
+        };
+        let theme_summary = sel.curated(&theme.summary);
+        // Sections of unselected regions go; regional sections take the
+        // profile's region order in the places regional sections hold in
+        // the file; a comparison needs two selected regions to compare.
+        let selected = theme
+            .regions
+            .iter()
+            .filter(|r| profile.regions.contains(&r.id))
+            .count();
+        let order = in_region_order(
+            theme
+                .sections
+                .iter()
+                .filter(|s| sel.region_shown(&s.region))
+                .filter(|s| !s.comparison || selected >= 2)
+                .map(|s| (sel.region_rank(&s.region), s))
+                .collect(),
+        );
+        let mut sections = Vec::new();
+        for s in order {
+            let blocks: Vec<BlockContent> = s.blocks.iter().filter_map(|b| sel.block(b)).collect();
+            if !blocks.is_empty() {
+                sections.push(SectionContent {
+                    title: s.title.clone(),
+                    blocks,
+                });
+            }
+        }
+        let empty_note = sections.is_empty().then(|| {
+            theme.empty_note.clone().unwrap_or_else(|| {
+                format!(
+                    "截至{}，本主题尚无已公开的资料可供引用。",
+                    chinese_date(date)
+                )
+            })
+        });
+        themes.push(ThemeContent {
+            id: theme.id.clone(),
+            title: theme.title.clone(),
+            summary: theme_summary,
+            sections,
+            empty_note,
+        });
+    }
+    let mut key: Vec<(usize, Option<usize>, usize, &Fact)> = catalog
+        .facts
+        .values()
+        .filter(|f| f.key && sel.known(f))
+        .filter_map(|f| {
+            let t = profile.themes.iter().position(|t| t == &f.theme)?;
+            Some((t, sel.region_rank(&f.region), f.seq, f))
+        })
+        .collect();
+    key.sort_by_key(|(t, r, seq, _)| (*t, *r, *seq));
+    let mut key_facts = Vec::new();
+    for (_, _, _, f) in key {
+        let nos = sel.cite_fact(f);
+        key_facts.push(KeyFact {
+            theme: f.theme.clone(),
+            label: f.label.clone(),
+            figure: format::figure(f),
+            period: f.period.clone(),
+            source_no: nos.first().copied().unwrap_or(0),
+            region: f.region.clone(),
+            region_name: f.region.as_ref().and_then(|r| {
+                catalog
+                    .themes
+                    .iter()
+                    .flat_map(|t| &t.regions)
+                    .find(|x| &x.id == r)
+                    .map(|x| x.name.clone())
+            }),
+            numeric: matches!(f.value, Value::Number(_)),
+            derived: f.derived.is_some(),
+        });
+    }
+    let sources = sel
+        .cited
+        .iter()
+        .filter_map(|s| catalog.sources.get(s).cloned())
+        .collect();
+    Briefing {
+        title: profile
+            .title
+            .clone()
+            .unwrap_or_else(|| config.title.clone()),
+        subtitle: profile.subtitle.clone(),
+        profile: profile.name.clone(),
+        date,
+        themes,
+        sources,
+        key_facts,
+        summary,
+        generated_summary: profile.generated_summary,
+        closing_note: profile.closing_note.clone(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::in_region_order;
+
+    #[test]
+    fn regional_items_take_profile_order_in_their_own_slots() {
+        // Sections: 青岛(1) 比较(-) 深圳(0) 其他(-) 四川(2)
+        let items = vec![
+            (Some(1), "qingdao"),
+            (None, "compare"),
+            (Some(0), "shenzhen"),
+            (None, "other"),
+            (Some(2), "sichuan"),
+        ];
+        assert_eq!(
+            in_region_order(items),
+            vec!["shenzhen", "compare", "qingdao", "other", "sichuan"]
+        );
+    }
+}
