@@ -33,6 +33,12 @@ fn peak_child_rss_kib() -> i64 {
 }
 
 fn main() {
+    // `cargo test --all-targets` runs bench binaries too, without
+    // `--bench`: measuring belongs to `cargo bench` only.
+    if !std::env::args().any(|a| a == "--bench") {
+        println!("benchmark skipped: run it with `cargo bench`");
+        return;
+    }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let out = tempfile::tempdir().expect("temp dir");
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefing"));
@@ -90,22 +96,12 @@ fn main() {
         let fonts = FontSet::load(&config.fonts).unwrap();
         fonts_t.push(t.elapsed());
         let profile = &config.profiles[0];
-        let t = Instant::now();
-        let b = briefing::content::select(&config, profile, date);
-        let doc = briefing::compose::compose(&config, &b);
-        content.push(t.elapsed());
-        let t = Instant::now();
-        let laid = briefing::layout::layout_document(&doc, &fonts, &config.page).unwrap();
-        layout.push(t.elapsed());
-        pages = laid.len();
-        let t = Instant::now();
-        let opts = briefing::pdf::PdfOptions {
-            epoch: Some(0),
-            producer: "bench".into(),
-        };
-        let bytes = briefing::pdf::write(&briefing::meta(&doc), &laid, &fonts, &opts).unwrap();
-        pdf_t.push(t.elapsed());
-        assert!(!bytes.is_empty());
+        let (built, times) =
+            briefing::build_timed(&config, &fonts, profile, date, Some(0)).unwrap();
+        content.push(times.content);
+        layout.push(times.layout);
+        pdf_t.push(times.pdf);
+        pages = built.pages;
     }
     println!("in process, median per stage ({pages} pages):");
     println!("  config + themes {:6.2} ms", ms(median(load)));

@@ -11,16 +11,16 @@
 #![allow(clippy::result_large_err)]
 
 pub mod batch;
-pub mod chart;
-pub mod compose;
+pub(crate) mod chart;
+pub(crate) mod compose;
 pub mod config;
-pub mod content;
+pub(crate) mod content;
 pub mod deliver;
 pub mod error;
-pub mod frame;
-pub mod layout;
-pub mod pdf;
-pub mod style;
+pub(crate) mod frame;
+pub(crate) mod layout;
+pub(crate) mod pdf;
+pub(crate) mod style;
 pub mod text;
 
 use chrono::NaiveDate;
@@ -42,6 +42,17 @@ pub struct Built {
     pub pages: usize,
 }
 
+/// How long each stage of one build took.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Timings {
+    /// Selecting content and composing the document.
+    pub content: std::time::Duration,
+    /// Typesetting and pagination.
+    pub layout: std::time::Duration,
+    /// Font subsets and PDF bytes.
+    pub pdf: std::time::Duration,
+}
+
 /// Builds the PDF of `profile` for `date`, without touching the disk.
 pub fn build(
     config: &Config,
@@ -50,6 +61,18 @@ pub fn build(
     date: NaiveDate,
     epoch: Option<i64>,
 ) -> Result<Built> {
+    build_timed(config, fonts, profile, date, epoch).map(|(b, _)| b)
+}
+
+/// [`build`], with the time each stage took (for the benchmark and for
+/// `RUST_LOG=debug`).
+pub fn build_timed(
+    config: &Config,
+    fonts: &FontSet,
+    profile: &Profile,
+    date: NaiveDate,
+    epoch: Option<i64>,
+) -> Result<(Built, Timings)> {
     let t = std::time::Instant::now();
     let briefing = content::select(config, profile, date);
     let doc = compose::compose(config, &briefing);
@@ -62,25 +85,33 @@ pub fn build(
         producer: format!("briefing {}", env!("CARGO_PKG_VERSION")),
     };
     let bytes = pdf::write(&meta(&doc), &pages, fonts, &opts)?;
+    let timings = Timings {
+        content: t_content,
+        layout: t_layout - t_content,
+        pdf: t.elapsed() - t_layout,
+    };
     log::debug!(
         "{}: content {:.1} ms, layout {:.1} ms, pdf {:.1} ms, {} pages, {} bytes",
         profile.name,
-        t_content.as_secs_f64() * 1e3,
-        (t_layout - t_content).as_secs_f64() * 1e3,
-        (t.elapsed() - t_layout).as_secs_f64() * 1e3,
+        timings.content.as_secs_f64() * 1e3,
+        timings.layout.as_secs_f64() * 1e3,
+        timings.pdf.as_secs_f64() * 1e3,
         pages.len(),
         bytes.len()
     );
-    Ok(Built {
-        profile: profile.name.clone(),
-        date,
-        bytes,
-        pages: pages.len(),
-    })
+    Ok((
+        Built {
+            profile: profile.name.clone(),
+            date,
+            bytes,
+            pages: pages.len(),
+        },
+        timings,
+    ))
 }
 
 /// The metadata the PDF writer records, from the composed document.
-pub fn meta(doc: &compose::Document) -> frame::Meta {
+fn meta(doc: &compose::Document) -> frame::Meta {
     frame::Meta {
         title: doc.title.clone(),
         author: doc.author.clone(),

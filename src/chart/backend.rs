@@ -28,23 +28,23 @@ use crate::text::single_line;
 use crate::{frame::FontKind, text::fonts::FontSet};
 
 /// Backend units per point.
-pub const UNIT: f32 = 20.0;
+pub(crate) const UNIT: f32 = 20.0;
 
 /// plotters sizes fonts as 1.24 × the em (its font code divides by 1.24
 /// to get pixels per em); we keep that convention so plotters' own layout
 /// arithmetic and ours agree.
-pub const PLOTTERS_FONT_SCALE: f64 = 1.24;
+pub(crate) const PLOTTERS_FONT_SCALE: f64 = 1.24;
 
 /// Where the ideographic em box sits around the baseline, as fractions of
 /// the em: the same 0.88 / 0.12 split the rest of the layout (and
 /// `pdfcheck.py`) uses, so "inside the box" means the same thing everywhere.
-pub const EM_ASCENT: f32 = 0.88;
+pub(crate) const EM_ASCENT: f32 = 0.88;
 /// Depth of the em box below the baseline, as a fraction of the em.
-pub const EM_DESCENT: f32 = 0.12;
+pub(crate) const EM_DESCENT: f32 = 0.12;
 
 /// The error plotters sees when recording fails.
 #[derive(Debug, Clone)]
-pub struct BackendError(pub String);
+pub(crate) struct BackendError(pub String);
 
 impl fmt::Display for BackendError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -58,22 +58,22 @@ impl std::error::Error for BackendError {}
 /// notion of (dashes). Shared between the backend, which plotters owns, and
 /// the chart code, which reads the items back and sets the dash pattern.
 #[derive(Debug, Default)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     /// Items in painting order, in page coordinates.
-    pub items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
     /// Dash pattern (on, off, … in points) applied to strokes drawn from
     /// now on; empty for solid lines. plotters' `ShapeStyle` cannot carry a
     /// dash, and its `DashedPathElement` cuts a line into one path per dash,
     /// which costs bytes and prints unevenly; a PDF dash is one operator.
-    pub dash: Vec<f32>,
+    pub(crate) dash: Vec<f32>,
     /// The first error of our own (e.g. a character missing from the font),
     /// kept whole so its message and help reach the user, not just the
     /// string plotters wraps it in.
-    pub error: Option<Error>,
+    pub(crate) error: Option<Error>,
 }
 
 /// A plotters backend drawing into page items.
-pub struct PdfBackend<'f> {
+pub(crate) struct PdfBackend<'f> {
     fonts: &'f FontSet,
     /// Page position of the backend's (0, 0), in points.
     origin: (f32, f32),
@@ -85,7 +85,7 @@ pub struct PdfBackend<'f> {
 impl<'f> PdfBackend<'f> {
     /// A backend covering the page box (x, y, w, h) in points, and the
     /// handle through which its items are read back.
-    pub fn new(
+    pub(crate) fn new(
         fonts: &'f FontSet,
         x: f32,
         y: f32,
@@ -109,7 +109,7 @@ impl<'f> PdfBackend<'f> {
     }
 
     /// Convenience: the backend as a plotters drawing area plus its recorder.
-    pub fn area(
+    pub(crate) fn area(
         fonts: &'f FontSet,
         x: f32,
         y: f32,
@@ -160,7 +160,7 @@ fn rgb(c: BackendColor) -> Rgb {
 /// The briefing face a plotters font description stands for: charts are
 /// set in the sans face (docs/typesetting.md §6 puts chart text with tables and
 /// headings), bold for emphasis; a request for serif gets the body face.
-pub fn font_kind(family: FontFamily<'_>, style: FontStyle) -> FontKind {
+pub(crate) fn font_kind(family: FontFamily<'_>, style: FontStyle) -> FontKind {
     match (family, style) {
         (FontFamily::Serif, _) => FontKind::Serif,
         (_, FontStyle::Bold) => FontKind::SansBold,
@@ -169,12 +169,12 @@ pub fn font_kind(family: FontFamily<'_>, style: FontStyle) -> FontKind {
 }
 
 /// The em in points of a plotters font size given in backend units.
-pub fn em_of(size: f64) -> f32 {
+pub(crate) fn em_of(size: f64) -> f32 {
     (size / PLOTTERS_FONT_SCALE) as f32 / UNIT
 }
 
 /// The plotters font size (backend units) of an em in points.
-pub fn plotters_size(em_pt: f32) -> f64 {
+pub(crate) fn plotters_size(em_pt: f32) -> f64 {
     em_pt as f64 * UNIT as f64 * PLOTTERS_FONT_SCALE
 }
 

@@ -20,18 +20,18 @@ use crate::text::{Align, ParaStyle, layout, single_line};
 use crate::{frame::FontKind, text::fonts::FontSet};
 
 /// A point length in backend units.
-pub fn u(v: f32) -> i32 {
+pub(crate) fn u(v: f32) -> i32 {
     (v * UNIT).round() as i32
 }
 
 /// A colour for plotters.
-pub fn rgba(c: Rgb, alpha: f64) -> RGBAColor {
+pub(crate) fn rgba(c: Rgb, alpha: f64) -> RGBAColor {
     let b = |v: f32| (v.clamp(0.0, 1.0) * 255.0).round() as u8;
     RGBAColor(b(c.0), b(c.1), b(c.2), alpha)
 }
 
 /// A filled style.
-pub fn fill(c: Rgb) -> ShapeStyle {
+pub(crate) fn fill(c: Rgb) -> ShapeStyle {
     ShapeStyle {
         color: rgba(c, 1.0),
         filled: true,
@@ -40,7 +40,7 @@ pub fn fill(c: Rgb) -> ShapeStyle {
 }
 
 /// A stroke style of `width` points.
-pub fn stroke(c: Rgb, width: f32) -> ShapeStyle {
+pub(crate) fn stroke(c: Rgb, width: f32) -> ShapeStyle {
     ShapeStyle {
         color: rgba(c, 1.0),
         filled: false,
@@ -49,7 +49,13 @@ pub fn stroke(c: Rgb, width: f32) -> ShapeStyle {
 }
 
 /// A text style for plotters: `size` in points, sans or bold sans.
-pub fn text_style(size: f32, bold: bool, color: Rgb, h: HPos, v: VPos) -> TextStyle<'static> {
+pub(crate) fn text_style(
+    size: f32,
+    bold: bool,
+    color: Rgb,
+    h: HPos,
+    v: VPos,
+) -> TextStyle<'static> {
     let style = if bold {
         FontStyle::Bold
     } else {
@@ -71,44 +77,44 @@ fn to8(v: f32) -> u8 {
 
 /// Size, weight and colour of a piece of chart text.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Font {
+pub(crate) struct Font {
     /// Size in points.
-    pub size: f32,
+    pub(crate) size: f32,
     /// Bold sans rather than regular.
-    pub bold: bool,
+    pub(crate) bold: bool,
     /// Colour.
-    pub color: Rgb,
+    pub(crate) color: Rgb,
 }
 
 impl Font {
     /// A font of `size` points.
-    pub const fn new(size: f32, bold: bool, color: Rgb) -> Font {
+    pub(crate) const fn new(size: f32, bold: bool, color: Rgb) -> Font {
         Font { size, bold, color }
     }
 }
 
 /// Anchor: horizontally left, vertically at the em box's top.
-pub const LT: (HPos, VPos) = (HPos::Left, VPos::Top);
+pub(crate) const LT: (HPos, VPos) = (HPos::Left, VPos::Top);
 /// Anchor: centre, top.
-pub const CT: (HPos, VPos) = (HPos::Center, VPos::Top);
+pub(crate) const CT: (HPos, VPos) = (HPos::Center, VPos::Top);
 /// Anchor: left, middle.
-pub const LC: (HPos, VPos) = (HPos::Left, VPos::Center);
+pub(crate) const LC: (HPos, VPos) = (HPos::Left, VPos::Center);
 /// Anchor: centre, middle.
-pub const CC: (HPos, VPos) = (HPos::Center, VPos::Center);
+pub(crate) const CC: (HPos, VPos) = (HPos::Center, VPos::Center);
 /// Anchor: right, middle.
-pub const RC: (HPos, VPos) = (HPos::Right, VPos::Center);
+pub(crate) const RC: (HPos, VPos) = (HPos::Right, VPos::Center);
 /// Anchor: centre, bottom.
-pub const CB: (HPos, VPos) = (HPos::Center, VPos::Bottom);
+pub(crate) const CB: (HPos, VPos) = (HPos::Center, VPos::Bottom);
 /// Anchor: right, bottom.
-pub const RB: (HPos, VPos) = (HPos::Right, VPos::Bottom);
+pub(crate) const RB: (HPos, VPos) = (HPos::Right, VPos::Bottom);
 /// Anchor: left, bottom.
-pub const LB: (HPos, VPos) = (HPos::Left, VPos::Bottom);
+pub(crate) const LB: (HPos, VPos) = (HPos::Left, VPos::Bottom);
 
 /// Width of `text` set on one line in the chart face, in points: the
 /// width of the very run the backend will draw (a paragraph's natural width
 /// would trim a closing bracket at the end to half an em, which a label
 /// does not get).
-pub fn measure(fonts: &FontSet, text: &str, size: f32, bold: bool) -> Result<f32> {
+pub(crate) fn measure(fonts: &FontSet, text: &str, size: f32, bold: bool) -> Result<f32> {
     Ok(single_line(
         fonts,
         text,
@@ -129,7 +135,13 @@ pub fn measure(fonts: &FontSet, text: &str, size: f32, bold: bool) -> Result<f32
 /// no more lines is used, so a caption breaks into two even lines rather
 /// than a full one and a stray character. A single word wider than `width`
 /// stays on a line of its own, wider than asked: callers check the widths.
-pub fn wrap(fonts: &FontSet, text: &str, size: f32, bold: bool, width: f32) -> Result<Vec<String>> {
+pub(crate) fn wrap(
+    fonts: &FontSet,
+    text: &str,
+    size: f32,
+    bold: bool,
+    width: f32,
+) -> Result<Vec<String>> {
     if measure(fonts, text, size, bold)? <= width {
         return Ok(vec![text.to_string()]);
     }
@@ -207,7 +219,7 @@ fn clause_split(
 /// Whether a break falls inside a Latin word or number (`DeepEdge1|0`):
 /// the paragraph breaker does that only as a last resort when the width is
 /// narrower than the word, which for a label means "too narrow".
-pub fn splits_word(lines: &[String]) -> bool {
+pub(crate) fn splits_word(lines: &[String]) -> bool {
     lines.windows(2).any(|w| {
         let a = w[0].chars().last();
         let b = w[1].chars().next();
@@ -245,21 +257,21 @@ fn wrap_at(fonts: &FontSet, text: &str, size: f32, bold: bool, width: f32) -> Re
 }
 
 /// The drawing surface of one chart.
-pub struct Canvas<'f> {
+pub(crate) struct Canvas<'f> {
     /// Fonts, for measuring.
-    pub fonts: &'f FontSet,
+    pub(crate) fonts: &'f FontSet,
     /// The plotters area covering the chart box.
-    pub area: DrawingArea<PdfBackend<'f>, Shift>,
+    pub(crate) area: DrawingArea<PdfBackend<'f>, Shift>,
     rec: Rc<RefCell<Recorder>>,
     /// Box width in points.
-    pub w: f32,
+    pub(crate) w: f32,
     /// Box height in points.
-    pub h: f32,
+    pub(crate) h: f32,
 }
 
 impl<'f> Canvas<'f> {
     /// A canvas for the page box (x, y, w, h).
-    pub fn new(fonts: &'f FontSet, x: f32, y: f32, w: f32, h: f32) -> Canvas<'f> {
+    pub(crate) fn new(fonts: &'f FontSet, x: f32, y: f32, w: f32, h: f32) -> Canvas<'f> {
         let (area, rec) = PdfBackend::area(fonts, x, y, w, h);
         Canvas {
             fonts,
@@ -272,7 +284,7 @@ impl<'f> Canvas<'f> {
 
     /// Turns a plotters failure into our error, preferring the backend's
     /// own (which names the missing character and how to fix it).
-    pub fn err(&self, e: DrawingAreaErrorKind<BackendError>) -> Error {
+    pub(crate) fn err(&self, e: DrawingAreaErrorKind<BackendError>) -> Error {
         self.rec
             .borrow_mut()
             .error
@@ -281,12 +293,19 @@ impl<'f> Canvas<'f> {
     }
 
     /// Width of `text` set on one line, in points.
-    pub fn measure(&self, text: &str, size: f32, bold: bool) -> Result<f32> {
+    pub(crate) fn measure(&self, text: &str, size: f32, bold: bool) -> Result<f32> {
         measure(self.fonts, text, size, bold)
     }
 
     /// Sets one line of text in `font`, its `anchor` point at (x, y).
-    pub fn text(&self, s: &str, x: f32, y: f32, font: Font, anchor: (HPos, VPos)) -> Result<()> {
+    pub(crate) fn text(
+        &self,
+        s: &str,
+        x: f32,
+        y: f32,
+        font: Font,
+        anchor: (HPos, VPos),
+    ) -> Result<()> {
         let st = text_style(font.size, font.bold, font.color, anchor.0, anchor.1);
         self.area
             .draw(&Text::new(s, (u(x), u(y)), st))
@@ -295,7 +314,15 @@ impl<'f> Canvas<'f> {
 
     /// A filled rectangle between two corners; `alpha` below 1 lets the
     /// grid show through (range bands).
-    pub fn rect(&self, x0: f32, y0: f32, x1: f32, y1: f32, c: Rgb, alpha: f64) -> Result<()> {
+    pub(crate) fn rect(
+        &self,
+        x0: f32,
+        y0: f32,
+        x1: f32,
+        y1: f32,
+        c: Rgb,
+        alpha: f64,
+    ) -> Result<()> {
         let st = ShapeStyle {
             color: rgba(c, alpha),
             filled: true,
@@ -313,7 +340,7 @@ impl<'f> Canvas<'f> {
     }
 
     /// A polyline, solid or dashed (on, off, … in points).
-    pub fn line(&self, pts: &[(f32, f32)], width: f32, c: Rgb, dash: &[f32]) -> Result<()> {
+    pub(crate) fn line(&self, pts: &[(f32, f32)], width: f32, c: Rgb, dash: &[f32]) -> Result<()> {
         self.rec.borrow_mut().dash = dash.to_vec();
         let r = self.area.draw(&PathElement::new(
             pts.iter().map(|&(x, y)| (u(x), u(y))).collect::<Vec<_>>(),
@@ -324,7 +351,14 @@ impl<'f> Canvas<'f> {
     }
 
     /// A dot: filled, with an optional ring (e.g. white, to lift it off a line).
-    pub fn dot(&self, x: f32, y: f32, r: f32, c: Rgb, ring: Option<(Rgb, f32)>) -> Result<()> {
+    pub(crate) fn dot(
+        &self,
+        x: f32,
+        y: f32,
+        r: f32,
+        c: Rgb,
+        ring: Option<(Rgb, f32)>,
+    ) -> Result<()> {
         if let Some((rc, rw)) = ring {
             self.area
                 .draw(&Circle::new((u(x), u(y)), u(r + rw) as u32, fill(rc)))
@@ -336,12 +370,12 @@ impl<'f> Canvas<'f> {
     }
 
     /// Sets a dash pattern for what plotters draws next (series), or clears it.
-    pub fn set_dash(&self, dash: &[f32]) {
+    pub(crate) fn set_dash(&self, dash: &[f32]) {
         self.rec.borrow_mut().dash = dash.to_vec();
     }
 
     /// The items drawn, in page coordinates.
-    pub fn finish(self) -> Result<Vec<Item>> {
+    pub(crate) fn finish(self) -> Result<Vec<Item>> {
         let Canvas { area, rec, .. } = self;
         drop(area);
         let mut r = rec.borrow_mut();
@@ -354,7 +388,7 @@ impl<'f> Canvas<'f> {
 
 /// Draws the value axis of a vertical chart — tick labels, the light
 /// horizontal grid, no frame — and its title: one style for every chart.
-pub fn value_axis(
+pub(crate) fn value_axis(
     c: &Canvas<'_>,
     ch: &mut plotters::chart::ChartContext<
         '_,

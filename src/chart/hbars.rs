@@ -41,9 +41,9 @@ struct HGeom {
 /// (`x_label`) to the vertical one.
 pub(super) struct Titles {
     /// Title of the value axis (under it).
-    pub value: Option<String>,
+    pub(crate) value: Option<String>,
     /// Title of the category axis (above the labels).
-    pub category: Option<String>,
+    pub(crate) category: Option<String>,
 }
 
 impl Titles {
@@ -140,13 +140,13 @@ fn hgeom(fonts: &FontSet, chart: &ChartData, w: f32, titles: &Titles) -> Result<
 /// row's comfortable and smallest legible height.
 pub(super) struct Rows {
     /// Legend, titles and value axis.
-    pub fixed: f32,
+    pub(crate) fixed: f32,
     /// A comfortable row.
-    pub row: f32,
+    pub(crate) row: f32,
     /// The smallest legible row.
-    pub min_row: f32,
+    pub(crate) min_row: f32,
     /// Number of rows (categories).
-    pub n: usize,
+    pub(crate) n: usize,
 }
 
 /// How a horizontal bar chart's height is made up.

@@ -14,12 +14,12 @@
 //! whose four colours differ in lightness as well as hue, so they survive
 //! greyscale printing and the common forms of colour blindness.
 
-pub mod backend;
+pub(crate) mod backend;
 mod bars;
-pub mod canvas;
+pub(crate) mod canvas;
 mod hbars;
 mod line;
-pub mod scale;
+pub(crate) mod scale;
 mod timeline;
 
 use crate::config::ChartKind;
@@ -30,64 +30,64 @@ use crate::text::fonts::FontSet;
 use canvas::{CC, Canvas, Font, LC};
 
 /// Series colour 1: navy (CIE L* 24), the briefing's own accent.
-pub const NAVY: Rgb = Rgb::from_u8(0x1f, 0x3a, 0x5f);
+pub(crate) const NAVY: Rgb = Rgb::from_u8(0x1f, 0x3a, 0x5f);
 /// Series colour 2: orange (L* 74): opposite navy in hue and far from it
 /// in lightness, the pair colour-blind readers tell apart most easily.
-pub const ORANGE: Rgb = Rgb::from_u8(0xf2, 0xa5, 0x41);
+pub(crate) const ORANGE: Rgb = Rgb::from_u8(0xf2, 0xa5, 0x41);
 /// Series colour 3: teal (L* 52), between the two in lightness.
-pub const TEAL: Rgb = Rgb::from_u8(0x23, 0x8b, 0x83);
+pub(crate) const TEAL: Rgb = Rgb::from_u8(0x23, 0x8b, 0x83);
 /// Series colour 4: light grey (L* 86), for a residual series.
-pub const GREY: Rgb = Rgb::from_u8(0xd2, 0xd7, 0xdd);
+pub(crate) const GREY: Rgb = Rgb::from_u8(0xd2, 0xd7, 0xdd);
 /// The palette in the order series take it.
-pub const PALETTE: [Rgb; 4] = [NAVY, ORANGE, TEAL, GREY];
+pub(crate) const PALETTE: [Rgb; 4] = [NAVY, ORANGE, TEAL, GREY];
 
 /// Chart text colour (value labels, category labels).
-pub const TEXT: Rgb = crate::style::INK;
+pub(crate) const TEXT: Rgb = crate::style::INK;
 /// Secondary chart text (tick labels, axis titles, notes).
-pub const SOFT: Rgb = crate::style::MUTED;
+pub(crate) const SOFT: Rgb = crate::style::MUTED;
 /// Gridlines: light enough to recede behind the data.
-pub const GRID: Rgb = Rgb::from_u8(0xe1, 0xe4, 0xe8);
+pub(crate) const GRID: Rgb = Rgb::from_u8(0xe1, 0xe4, 0xe8);
 /// The zero line and brackets.
-pub const AXIS: Rgb = Rgb::from_u8(0x7a, 0x7f, 0x87);
+pub(crate) const AXIS: Rgb = Rgb::from_u8(0x7a, 0x7f, 0x87);
 /// Background band marking a projection period.
-pub const BAND: Rgb = Rgb::from_u8(0xf1, 0xf2, 0xf4);
+pub(crate) const BAND: Rgb = Rgb::from_u8(0xf1, 0xf2, 0xf4);
 
 /// Tick labels, in points.
-pub const TICK: f32 = 7.5;
+pub(crate) const TICK: f32 = 7.5;
 /// Category labels and legend, in points.
-pub const LABEL: f32 = 8.0;
+pub(crate) const LABEL: f32 = 8.0;
 /// Value labels (bold), in points.
-pub const VALUE: f32 = 7.5;
+pub(crate) const VALUE: f32 = 7.5;
 /// Axis titles, in points.
-pub const TITLE: f32 = 7.5;
+pub(crate) const TITLE: f32 = 7.5;
 /// Line pitch of wrapped chart text, as a multiple of its size.
-pub const PITCH: f32 = 1.3;
+pub(crate) const PITCH: f32 = 1.3;
 
 /// Tick labels: small and muted, the scale recedes behind the data.
-pub const TICK_F: Font = Font::new(TICK, false, SOFT);
+pub(crate) const TICK_F: Font = Font::new(TICK, false, SOFT);
 /// Category labels and legend entries.
-pub const LABEL_F: Font = Font::new(LABEL, false, TEXT);
+pub(crate) const LABEL_F: Font = Font::new(LABEL, false, TEXT);
 /// Group labels (the region under its bars, the chip beside its sources).
-pub const GROUP_F: Font = Font::new(LABEL, true, TEXT);
+pub(crate) const GROUP_F: Font = Font::new(LABEL, true, TEXT);
 /// Value labels: the figures the reader came for, in bold.
-pub const VALUE_F: Font = Font::new(VALUE, true, TEXT);
+pub(crate) const VALUE_F: Font = Font::new(VALUE, true, TEXT);
 /// Axis titles.
-pub const TITLE_F: Font = Font::new(TITLE, false, SOFT);
+pub(crate) const TITLE_F: Font = Font::new(TITLE, false, SOFT);
 /// Remarks inside a chart ("no data").
-pub const NOTE_F: Font = Font::new(LABEL, false, SOFT);
+pub(crate) const NOTE_F: Font = Font::new(LABEL, false, SOFT);
 
 /// One figure as placed: the chart data it shows (a part of the chart's
 /// categories when it is continued) and its box.
 #[derive(Debug, Clone)]
-pub struct Part {
+pub(crate) struct Part {
     /// The data this part shows.
-    pub chart: ChartData,
+    pub(crate) chart: ChartData,
     /// Width of the chart box, at most the text width.
-    pub w: f32,
+    pub(crate) w: f32,
     /// Height of the chart box.
-    pub h: f32,
+    pub(crate) h: f32,
     /// A continuation of the previous part (captioned 图N（续）).
-    pub continued: bool,
+    pub(crate) continued: bool,
 }
 
 /// Narrowest chart box, as a share of the text width: charts of few points
@@ -105,7 +105,12 @@ const BAR_ASPECT: f32 = 0.55;
 /// their room, rows their height, a calm aspect per kind); rows squeeze to
 /// the smallest legible height before a chart is continued as further
 /// parts; a chart that cannot fit even so is refused by name.
-pub fn plan(fonts: &FontSet, chart: &ChartData, max_w: f32, max_h: f32) -> Result<Vec<Part>> {
+pub(crate) fn plan(
+    fonts: &FontSet,
+    chart: &ChartData,
+    max_w: f32,
+    max_h: f32,
+) -> Result<Vec<Part>> {
     check(chart)?;
     let min_w = (max_w * MIN_WIDTH).round();
     let one = |w: f32, h: f32| {
@@ -242,7 +247,7 @@ fn too_big(chart: &ChartData) -> Error {
 }
 
 /// Draws `chart` into the box (x, y, w, h), returning vector items.
-pub fn draw(
+pub(crate) fn draw(
     fonts: &FontSet,
     chart: &ChartData,
     x: f32,
@@ -268,7 +273,7 @@ pub fn draw(
 
 /// Remarks a chart adds about itself to its figure's note (a value axis
 /// that does not start at zero).
-pub fn notes(chart: &ChartData) -> Vec<String> {
+pub(crate) fn notes(chart: &ChartData) -> Vec<String> {
     let mut out = Vec::new();
     if chart.kind == ChartKind::Line && line::focused(chart) {
         out.push("纵轴起点不为零，以便看清变化".to_string());

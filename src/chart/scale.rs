@@ -4,24 +4,24 @@
 /// A value axis: from `lo` to `hi` in steps of `step`, with `lo` ≤ 0 ≤ `hi`
 /// so that bars always start at zero.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Axis {
+pub(crate) struct Axis {
     /// Lowest tick (0 unless some value is negative).
-    pub lo: f64,
+    pub(crate) lo: f64,
     /// Highest tick.
-    pub hi: f64,
+    pub(crate) hi: f64,
     /// Tick spacing: 1, 2 or 5 × 10ⁿ, the steps plotters' own key-point
     /// search tries, so the grid plotters draws is exactly this one.
-    pub step: f64,
+    pub(crate) step: f64,
 }
 
 impl Axis {
     /// Number of ticks, both ends included.
-    pub fn ticks(&self) -> usize {
+    pub(crate) fn ticks(&self) -> usize {
         ((self.hi - self.lo) / self.step).round() as usize + 1
     }
 
     /// The tick values.
-    pub fn values(&self) -> Vec<f64> {
+    pub(crate) fn values(&self) -> Vec<f64> {
         (0..self.ticks())
             .map(|i| self.lo + i as f64 * self.step)
             .collect()
@@ -31,13 +31,13 @@ impl Axis {
 /// The coarsest round step that still gives at least `min_ticks` − 1
 /// intervals between `min(lo, 0)` and `max(hi, 0)`. Few, round gridlines
 /// read faster than many: 4–6 ticks is what analysts' charts show.
-pub fn axis(lo: f64, hi: f64, min_ticks: usize) -> Axis {
+pub(crate) fn axis(lo: f64, hi: f64, min_ticks: usize) -> Axis {
     axis_between(lo.min(0.0), hi.max(0.0), min_ticks)
 }
 
 /// Like [`axis`], over `lo..hi` without reaching for zero: a focused value
 /// axis (line charts only, and marked as such by the chart).
-pub fn axis_between(lo: f64, hi: f64, min_ticks: usize) -> Axis {
+pub(crate) fn axis_between(lo: f64, hi: f64, min_ticks: usize) -> Axis {
     let mut hi = hi;
     if hi - lo <= 0.0 {
         // All equal (all zero): an honest empty scale rather than a
@@ -79,17 +79,17 @@ pub fn axis_between(lo: f64, hi: f64, min_ticks: usize) -> Axis {
 
 /// How large numbers are written: plain, in 万 (10⁴) or in 亿 (10⁸).
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Magnitude {
+pub(crate) struct Magnitude {
     /// Divisor.
-    pub div: f64,
+    pub(crate) div: f64,
     /// Suffix after the number.
-    pub suffix: &'static str,
+    pub(crate) suffix: &'static str,
 }
 
 /// Chinese readers count in 万 and 亿, not thousands and millions: 12 000
 /// reads better as 1.2万. Units that already carry a magnitude (万架, 亿元)
 /// or are percentages stay plain, since the axis title names them.
-pub fn magnitude(max_abs: f64, unit: Option<&str>) -> Magnitude {
+pub(crate) fn magnitude(max_abs: f64, unit: Option<&str>) -> Magnitude {
     let plain = Magnitude {
         div: 1.0,
         suffix: "",
@@ -113,7 +113,7 @@ pub fn magnitude(max_abs: f64, unit: Option<&str>) -> Magnitude {
 }
 
 /// A tick label: as many decimals as the step needs, no more.
-pub fn tick(v: f64, step: f64, m: Magnitude) -> String {
+pub(crate) fn tick(v: f64, step: f64, m: Magnitude) -> String {
     let s = step / m.div;
     // The fewest decimals that write the step exactly (0.25 needs two).
     let mut decimals = 0usize;
@@ -134,7 +134,7 @@ pub fn tick(v: f64, step: f64, m: Magnitude) -> String {
 
 /// A value label: the figure as written in the data (its decimals kept)
 /// unless it needs a Chinese magnitude, then three significant digits.
-pub fn value_label(v: f64, text: &str, m: Magnitude, percent: bool) -> String {
+pub(crate) fn value_label(v: f64, text: &str, m: Magnitude, percent: bool) -> String {
     let mut s = if m.div == 1.0 {
         text.to_string()
     } else {
@@ -163,7 +163,7 @@ pub fn value_label(v: f64, text: &str, m: Magnitude, percent: bool) -> String {
 /// the text is not a date. Months and days are placed at their middle; a
 /// bare year at mid-year (an annual figure); 年底/年末 at mid-December;
 /// 上半年/下半年 at the middle of their half.
-pub fn period_position(s: &str) -> Option<f64> {
+pub(crate) fn period_position(s: &str) -> Option<f64> {
     let s = s.trim();
     let (y, rest) = s.split_once('年')?;
     let year: i32 = y.trim().parse().ok()?;
@@ -210,7 +210,7 @@ pub fn period_position(s: &str) -> Option<f64> {
 }
 
 /// A date as a fractional year (its day's middle).
-pub fn date_position(d: chrono::NaiveDate) -> f64 {
+pub(crate) fn date_position(d: chrono::NaiveDate) -> f64 {
     use chrono::Datelike;
     let start = chrono::NaiveDate::from_ymd_opt(d.year(), 1, 1).expect("1 January exists");
     let end = chrono::NaiveDate::from_ymd_opt(d.year() + 1, 1, 1).expect("1 January exists");

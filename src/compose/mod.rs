@@ -3,8 +3,6 @@
 //! numbers 一、/（一）, 表1 and 图1 captions, the sources list); nothing here
 //! knows about fonts or coordinates.
 
-use chrono::NaiveDate;
-
 use crate::config::{Config, DatePrecision, Source};
 use crate::content::{
     BlockContent, Briefing, ChartData, Cited, KeyFact, TableContent, chinese_date,
@@ -13,34 +11,32 @@ use crate::content::{
 
 /// A whole briefing, ready for layout.
 #[derive(Debug, Clone)]
-pub struct Document {
+pub(crate) struct Document {
     /// Title.
-    pub title: String,
+    pub(crate) title: String,
     /// Subtitle.
-    pub subtitle: Option<String>,
+    pub(crate) subtitle: Option<String>,
     /// Organisation.
-    pub organisation: String,
+    pub(crate) organisation: String,
     /// Author.
-    pub author: String,
+    pub(crate) author: String,
     /// Classification line.
-    pub classification: Option<String>,
-    /// Briefing date.
-    pub date: NaiveDate,
+    pub(crate) classification: Option<String>,
     /// `2026年11月24日`.
-    pub date_text: String,
+    pub(crate) date_text: String,
     /// Language tag.
-    pub language: String,
+    pub(crate) language: String,
     /// Subject line for metadata.
-    pub subject: String,
+    pub(crate) subject: String,
     /// Keywords for metadata.
-    pub keywords: Vec<String>,
+    pub(crate) keywords: Vec<String>,
     /// Content blocks.
-    pub blocks: Vec<DocBlock>,
+    pub(crate) blocks: Vec<DocBlock>,
 }
 
 /// A block of the document.
 #[derive(Debug, Clone)]
-pub enum DocBlock {
+pub(crate) enum DocBlock {
     /// A numbered heading.
     Heading {
         /// 1 for 一、, 2 for （一）.
@@ -166,7 +162,7 @@ fn para(c: &Cited) -> DocBlock {
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
 
 /// The Chinese numeral for 1–99.
-pub fn numeral(n: usize) -> String {
+pub(crate) fn numeral(n: usize) -> String {
     match n {
         1..=10 => NUMERALS[n - 1].to_string(),
         11..=19 => format!("十{}", NUMERALS[n - 11]),
@@ -184,7 +180,7 @@ pub fn numeral(n: usize) -> String {
 }
 
 /// Builds the document for one briefing.
-pub fn compose(config: &Config, b: &Briefing) -> Document {
+pub(crate) fn compose(config: &Config, b: &Briefing) -> Document {
     let mut blocks = Vec::new();
     let (mut tables, mut figures) = (0, 0);
 
@@ -301,7 +297,6 @@ pub fn compose(config: &Config, b: &Briefing) -> Document {
         organisation: config.organisation.clone(),
         author: config.author.clone(),
         classification: config.classification.clone(),
-        date: b.date,
         date_text: chinese_date(b.date),
         language: config.language.clone(),
         subject: format!("{}（{}）", b.title, chinese_date(b.date)),

@@ -5,15 +5,15 @@ use crate::config::{Fact, Field, QualifierPosition, Source, Value};
 use std::collections::BTreeMap;
 
 /// What marks a derived figure wherever it is printed.
-pub const DERIVED_MARK: &str = "（推算）";
+pub(crate) const DERIVED_MARK: &str = "（推算）";
 
 /// Unicode's word joiner: no line break on either side, no glyph.
-pub const WORD_JOINER: char = '\u{2060}';
+pub(crate) const WORD_JOINER: char = '\u{2060}';
 
 /// `s` with a word joiner between every two characters, so the typesetter
 /// sets it as one unbreakable unit (a figure and its unit, whatever the
 /// unit is) and the PDF's text is unchanged (the joiner has no glyph).
-pub fn bind(s: &str) -> String {
+pub(crate) fn bind(s: &str) -> String {
     let mut out = String::with_capacity(s.len() * 2);
     for (i, ch) in s.chars().enumerate() {
         if i > 0 {
@@ -24,14 +24,8 @@ pub fn bind(s: &str) -> String {
     out
 }
 
-/// `s` without word joiners, for text that is not typeset (file
-/// metadata, mail, terminal output).
-pub fn plain(s: &str) -> String {
-    s.replace(WORD_JOINER, "")
-}
-
 /// Writes a number with `decimals` digits, or as few as it needs.
-pub fn number(x: f64, decimals: Option<usize>) -> String {
+pub(crate) fn number(x: f64, decimals: Option<usize>) -> String {
     match decimals {
         Some(d) => format!("{x:.d$}"),
         None if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
@@ -43,7 +37,7 @@ pub fn number(x: f64, decimals: Option<usize>) -> String {
 }
 
 /// The value alone, without qualifier or unit.
-pub fn value(f: &Fact) -> String {
+pub(crate) fn value(f: &Fact) -> String {
     match &f.value {
         Value::Number(x) => number(*x, f.decimals),
         Value::Text(s) => s.clone(),
@@ -53,34 +47,34 @@ pub fn value(f: &Fact) -> String {
 /// A figure split into the pieces that layouts place differently (a key
 /// card sets the number large and the unit small).
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Figure {
+pub(crate) struct Figure {
     /// Qualifier before the number (`超过`, `约`).
-    pub before: String,
+    pub(crate) before: String,
     /// The number, with a qualifier that follows it directly (`130多`).
-    pub number: String,
+    pub(crate) number: String,
     /// The unit, with a qualifier that follows it (`%以上`).
-    pub unit: String,
+    pub(crate) unit: String,
     /// Whether the unit is Latin and so set after a space (`320 TFLOPS`).
-    pub spaced: bool,
+    pub(crate) spaced: bool,
 }
 
 impl Figure {
     /// The figure as one string.
-    pub fn joined(&self) -> String {
+    pub(crate) fn joined(&self) -> String {
         let sep = if self.spaced { " " } else { "" };
         format!("{}{}{}{}", self.before, self.number, sep, self.unit)
     }
 
     /// The figure without its unit, for chart value labels where the axis
     /// carries the unit.
-    pub fn without_unit(&self, unit_len: usize) -> String {
+    pub(crate) fn without_unit(&self, unit_len: usize) -> String {
         let after_unit: String = self.unit.chars().skip(unit_len).collect();
         format!("{}{}{}", self.before, self.number, after_unit)
     }
 }
 
 /// A fact's value with its qualifier and unit.
-pub fn figure(f: &Fact) -> Figure {
+pub(crate) fn figure(f: &Fact) -> Figure {
     let mut fig = Figure {
         number: value(f),
         unit: f.unit.clone().unwrap_or_default(),
@@ -101,7 +95,7 @@ pub fn figure(f: &Fact) -> Figure {
 /// after a space (`320 TFLOPS`), others joined (`52.3%`, `超过650万架`);
 /// a derived figure carries [`DERIVED_MARK`]. The typesetter adds the
 /// Han–digit spacing itself.
-pub fn with_unit(f: &Fact) -> String {
+pub(crate) fn with_unit(f: &Fact) -> String {
     let joined = figure(f).joined();
     // A figure is bound whole; a statement (a text fact) breaks as prose.
     let mut s = match f.value {
@@ -115,7 +109,7 @@ pub fn with_unit(f: &Fact) -> String {
 }
 
 /// The text a placeholder field stands for.
-pub fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) -> String {
+pub(crate) fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) -> String {
     match field {
         Field::Full => with_unit(f),
         Field::Value => value(f),
@@ -176,15 +170,15 @@ mod tests {
     #[test]
     fn qualifiers_stand_where_chinese_puts_them() {
         use QualifierPosition::*;
-        let p = |f: Fact| plain(&with_unit(&f));
+        let q = |f: Fact| with_unit(&f).replace(WORD_JOINER, "");
         assert_eq!(
-            p(fact(650.0, "万架", Some(("超过", Before)))),
+            q(fact(650.0, "万架", Some(("超过", Before)))),
             "超过650万架"
         );
-        assert_eq!(p(fact(130.0, "家", Some(("多", AfterNumber)))), "130多家");
-        assert_eq!(p(fact(85.0, "%", Some(("以上", AfterUnit)))), "85%以上");
+        assert_eq!(q(fact(130.0, "家", Some(("多", AfterNumber)))), "130多家");
+        assert_eq!(q(fact(85.0, "%", Some(("以上", AfterUnit)))), "85%以上");
         assert_eq!(
-            p(fact(1000.0, "POPS", Some(("不低于", Before)))),
+            q(fact(1000.0, "POPS", Some(("不低于", Before)))),
             "不低于1000 POPS"
         );
         // Figures are bound whole for the typesetter.
@@ -197,6 +191,6 @@ mod tests {
     fn derived_figures_are_marked() {
         let mut f = fact(9.4, "%", None);
         f.derived = Some((crate::config::Op::PctChange, "a".into(), "b".into()));
-        assert_eq!(plain(&with_unit(&f)), "9.4%（推算）");
+        assert_eq!(with_unit(&f).replace(WORD_JOINER, ""), "9.4%（推算）");
     }
 }

@@ -109,7 +109,6 @@ impl<'a> Selector<'a> {
     }
 
     fn table(&mut self, caption: &str, body: &TableBody, extra: &[String]) -> Option<TableContent> {
-        let mut nos = Vec::new();
         let content = match body {
             TableBody::Facts(ids) => {
                 let facts: Vec<&Fact> = ids.iter().filter_map(|id| self.fact(id)).collect();
@@ -124,7 +123,7 @@ impl<'a> Selector<'a> {
                 }
                 let mut rows = Vec::new();
                 for f in facts {
-                    nos.extend(self.cite_fact(f));
+                    self.cite_fact(f);
                     rows.push(vec![
                         f.label.clone(),
                         format::with_unit(f),
@@ -137,7 +136,6 @@ impl<'a> Selector<'a> {
                     columns: vec!["指标".into(), "数值".into(), "时期".into(), "来源".into()],
                     rows,
                     numeric: vec![false, true, false, false],
-                    source_nos: Vec::new(),
                 }
             }
             TableBody::Free {
@@ -164,7 +162,7 @@ impl<'a> Selector<'a> {
                     };
                     for id in r.iter().flat_map(|c| c.facts()) {
                         if let Some(f) = self.fact(id) {
-                            nos.extend(self.cite_fact(f));
+                            self.cite_fact(f);
                         }
                     }
                     kept.push((self.region_rank(&region), cells));
@@ -186,19 +184,13 @@ impl<'a> Selector<'a> {
                     columns: columns.clone(),
                     rows: out,
                     numeric,
-                    source_nos: Vec::new(),
                 }
             }
         };
         for s in extra {
-            nos.push(self.cite(s));
+            self.cite(s);
         }
-        nos.sort_unstable();
-        nos.dedup();
-        Some(TableContent {
-            source_nos: nos,
-            ..content
-        })
+        Some(content)
     }
 
     fn chart(&mut self, c: &Chart, extra: &[String]) -> Option<ChartData> {
@@ -351,7 +343,7 @@ fn in_region_order<T>(items: Vec<(Option<usize>, T)>) -> Vec<T> {
 }
 
 /// Selects and fills the content of `profile` as known on `date`.
-pub fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
+pub(crate) fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
     let catalog = &config.catalog;
     let mut sel = Selector {
         catalog,
@@ -453,7 +445,6 @@ pub fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
             .clone()
             .unwrap_or_else(|| config.title.clone()),
         subtitle: profile.subtitle.clone(),
-        profile: profile.name.clone(),
         date,
         themes,
         sources,

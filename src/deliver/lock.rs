@@ -4,20 +4,18 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{Read, Seek, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use crate::error::{Error, Kind, Result};
 
 /// Name of the lock file inside the output directory.
-pub const LOCK_FILE: &str = ".briefing.lock";
+pub(crate) const LOCK_FILE: &str = ".briefing.lock";
 
 /// A held lock; released on drop.
 #[derive(Debug)]
-pub struct OutputLock {
+pub(crate) struct OutputLock {
     file: File,
-    /// Where the lock lives.
-    pub path: PathBuf,
 }
 
 impl Drop for OutputLock {
@@ -30,7 +28,7 @@ impl Drop for OutputLock {
 ///
 /// Gives up with `TempFail` (exit 75), naming the process that holds it, so
 /// a scheduler can simply try again later.
-pub fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
+pub(crate) fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
     let path = dir.join(LOCK_FILE);
     let mut file = OpenOptions::new()
         .read(true)
@@ -78,7 +76,7 @@ pub fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
     let _ = file.set_len(0);
     let _ = file.rewind();
     let _ = writeln!(file, "{}", std::process::id());
-    Ok(OutputLock { file, path })
+    Ok(OutputLock { file })
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Stage 6: PDF bytes to files: atomic writes, the output lock, retention
 //! and `latest` copies, signal handling (and mail, in `mail`).
 
-pub mod lock;
+pub(crate) mod lock;
 pub mod mail;
-pub mod output;
-pub mod retention;
-pub mod signals;
+pub(crate) mod output;
+pub(crate) mod retention;
+pub(crate) mod signals;

@@ -11,19 +11,19 @@ use crate::error::{Error, Kind, Result};
 
 /// Prefix of temporary files, so a later run can recognise and remove
 /// leftovers of a killed run.
-pub const TEMP_PREFIX: &str = ".briefing-";
+pub(crate) const TEMP_PREFIX: &str = ".briefing-";
 /// Suffix of temporary files.
-pub const TEMP_SUFFIX: &str = ".pdf.part";
+pub(crate) const TEMP_SUFFIX: &str = ".pdf.part";
 
 /// The file name for `profile` on `date` from the pattern.
-pub fn file_name(pattern: &str, profile: &str, date: NaiveDate) -> String {
+pub(crate) fn file_name(pattern: &str, profile: &str, date: NaiveDate) -> String {
     pattern
         .replace("{name}", profile)
         .replace("{date}", &date.format("%Y-%m-%d").to_string())
 }
 
 /// Creates `dir` if needed; failure is `CantCreate` naming the directory.
-pub fn ensure_dir(dir: &Path) -> Result<()> {
+pub(crate) fn ensure_dir(dir: &Path) -> Result<()> {
     std::fs::create_dir_all(dir).map_err(|e| {
         Error::file(
             Kind::CantCreate,
@@ -37,14 +37,14 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 ///
 /// On any failure the temporary file is removed (tempfile's drop) and an
 /// existing file at the final path is left as it was.
-pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     write_file(dir, name, bytes, true)
 }
 
 /// Like [`write_atomic`], but without waiting for the disk: for the
 /// bookkeeping files (the manifest), where losing the last update in a
 /// power cut only means one old briefing is kept a day longer.
-pub fn write_atomic_unsynced(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+pub(crate) fn write_atomic_unsynced(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
     write_file(dir, name, bytes, false)
 }
 

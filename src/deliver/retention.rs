@@ -15,11 +15,11 @@ use super::output::{TEMP_PREFIX, TEMP_SUFFIX, write_atomic, write_atomic_unsynce
 use crate::error::{Error, Kind, Result};
 
 /// Name of the manifest inside the output directory.
-pub const MANIFEST: &str = ".briefing-manifest";
+pub(crate) const MANIFEST: &str = ".briefing-manifest";
 
 /// Removes temporary files of earlier runs that died before renaming.
 /// Call with the output lock held, so no live run's file is removed.
-pub fn remove_stale_temps(dir: &Path) -> usize {
+pub(crate) fn remove_stale_temps(dir: &Path) -> usize {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return 0;
     };
@@ -79,7 +79,7 @@ fn refresh_latest(dir: &Path, latest: &str, written: &Path, bytes: &[u8]) -> Res
 }
 
 /// The date in `name` if it is `pattern` filled for `profile`.
-pub fn date_in(pattern: &str, profile: &str, name: &str) -> Option<NaiveDate> {
+pub(crate) fn date_in(pattern: &str, profile: &str, name: &str) -> Option<NaiveDate> {
     let filled = pattern.replace("{name}", profile);
     let (pre, post) = filled.split_once("{date}")?;
     let mid = name.strip_prefix(pre)?.strip_suffix(post)?;
@@ -92,7 +92,7 @@ pub fn date_in(pattern: &str, profile: &str, name: &str) -> Option<NaiveDate> {
 /// After `written` (a dated briefing of `profile`) is in place: record it,
 /// refresh `<profile>-latest.pdf` if it is the newest, apply `keep`.
 /// Returns the files removed by retention.
-pub fn after_write(
+pub(crate) fn after_write(
     dir: &Path,
     pattern: &str,
     profile: &str,

@@ -9,21 +9,21 @@ use std::sync::Mutex;
 static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 
 /// Records a temporary file that must not outlive an interrupted run.
-pub fn register(p: &Path) {
+pub(crate) fn register(p: &Path) {
     if let Ok(mut v) = IN_FLIGHT.lock() {
         v.push(p.to_path_buf());
     }
 }
 
 /// Forgets a temporary file (renamed into place or removed).
-pub fn unregister(p: &Path) {
+pub(crate) fn unregister(p: &Path) {
     if let Ok(mut v) = IN_FLIGHT.lock() {
         v.retain(|x| x != p);
     }
 }
 
 /// Starts the thread that handles SIGINT and SIGTERM for this process.
-pub fn install() -> std::io::Result<()> {
+pub(crate) fn install() -> std::io::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
     std::thread::Builder::new().name("signals".into()).spawn(move || {
@@ -45,7 +45,7 @@ pub fn install() -> std::io::Result<()> {
 
 /// Runs `f` (the final rename) while no signal handler can delete files,
 /// so a briefing is either wholly in place or not there at all.
-pub fn finishing<T>(f: impl FnOnce() -> T) -> T {
+pub(crate) fn finishing<T>(f: impl FnOnce() -> T) -> T {
     let _guard = IN_FLIGHT.lock();
     f()
 }

@@ -13,13 +13,13 @@ use crate::text::fonts::FontSet;
 use crate::text::{Align, ParaStyle, SetLine, layout, layout_marked, single_line};
 
 /// Shared state for building elements.
-pub struct Builder<'a> {
+pub(crate) struct Builder<'a> {
     /// Fonts.
-    pub fonts: &'a FontSet,
+    pub(crate) fonts: &'a FontSet,
     /// Page settings.
-    pub settings: &'a PageSettings,
+    pub(crate) settings: &'a PageSettings,
     /// Type area.
-    pub frame: &'a Frame,
+    pub(crate) frame: &'a Frame,
 }
 
 /// Lines of body pitch a figure leaves free on its page for headings set
@@ -28,7 +28,7 @@ const FIGURE_HEADING_ROOM: f32 = 4.5;
 
 impl<'a> Builder<'a> {
     /// A builder for one document.
-    pub fn new(fonts: &'a FontSet, settings: &'a PageSettings, frame: &'a Frame) -> Self {
+    pub(crate) fn new(fonts: &'a FontSet, settings: &'a PageSettings, frame: &'a Frame) -> Self {
         Builder {
             fonts,
             settings,
@@ -37,23 +37,23 @@ impl<'a> Builder<'a> {
     }
 
     /// Body size.
-    pub fn body(&self) -> f32 {
+    pub(crate) fn body(&self) -> f32 {
         self.settings.body_size
     }
 
     /// Body line pitch.
-    pub fn pitch(&self) -> f32 {
+    pub(crate) fn pitch(&self) -> f32 {
         self.settings.body_size * self.settings.leading
     }
 
     /// Baseline offset of text of `size` centred in a line box of `height`.
-    pub fn baseline(&self, size: f32, height: f32) -> f32 {
+    pub(crate) fn baseline(&self, size: f32, height: f32) -> f32 {
         (height - size) / 2.0 + 0.88 * size
     }
 
     /// Sets `text` across the type area from `y` down, `pitch` × size per
     /// line, appending to `items`; returns the y below the last line.
-    pub fn stack(
+    pub(crate) fn stack(
         &self,
         items: &mut Vec<Item>,
         text: &str,
@@ -74,7 +74,13 @@ impl<'a> Builder<'a> {
 
     /// One element per line, so that pages may break between lines; the
     /// orphan and widow rules decide which of those breaks are allowed.
-    pub fn lines_to_elems(&self, lines: Vec<SetLine>, pitch: f32, x: f32, size: f32) -> Vec<Elem> {
+    pub(crate) fn lines_to_elems(
+        &self,
+        lines: Vec<SetLine>,
+        pitch: f32,
+        x: f32,
+        size: f32,
+    ) -> Vec<Elem> {
         let n = lines.len();
         lines
             .into_iter()
@@ -118,7 +124,7 @@ impl<'a> Builder<'a> {
 
     /// A body paragraph: serif, justified, two-character indent, with a
     /// superscript mark naming the sources it cites (`[1,3]`).
-    pub fn paragraph(&self, text: &str, cites: &[usize]) -> Result<Vec<Elem>> {
+    pub(crate) fn paragraph(&self, text: &str, cites: &[usize]) -> Result<Vec<Elem>> {
         let style = ParaStyle {
             font: FontKind::Serif,
             size: self.body(),
@@ -141,7 +147,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A muted one-line remark (e.g. a theme with nothing known yet).
-    pub fn note(&self, text: &str) -> Result<Vec<Elem>> {
+    pub(crate) fn note(&self, text: &str) -> Result<Vec<Elem>> {
         let style = ParaStyle {
             font: FontKind::Serif,
             size: self.body(),
@@ -154,7 +160,13 @@ impl<'a> Builder<'a> {
     }
 
     /// A numbered heading in bold sans.
-    pub fn heading(&self, level: u8, number: &str, text: &str, anchor: &str) -> Result<Vec<Elem>> {
+    pub(crate) fn heading(
+        &self,
+        level: u8,
+        number: &str,
+        text: &str,
+        anchor: &str,
+    ) -> Result<Vec<Elem>> {
         let (size, before, after) = match level {
             1 => (
                 self.body() * H1_SCALE,
@@ -217,7 +229,7 @@ impl<'a> Builder<'a> {
     /// The title block of the first page, in the manner of a Chinese
     /// official briefing: classification, a large red title, organisation
     /// and date, and a double red rule.
-    pub fn title_block(&self, doc: &Document) -> Result<Vec<Elem>> {
+    pub(crate) fn title_block(&self, doc: &Document) -> Result<Vec<Elem>> {
         let f = self.frame;
         let mut items = Vec::new();
         let mut y = 0.0;
@@ -298,7 +310,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A row of key-figure cards, never split across pages.
-    pub fn key_figures(&self, cards: &[KeyFact]) -> Result<Vec<Elem>> {
+    pub(crate) fn key_figures(&self, cards: &[KeyFact]) -> Result<Vec<Elem>> {
         let f = self.frame;
         let n = cards.len().max(1) as f32;
         let gap = 8.0;
@@ -411,7 +423,7 @@ impl<'a> Builder<'a> {
     /// The chart box is planned to leave room on one page for the caption,
     /// the source line and a heading or two above it, so a figure never
     /// reaches the footer and a heading always finds room with it.
-    pub fn figure(&self, number: usize, chart: &ChartData) -> Result<Vec<Elem>> {
+    pub(crate) fn figure(&self, number: usize, chart: &ChartData) -> Result<Vec<Elem>> {
         let f = self.frame;
         let csize = self.body() * SMALL_SCALE * 1.05;
         let cap_style = ParaStyle {
@@ -465,7 +477,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The numbered sources list, with a hanging number column.
-    pub fn sources(&self, list: &[String]) -> Result<Vec<Elem>> {
+    pub(crate) fn sources(&self, list: &[String]) -> Result<Vec<Elem>> {
         let f = self.frame;
         let size = self.body() * 0.93;
         let pitch = size * 1.6;

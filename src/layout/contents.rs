@@ -11,19 +11,19 @@ use crate::text::single_line;
 
 /// One contents line.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Heading level (1 or 2).
-    pub level: u8,
+    pub(crate) level: u8,
     /// Numbered heading text.
-    pub title: String,
+    pub(crate) title: String,
     /// Anchor of the heading.
-    pub anchor: String,
+    pub(crate) anchor: String,
     /// Page label shown.
-    pub page: String,
+    pub(crate) page: String,
 }
 
 /// The contents title and one element per entry.
-pub fn contents(b: &Builder, entries: &[Entry]) -> Result<Vec<Elem>> {
+pub(crate) fn contents(b: &Builder, entries: &[Entry]) -> Result<Vec<Elem>> {
     let f = b.frame;
     let mut out = Vec::new();
     let tsize = b.body() * H1_SCALE;

@@ -9,46 +9,46 @@ use crate::frame::{Anchor, Item, Page};
 
 /// The type area of a page.
 #[derive(Debug, Clone, Copy)]
-pub struct Frame {
+pub(crate) struct Frame {
     /// Paper width.
-    pub page_width: f32,
+    pub(crate) page_width: f32,
     /// Paper height.
-    pub page_height: f32,
+    pub(crate) page_height: f32,
     /// Left edge of the type area.
-    pub left: f32,
+    pub(crate) left: f32,
     /// Width of the type area.
-    pub width: f32,
+    pub(crate) width: f32,
     /// Top of the type area.
-    pub top: f32,
+    pub(crate) top: f32,
     /// Bottom of the type area.
-    pub bottom: f32,
+    pub(crate) bottom: f32,
 }
 
 /// A vertical piece of content that is never split across pages.
 #[derive(Debug, Clone, Default)]
-pub struct Elem {
+pub(crate) struct Elem {
     /// Height.
-    pub height: f32,
+    pub(crate) height: f32,
     /// Space above it, dropped at the top of a page.
-    pub space_before: f32,
+    pub(crate) space_before: f32,
     /// Whether a page may not end just before this element.
-    pub keep_with_prev: bool,
+    pub(crate) keep_with_prev: bool,
     /// Items with y relative to the element's top.
-    pub items: Vec<Item>,
+    pub(crate) items: Vec<Item>,
     /// Anchors with y relative to the element's top.
-    pub anchors: Vec<Anchor>,
+    pub(crate) anchors: Vec<Anchor>,
     /// The header row of the table this element belongs to: drawn again
     /// before it whenever it does not follow a row of its own table (at the
     /// top of a page, after a figure that floated in).
-    pub header: Option<Arc<Elem>>,
+    pub(crate) header: Option<Arc<Elem>>,
     /// This element is that header row itself.
-    pub is_header: bool,
+    pub(crate) is_header: bool,
     /// Start a new page before this element.
-    pub break_before: bool,
+    pub(crate) break_before: bool,
     /// Part of the body (numbered pages), not the front matter.
-    pub numbered: bool,
+    pub(crate) numbered: bool,
     /// A figure: may move after the text that follows it to the next page.
-    pub float: bool,
+    pub(crate) float: bool,
 }
 
 /// Whether an element starts a section (a heading carries an outline anchor).
@@ -80,7 +80,7 @@ fn fillers(order: &[&Elem], j: usize, y: f32, bottom: f32) -> Option<usize> {
 }
 
 /// Moves an item down by `dy`.
-pub fn shift(item: &mut Item, dx: f32, dy: f32) {
+pub(crate) fn shift(item: &mut Item, dx: f32, dy: f32) {
     match item {
         Item::Text(t) => {
             t.x += dx;
@@ -143,7 +143,7 @@ fn follows_table(placed: &[(Slot, f32)], order: &[&Elem], h: &Arc<Elem>) -> bool
 /// page is not left a third empty for want of room for a chart. A table row
 /// that does not follow a row of its own table — at the top of a page, or
 /// after such a figure — gets its table's header row first.
-pub fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
+pub(crate) fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
     let mut order: Vec<&Elem> = elems.to_vec();
     let mut pages = Vec::new();
     let mut i = 0;

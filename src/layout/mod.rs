@@ -3,10 +3,10 @@
 //! opportunities (`breaks`), lines and justification (`paragraph`), block
 //! builders (`blocks`, `table`), pagination (`flow`) and page furniture.
 
-pub mod blocks;
-pub mod contents;
-pub mod flow;
-pub mod table;
+pub(crate) mod blocks;
+pub(crate) mod contents;
+pub(crate) mod flow;
+pub(crate) mod table;
 
 use crate::compose::{DocBlock, Document};
 use crate::config::PageSettings;
@@ -23,7 +23,7 @@ use flow::{Elem, Frame, paginate};
 /// headings land on, and is first set with placeholder numbers of the same
 /// width; as entries are one line each, its height does not change and the
 /// second pass only confirms the numbers.
-pub fn layout_document(
+pub(crate) fn layout_document(
     doc: &Document,
     fonts: &FontSet,
     settings: &PageSettings,
@@ -86,7 +86,7 @@ pub fn layout_document(
 }
 
 /// Lower-case roman numerals for front-matter pages.
-pub fn roman(n: usize) -> String {
+pub(crate) fn roman(n: usize) -> String {
     const R: [(usize, &str); 9] = [
         (100, "c"),
         (90, "xc"),
@@ -194,7 +194,7 @@ fn elements(doc: &Document, b: &blocks::Builder) -> Result<(Vec<Elem>, Vec<Elem>
 
 /// The type area: its width a whole number of body ems, so that lines of
 /// pure Han text sit on the character grid with no justification at all.
-pub fn frame_for(s: &PageSettings) -> Frame {
+pub(crate) fn frame_for(s: &PageSettings) -> Frame {
     let avail = s.page_width_avail();
     let width = (avail / s.body_size).floor() * s.body_size;
     Frame {
@@ -209,7 +209,7 @@ pub fn frame_for(s: &PageSettings) -> Frame {
 
 impl PageSettings {
     /// Width between the margins.
-    pub fn page_width_avail(&self) -> f32 {
+    pub(crate) fn page_width_avail(&self) -> f32 {
         self.width - self.margin_left - self.margin_right
     }
 }

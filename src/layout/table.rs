@@ -72,7 +72,7 @@ fn widths(natural: &[f32], min: &[f32], avail: f32) -> Vec<f32> {
 }
 
 /// Builds caption, header and row elements for a table.
-pub fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> {
+pub(crate) fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> {
     let f = b.frame;
     let size = b.body() * SMALL_SCALE;
     let pitch = size * 1.45;

@@ -28,7 +28,7 @@ fn pdf_date(t: DateTime<Utc>) -> Object {
 }
 
 /// Completes the catalogue, info and trailer of `lo`.
-pub fn finish(lo: &mut Lo, doc: &Meta, pages: &[Page], opts: &PdfOptions) -> Result<()> {
+pub(crate) fn finish(lo: &mut Lo, doc: &Meta, pages: &[Page], opts: &PdfOptions) -> Result<()> {
     let when = match opts.epoch {
         Some(s) => DateTime::<Utc>::from_timestamp(s, 0).ok_or_else(|| {
             Error::new(
@@ -255,7 +255,7 @@ fn links(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Result<()> {
 /// Makes font descriptors with identical font programs share one stream:
 /// the width variants of a face embed the same subset, which must be
 /// stored once to keep the file small.
-pub fn share_font_programs(lo: &mut Lo) {
+pub(crate) fn share_font_programs(lo: &mut Lo) {
     // Keyed by length first: equal programs are found by one byte compare,
     // never by hashing hundreds of kilobytes.
     let mut first_by_len: std::collections::HashMap<usize, Vec<ObjectId>> =

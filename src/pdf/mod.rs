@@ -29,12 +29,12 @@ use crate::{frame::FontKind, text::fonts::FontSet};
 
 /// Settings for writing.
 #[derive(Debug, Clone, Default)]
-pub struct PdfOptions {
+pub(crate) struct PdfOptions {
     /// Creation time as Unix seconds (from `SOURCE_DATE_EPOCH`), so repeated
     /// runs give identical bytes; `None` means now.
-    pub epoch: Option<i64>,
+    pub(crate) epoch: Option<i64>,
     /// Producer string.
-    pub producer: String,
+    pub(crate) producer: String,
 }
 
 fn color(c: Rgb) -> Color {
@@ -145,7 +145,12 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
 }
 
 /// Serialises laid-out pages.
-pub fn write(doc: &Meta, pages: &[Page], fonts: &FontSet, opts: &PdfOptions) -> Result<Vec<u8>> {
+pub(crate) fn write(
+    doc: &Meta,
+    pages: &[Page],
+    fonts: &FontSet,
+    opts: &PdfOptions,
+) -> Result<Vec<u8>> {
     let mut pdf = PdfDocument::new(&doc.title);
     let t0 = std::time::Instant::now();
     let lap = |what: &str| log::debug!("pdf: {what} at {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);

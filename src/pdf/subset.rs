@@ -13,18 +13,18 @@ use crate::error::{Error, Kind, Result};
 use crate::text::fonts::LoadedFont;
 
 /// A subset font program and how old glyph ids map into it.
-pub struct Subset {
+pub(crate) struct Subset {
     /// The subset font file (single face, OpenType).
-    pub data: Vec<u8>,
+    pub(crate) data: Vec<u8>,
     /// Old glyph id → new glyph id.
-    pub remap: BTreeMap<u16, u16>,
+    pub(crate) remap: BTreeMap<u16, u16>,
     /// `ABCDEF+PostScriptName`, the tag derived from the glyph set so equal
     /// inputs give equal output.
-    pub name: String,
+    pub(crate) name: String,
 }
 
 /// Subsets `font` to `gids`.
-pub fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
+pub(crate) fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
     let mut remapper = GlyphRemapper::new();
     let mut remap = BTreeMap::new();
     for &g in gids {

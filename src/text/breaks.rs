@@ -20,27 +20,27 @@ use super::script::{no_end, no_start};
 /// A break before a character: what it costs, and whether the line before
 /// it ends with an inserted hyphen.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Opportunity {
+pub(crate) struct Opportunity {
     /// Extra demerits for breaking here; infinite where forbidden.
-    pub penalty: f64,
+    pub(crate) penalty: f64,
     /// The line ends with a hyphen that is not in the text.
-    pub hyphen: bool,
+    pub(crate) hyphen: bool,
 }
 
 impl Opportunity {
     /// No break here.
-    pub const NONE: Opportunity = Opportunity {
+    pub(crate) const NONE: Opportunity = Opportunity {
         penalty: f64::INFINITY,
         hyphen: false,
     };
     /// A break at no extra cost.
-    pub const FREE: Opportunity = Opportunity {
+    pub(crate) const FREE: Opportunity = Opportunity {
         penalty: 0.0,
         hyphen: false,
     };
 
     /// Whether a line may end here at all.
-    pub fn allowed(&self) -> bool {
+    pub(crate) fn allowed(&self) -> bool {
         self.penalty.is_finite()
     }
 }
@@ -48,17 +48,17 @@ impl Opportunity {
 /// A run of ASCII letters, digits and signs at least this long is not a
 /// word but a URL, a path or an identifier, and may break inside. Product
 /// names (`DeepSeek-R1`, `Atlas 900 SuperPoD`) are far shorter.
-pub const LONG_TOKEN: usize = 20;
+pub(crate) const LONG_TOKEN: usize = 20;
 
 /// Price of breaking a long token at a natural joint (after `/`, `.`, `-`,
 /// `?`, `&`, `=`, `_`, `#`): well above a loose line (a badness of 100 costs
 /// about 12,000 in `linebreak`'s demerits), so it is taken only when the
 /// token would otherwise not fit or leave a gaping line.
-pub const JOINT_PENALTY: f64 = 30_000.0;
+pub(crate) const JOINT_PENALTY: f64 = 30_000.0;
 
 /// Price of hyphenating inside a long token: the last resort before an
 /// overfull line, several times a joint break.
-pub const HYPHEN_PENALTY: f64 = 150_000.0;
+pub(crate) const HYPHEN_PENALTY: f64 = 150_000.0;
 
 /// Letters kept together at either end of a hyphenated piece, so no line
 /// starts or ends with a stub of one or two letters.
@@ -68,7 +68,7 @@ const HYPHEN_MIN: usize = 3;
 /// character `i` (`out[0]` never; `out[n]` is the paragraph's end).
 /// `bound[i]` forbids a break before `i` outright (a figure printed from a
 /// fact, a reference mark, text after an ideographic space).
-pub fn opportunities(chars: &[char], bound: &[bool]) -> Vec<Opportunity> {
+pub(crate) fn opportunities(chars: &[char], bound: &[bool]) -> Vec<Opportunity> {
     let n = chars.len();
     let mut allowed = vec![false; n + 1];
     let text: String = chars.iter().collect();

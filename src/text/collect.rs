@@ -13,13 +13,13 @@
 #[derive(Debug, Default)]
 pub(crate) struct Collected {
     /// Characters to set.
-    pub chars: Vec<char>,
+    pub(crate) chars: Vec<char>,
     /// Ems of fixed space before each character (from U+3000).
-    pub em_before: Vec<f32>,
+    pub(crate) em_before: Vec<f32>,
     /// Whether each character belongs to the superscript reference mark.
-    pub sup: Vec<bool>,
+    pub(crate) sup: Vec<bool>,
     /// No break before this character.
-    pub bound: Vec<bool>,
+    pub(crate) bound: Vec<bool>,
 }
 
 /// The word joiner (Unicode's, class WJ): no break on either side, no glyph.

@@ -113,7 +113,6 @@ pub(crate) fn lines(
         }
         let shift = match style.align {
             Align::Center => ((width - used) / 2.0).max(0.0),
-            Align::Right => (width - used).max(0.0),
             _ => 0.0,
         };
         if shift > 0.0 {

@@ -15,21 +15,17 @@ use crate::error::{Error, Kind, Result};
 use crate::frame::FontKind;
 
 /// One loaded face.
-pub struct LoadedFont {
+pub(crate) struct LoadedFont {
     /// The whole file, mapped; `'static` because fonts live for the whole run
     /// and are shared by every profile built in it.
-    pub data: &'static [u8],
+    pub(crate) data: &'static [u8],
     /// Face index inside the file.
-    pub index: u32,
+    pub(crate) index: u32,
     face: Face<'static>,
     /// PostScript name, for the PDF's `/BaseFont`.
-    pub ps_name: String,
+    pub(crate) ps_name: String,
     /// Units per em.
-    pub upem: f32,
-    /// Ascender as a fraction of the em.
-    pub ascent: f32,
-    /// Descender as a (negative) fraction of the em.
-    pub descent: f32,
+    pub(crate) upem: f32,
 }
 
 impl std::fmt::Debug for LoadedFont {
@@ -40,7 +36,7 @@ impl std::fmt::Debug for LoadedFont {
 
 impl LoadedFont {
     /// Maps `path` and parses face `index`.
-    pub fn open(path: &Path, index: u32) -> Result<LoadedFont> {
+    pub(crate) fn open(path: &Path, index: u32) -> Result<LoadedFont> {
         let file = File::open(path)
             .map_err(|e| Error::file(Kind::NoInput, path, format!("cannot open font: {e}")))?;
         // SAFETY: the font file is opened read-only; if another process
@@ -63,34 +59,28 @@ impl LoadedFont {
             .find_map(|n| n.to_string())
             .unwrap_or_else(|| format!("Font{index}"));
         let upem = face.units_per_em() as f32;
-        let (asc, desc) = match (face.typographic_ascender(), face.typographic_descender()) {
-            (Some(a), Some(d)) => (a, d),
-            _ => (face.ascender(), face.descender()),
-        };
         Ok(LoadedFont {
             data,
             index,
             face,
             ps_name: ps_name.replace(' ', ""),
             upem,
-            ascent: asc as f32 / upem,
-            descent: desc as f32 / upem,
         })
     }
 
     /// Glyph id for `c`, or `None` when the font lacks it.
-    pub fn glyph(&self, c: char) -> Option<u16> {
+    pub(crate) fn glyph(&self, c: char) -> Option<u16> {
         self.face.glyph_index(c).map(|g| g.0).filter(|&g| g != 0)
     }
 
     /// Advance width of `gid` in ems.
-    pub fn advance(&self, gid: u16) -> f32 {
+    pub(crate) fn advance(&self, gid: u16) -> f32 {
         self.face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0) as f32 / self.upem
     }
 
     /// Width of `text` in ems, skipping characters the font lacks (for
     /// estimates only; real layout reports missing characters).
-    pub fn text_width(&self, text: &str) -> f32 {
+    pub(crate) fn text_width(&self, text: &str) -> f32 {
         text.chars()
             .filter_map(|c| self.glyph(c))
             .map(|g| self.advance(g))
@@ -118,7 +108,7 @@ impl FontSet {
     }
 
     /// The face for `kind`.
-    pub fn get(&self, kind: FontKind) -> &LoadedFont {
+    pub(crate) fn get(&self, kind: FontKind) -> &LoadedFont {
         &self.fonts[kind as usize]
     }
 }

@@ -34,44 +34,44 @@ const LETTER_SPACE: f32 = 0.15;
 /// The spacing between two glyphs.
 #[derive(Debug, Clone, Copy, Default)]
 pub(crate) struct Glue {
-    pub natural: f32,
-    pub stretch1: f32,
-    pub stretch2: f32,
-    pub shrink1: f32,
-    pub shrink2: f32,
+    pub(crate) natural: f32,
+    pub(crate) stretch1: f32,
+    pub(crate) stretch2: f32,
+    pub(crate) shrink1: f32,
+    pub(crate) shrink2: f32,
 }
 
 /// A paragraph's glyphs and glue, with prefix sums for O(1) line measures.
 pub(crate) struct Shaped {
     /// Glyphs of the superscript reference mark.
-    pub sup: Vec<bool>,
-    pub chars: Vec<char>,
-    pub gids: Vec<u16>,
-    pub adv: Vec<f32>,
+    pub(crate) sup: Vec<bool>,
+    pub(crate) chars: Vec<char>,
+    pub(crate) gids: Vec<u16>,
+    pub(crate) adv: Vec<f32>,
     /// `glue[i]` sits between glyph `i` and `i + 1`.
-    pub glue: Vec<Glue>,
+    pub(crate) glue: Vec<Glue>,
     /// Full-width punctuation (its blank half may be compressed).
-    pub full: Vec<bool>,
+    pub(crate) full: Vec<bool>,
     /// No break before this character.
-    pub bound: Vec<bool>,
+    pub(crate) bound: Vec<bool>,
     /// `adv_prefix[i]` = sum of `adv[..i]`.
     adv_prefix: Vec<f32>,
     /// `prefix[i]` = sum of `glue[..i]`.
     prefix: Vec<Glue>,
     /// Glyph id and advance of the hyphen, for hyphenated lines.
-    pub hyphen: Option<(u16, f32)>,
+    pub(crate) hyphen: Option<(u16, f32)>,
 }
 
 /// A candidate line's widths.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Measure {
-    pub natural: f32,
-    pub stretch1: f32,
-    pub stretch2: f32,
-    pub shrink1: f32,
-    pub shrink2: f32,
+    pub(crate) natural: f32,
+    pub(crate) stretch1: f32,
+    pub(crate) stretch2: f32,
+    pub(crate) shrink1: f32,
+    pub(crate) shrink2: f32,
     /// One past the last glyph set (trailing spaces dropped).
-    pub end: usize,
+    pub(crate) end: usize,
 }
 
 /// A few characters around position `i`, for error messages.
@@ -218,7 +218,14 @@ impl Shaped {
     /// line-end full-width mark trimmed to ½ em (GB/T 15834), a line-start
     /// opening bracket's blank half hung, and the inserted hyphen of a
     /// hyphenated break counted.
-    pub fn measure(&self, a: usize, b: usize, indent: f32, em: f32, hyphen: bool) -> Measure {
+    pub(crate) fn measure(
+        &self,
+        a: usize,
+        b: usize,
+        indent: f32,
+        em: f32,
+        hyphen: bool,
+    ) -> Measure {
         let mut end = b;
         while end > a && class(self.chars[end - 1]) == Class::Space {
             end -= 1;
@@ -253,7 +260,7 @@ impl Shaped {
 
     /// Whether the line `a..end` ends in a full-width closing or stop mark,
     /// whose blank half is trimmed at the line end.
-    pub fn ends_with_trimmed_mark(&self, a: usize, end: usize) -> bool {
+    pub(crate) fn ends_with_trimmed_mark(&self, a: usize, end: usize) -> bool {
         end > a
             && self.full[end - 1]
             && matches!(class(self.chars[end - 1]), Class::Close | Class::PauseStop)
@@ -262,7 +269,7 @@ impl Shaped {
     /// An opening bracket or quote that starts a line loses its blank left
     /// half, so its ink, not its em box, lines up with the margin (§2) —
     /// unless the line is indented, as a paragraph's first line is.
-    pub fn lead_trim(&self, start: usize, indent: f32, em: f32) -> f32 {
+    pub(crate) fn lead_trim(&self, start: usize, indent: f32, em: f32) -> f32 {
         if indent == 0.0
             && start < self.chars.len()
             && self.full[start]
@@ -276,7 +283,7 @@ impl Shaped {
 
     /// Number of letters and Han characters (not punctuation or space) in
     /// `a..b`.
-    pub fn real_chars(&self, a: usize, b: usize) -> usize {
+    pub(crate) fn real_chars(&self, a: usize, b: usize) -> usize {
         self.chars[a..b]
             .iter()
             .filter(|&&c| matches!(class(c), Class::Han | Class::Latin))
@@ -284,7 +291,7 @@ impl Shaped {
     }
 
     /// The first character at or after `a` that is not a space.
-    pub fn skip_spaces(&self, mut a: usize) -> usize {
+    pub(crate) fn skip_spaces(&self, mut a: usize) -> usize {
         while a < self.chars.len() && class(self.chars[a]) == Class::Space {
             a += 1;
         }

@@ -43,13 +43,13 @@ const OVERFULL: f64 = 1e9;
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Goal {
     /// The measure.
-    pub width: f32,
+    pub(crate) width: f32,
     /// The first line's indent.
-    pub indent: f32,
+    pub(crate) indent: f32,
     /// The em in points.
-    pub em: f32,
+    pub(crate) em: f32,
     /// Justified (else ragged).
-    pub justify: bool,
+    pub(crate) justify: bool,
 }
 
 /// Stretch ratio for `need` extra width: ≤ 0.5 within tier 1, beyond in

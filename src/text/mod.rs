@@ -8,13 +8,13 @@
 //! [`linebreak`] (total-fit choice of breaks over [`breaks`]' opportunities) →
 //! [`finalize`] (justified glyph runs).
 
-pub mod breaks;
-pub mod collect;
+pub(crate) mod breaks;
+pub(crate) mod collect;
 mod finalize;
 pub mod fonts;
 mod glue;
 mod linebreak;
-pub mod script;
+pub(crate) mod script;
 
 use crate::error::Result;
 use crate::frame::{FontKind, PlacedGlyph, Rgb, TextRun};
@@ -22,55 +22,58 @@ use fonts::FontSet;
 
 /// Horizontal alignment.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Align {
+pub(crate) enum Align {
     /// Full justification, last line ragged.
     Justify,
     /// Flush left.
     Left,
     /// Centred.
     Center,
-    /// Flush right.
-    Right,
 }
 
 /// How to set a paragraph.
 #[derive(Debug, Clone, Copy)]
-pub struct ParaStyle {
+pub(crate) struct ParaStyle {
     /// Face.
-    pub font: FontKind,
+    pub(crate) font: FontKind,
     /// Size in points.
-    pub size: f32,
+    pub(crate) size: f32,
     /// Colour.
-    pub color: Rgb,
+    pub(crate) color: Rgb,
     /// Alignment.
-    pub align: Align,
+    pub(crate) align: Align,
     /// First-line indent in ems (2 for body text).
-    pub indent_em: f32,
+    pub(crate) indent_em: f32,
 }
 
 /// A set line: the glyph run (origin at the line's left edge, baseline 0).
 #[derive(Debug, Clone)]
-pub struct SetLine {
+pub(crate) struct SetLine {
     /// Glyphs.
-    pub run: TextRun,
+    pub(crate) run: TextRun,
     /// A superscript reference mark on this line (glyph x from the line's
     /// origin, `y` the rise above the baseline, negative).
-    pub sup: Option<TextRun>,
+    pub(crate) sup: Option<TextRun>,
     /// Width actually used.
-    pub width: f32,
+    pub(crate) width: f32,
 }
 
 /// Rise of a superscript mark's baseline, in ems of the text.
 const SUP_RISE: f32 = 0.36;
 
 /// Sets `text` into lines of at most `width` points.
-pub fn layout(fonts: &FontSet, text: &str, style: &ParaStyle, width: f32) -> Result<Vec<SetLine>> {
+pub(crate) fn layout(
+    fonts: &FontSet,
+    text: &str,
+    style: &ParaStyle,
+    width: f32,
+) -> Result<Vec<SetLine>> {
     layout_marked(fonts, text, None, style, width)
 }
 
 /// Like [`layout`], with `mark` (e.g. `[1,3]`) set as a superscript after
 /// the text; it is never separated from the text's last character.
-pub fn layout_marked(
+pub(crate) fn layout_marked(
     fonts: &FontSet,
     text: &str,
     mark: Option<&str>,
@@ -98,7 +101,7 @@ pub fn layout_marked(
 }
 
 /// Natural width of `text` on one line (for table columns and labels).
-pub fn natural_width(fonts: &FontSet, text: &str, font: FontKind, size: f32) -> Result<f32> {
+pub(crate) fn natural_width(fonts: &FontSet, text: &str, font: FontKind, size: f32) -> Result<f32> {
     let s = glue::shape(fonts, collect::collect(text, None), font, size)?;
     if s.chars.is_empty() {
         return Ok(0.0);
@@ -107,7 +110,7 @@ pub fn natural_width(fonts: &FontSet, text: &str, font: FontKind, size: f32) -> 
 }
 
 /// Sets `text` on a single line, unbroken (labels, headers, chart text).
-pub fn single_line(
+pub(crate) fn single_line(
     fonts: &FontSet,
     text: &str,
     font: FontKind,

@@ -8,7 +8,7 @@
 /// Never at the start of a line (docs/typesetting.md §1: pause and stop marks,
 /// closing quotes and brackets, connectors, interpuncts, and signs that
 /// belong to the number before them).
-pub fn no_start(c: char) -> bool {
+pub(crate) fn no_start(c: char) -> bool {
     matches!(
         c,
         '。' | '．'
@@ -56,12 +56,12 @@ pub fn no_start(c: char) -> bool {
 
 /// Never at the end of a line (opening quotes and brackets, currency signs
 /// that belong to the number after them).
-pub fn no_end(c: char) -> bool {
+pub(crate) fn no_end(c: char) -> bool {
     is_opening(c) || matches!(c, '(' | '[' | '{' | '$' | '£' | '¥' | '￥')
 }
 
 /// Full-width opening marks: ink on the right half of the em box.
-pub fn is_opening(c: char) -> bool {
+pub(crate) fn is_opening(c: char) -> bool {
     matches!(
         c,
         '“' | '‘' | '（' | '《' | '〈' | '「' | '『' | '【' | '〖' | '〔' | '［' | '｛'
@@ -69,7 +69,7 @@ pub fn is_opening(c: char) -> bool {
 }
 
 /// Full-width closing marks: ink on the left half of the em box.
-pub fn is_closing(c: char) -> bool {
+pub(crate) fn is_closing(c: char) -> bool {
     matches!(
         c,
         '”' | '’' | '）' | '》' | '〉' | '」' | '』' | '】' | '〗' | '〕' | '］' | '｝'
@@ -77,13 +77,13 @@ pub fn is_closing(c: char) -> bool {
 }
 
 /// Full-width pause and stop marks (zh-Hans: ink on the left half).
-pub fn is_pause_stop(c: char) -> bool {
+pub(crate) fn is_pause_stop(c: char) -> bool {
     matches!(c, '，' | '。' | '、' | '：' | '；' | '！' | '？' | '．')
 }
 
 /// Layout class of a character.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Class {
+pub(crate) enum Class {
     /// Han ideographs, kana, full-width letters: set solid on an em grid.
     Han,
     /// Latin letters, digits and ASCII symbols.
@@ -103,7 +103,7 @@ pub enum Class {
 }
 
 /// The class of `c`.
-pub fn class(c: char) -> Class {
+pub(crate) fn class(c: char) -> Class {
     if c == ' ' || c == '\u{a0}' {
         Class::Space
     } else if is_opening(c) {
@@ -124,7 +124,7 @@ pub fn class(c: char) -> Class {
 }
 
 /// Han ideographs, CJK symbols and kana, and full-width forms.
-pub fn is_han(c: char) -> bool {
+pub(crate) fn is_han(c: char) -> bool {
     matches!(c as u32,
         0x2E80..=0x2FDF | 0x3005..=0x3007 | 0x3021..=0x3029 | 0x3040..=0x30FF | 0x3400..=0x4DBF
         | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A
@@ -132,6 +132,6 @@ pub fn is_han(c: char) -> bool {
 }
 
 /// Whether `c` is a full-width mark whose blank half may be compressed.
-pub fn is_compressible(c: char) -> bool {
+pub(crate) fn is_compressible(c: char) -> bool {
     matches!(class(c), Class::Open | Class::Close | Class::PauseStop)
 }
