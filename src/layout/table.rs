@@ -23,6 +23,11 @@ fn split_number(s: &str) -> (&str, &str) {
     let Some(first) = s.find(|c: char| c.is_ascii_digit()) else {
         return ("", s);
     };
+    // Before the number only a qualifier (约, 超过, 不低于): a statement
+    // that merely contains digits (`海思发布麒麟970`) is text.
+    if s[..first].chars().filter(|&c| c != '\u{2060}').count() > 3 {
+        return ("", s);
+    }
     let end = s[first..]
         .char_indices()
         .find(|&(_, c)| !(c.is_ascii_digit() || c == ',' || c == '\u{2060}'))
@@ -231,6 +236,7 @@ mod tests {
         assert_eq!(split_number("650万架"), ("650", "万架"));
         assert_eq!(split_number("超过650万架"), ("超过650", "万架"));
         assert_eq!(split_number("全球第二"), ("", "全球第二"));
+        assert_eq!(split_number("海思发布麒麟970"), ("", "海思发布麒麟970"));
     }
 
     #[test]
