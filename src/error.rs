@@ -121,13 +121,11 @@ impl Error {
         let lc = line_col(text, span.start);
         let start = span.start.min(text.len());
         let len = span.end.min(text.len()).saturating_sub(start);
+        let (snippet, start, len) = snippet(text, start, len);
         Error {
             kind,
             message: format!("{}:{}:{}: {}", path.display(), lc.line, lc.col, what),
-            source_code: Some(NamedSource::new(
-                path.display().to_string(),
-                text.to_string(),
-            )),
+            source_code: Some(NamedSource::new(path.display().to_string(), snippet)),
             span: Some(SourceSpan::new(start.into(), len)),
             label: short_label(&what),
             help: None,
@@ -180,6 +178,63 @@ impl Error {
     pub fn help_text(&self) -> Option<&str> {
         self.help.as_deref()
     }
+}
+
+/// Characters of a long line shown on either side of the fault.
+const SNIPPET_CONTEXT: usize = 60;
+
+/// The text to show around `start..start + len`: only the faulty line and
+/// its neighbours, and of a long line only the stretch around the fault,
+/// so a 5,000-character line does not become a 50 KB message. Earlier lines
+/// are kept as empty lines so the snippet's line numbers stay right.
+fn snippet(text: &str, start: usize, len: usize) -> (String, usize, usize) {
+    let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+    let prev_start = text[..line_start.saturating_sub(1)]
+        .rfind('\n')
+        .map_or(0, |i| i + 1)
+        .min(line_start);
+    let next_end = text[line_end.min(text.len())..]
+        .char_indices()
+        .skip(1)
+        .find(|&(_, c)| c == '\n')
+        .map_or(text.len(), |(i, _)| line_end + i);
+    let blank_lines = text[..prev_start].matches('\n').count();
+    let clip = |a: usize, b: usize| -> String {
+        let piece = &text[a..b];
+        if piece.chars().count() > 2 * SNIPPET_CONTEXT + 20 {
+            piece.chars().take(2 * SNIPPET_CONTEXT).collect::<String>() + "…"
+        } else {
+            piece.to_string()
+        }
+    };
+    let mut out = "\n".repeat(blank_lines);
+    out.push_str(&clip(prev_start, line_start));
+    // The faulty line, clipped around the fault.
+    let line = &text[line_start..line_end];
+    let col = start - line_start;
+    let from = line[..col]
+        .char_indices()
+        .rev()
+        .nth(SNIPPET_CONTEXT)
+        .map_or(0, |(i, _)| i);
+    let to = line[col..]
+        .char_indices()
+        .nth(SNIPPET_CONTEXT + len.min(200))
+        .map_or(line.len(), |(i, _)| col + i);
+    if from > 0 {
+        out.push('…');
+    }
+    let new_start = out.len() + (col - from);
+    out.push_str(&line[from..to]);
+    if to < line.len() {
+        out.push('…');
+    }
+    let new_len = len.min(to.saturating_sub(col));
+    if line_end < text.len() {
+        out.push_str(&clip(line_end, next_end));
+    }
+    (out, new_start, new_len)
 }
 
 /// The label under the snippet: the message's first clause, kept short.
@@ -258,6 +313,18 @@ mod tests {
             resolve(Path::new("a"), Path::new("/abs")),
             PathBuf::from("/abs")
         );
+    }
+
+    #[test]
+    fn a_long_line_is_shown_only_around_the_fault() {
+        let long = "x".repeat(5000);
+        let text = format!("a = 1\nb = \"{long}{{bad}}{long}\"\nc = 2\n");
+        let at = text.find("{bad}").unwrap();
+        let (s, start, len) = snippet(&text, at, 5);
+        assert!(s.len() < 400, "{} bytes", s.len());
+        assert_eq!(&s[start..start + len], "{bad}");
+        // Line numbers survive: the faulty line is still line 2.
+        assert_eq!(s[..start].matches('\n').count(), 1);
     }
 
     #[test]

@@ -43,14 +43,30 @@ pub(super) fn parse_template(
         )
     })?;
     for part in &t.parts {
-        if let Part::Ref { fact, .. } = part
-            && !facts.contains_key(fact)
-        {
-            let off = s.get_ref().find(&format!("{{{fact}")).unwrap_or(0);
+        let Part::Ref { fact, field } = part else {
+            continue;
+        };
+        let off = s.get_ref().find(&format!("{{{fact}")).unwrap_or(0);
+        let here = start + off..start + off + fact.len() + 2;
+        let Some(fa) = facts.get(fact) else {
             return Err(f.error(
                 Kind::Data,
-                start + off..start + off + fact.len() + 2,
+                here,
                 format!("unknown placeholder `{{{fact}}}`: no fact or derived figure has this id"),
+            ));
+        };
+        // A field the fact does not have would print nothing.
+        let missing = match field {
+            Field::Unit => fa.unit.is_none().then_some("unit"),
+            Field::Note => fa.note.is_none().then_some("note"),
+            Field::Qualifier => fa.qualifier.is_none().then_some("qualifier"),
+            _ => None,
+        };
+        if let Some(name) = missing {
+            return Err(f.error(
+                Kind::Data,
+                here,
+                format!("`{{{fact}.{name}}}`: fact `{fact}` has no `{name}`; add one to the fact or drop the placeholder"),
             ));
         }
     }
@@ -123,6 +139,10 @@ fn table(
     has_sources: bool,
     check_region: &RegionCheck<'_>,
 ) -> Result<Table> {
+    f.plain(Kind::Data, &t.caption, "a table caption")?;
+    for c in t.columns.iter().flatten() {
+        f.plain(Kind::Data, c, "a column heading")?;
+    }
     let body = match (&t.facts, &t.columns, &t.rows) {
         (Some(ids), None, None) => {
             if ids.is_empty() {
@@ -226,6 +246,34 @@ fn table(
 }
 
 fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result<Chart> {
+    for (v, what) in [
+        (Some(c.title.as_str()), "a chart title"),
+        (c.unit.as_deref(), "a chart unit"),
+        (c.x_label.as_deref(), "an axis title"),
+        (c.y_label.as_deref(), "an axis title"),
+        (c.note.as_deref(), "a chart note"),
+    ] {
+        if let Some(v) = v {
+            f.plain(Kind::Data, v, what)?;
+        }
+    }
+    for s in &c.series {
+        f.plain(Kind::Data, &s.get_ref().name, "a series name")?;
+        for l in s.get_ref().labels.iter().flatten() {
+            f.plain(Kind::Data, l, "a category label")?;
+        }
+    }
+    if let Some(p) = &c.projection {
+        // `{rate}` is the one placeholder a projection's name takes.
+        f.plain(
+            Kind::Data,
+            &p.get_ref().name.replace("{rate}", ""),
+            "a projection name",
+        )?;
+        if let Some(l) = &p.get_ref().base_label {
+            f.plain(Kind::Data, l, "a base label")?;
+        }
+    }
     let kind = match c.kind.get_ref().as_str() {
         "line" => ChartKind::Line,
         "bar" => ChartKind::Bar,

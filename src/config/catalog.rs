@@ -47,6 +47,12 @@ pub(super) fn check_id(file: &SourceFile, id: &Spanned<String>, what: &str) -> R
     Ok(())
 }
 
+/// Whether a figure can be printed sensibly: finite and below 10^15 in
+/// size (beyond that `{:.0}` prints a wall of digits).
+fn printable(x: f64) -> bool {
+    x.is_finite() && x.abs() < 1e15
+}
+
 /// The theme files of `themes_dir`, in name order.
 pub(super) fn theme_files(themes_dir: &Path) -> Result<Vec<PathBuf>> {
     let mut paths: Vec<PathBuf> = std::fs::read_dir(themes_dir)
@@ -60,11 +66,21 @@ pub(super) fn theme_files(themes_dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Loads `sources.toml` and every `*.toml` in `themes_dir`, checked.
 pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
-    let sfile = SourceFile::read(sources_path)?;
+    let sfile = SourceFile::read(sources_path, Kind::Data)?;
     let raw: RawSources = sfile.parse(Kind::Data)?;
     let mut cat = Catalog::default();
     for s in raw.sources {
         check_id(&sfile, &s.id, "source")?;
+        for (v, what) in [
+            (s.title.as_deref(), "a source title"),
+            (s.description.as_deref(), "a source description"),
+            (Some(s.publisher.as_str()), "a publisher"),
+            (s.inferred.as_deref(), "a date's reason"),
+        ] {
+            if let Some(v) = v {
+                sfile.plain(Kind::Data, v, what)?;
+            }
+        }
         let published = date_of(&sfile, &s.published)?;
         let id = s.id.get_ref().clone();
         if cat.sources.contains_key(&id) {
@@ -123,7 +139,7 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
     }
     let mut raws = Vec::new();
     for p in &paths {
-        let f = SourceFile::read(p)?;
+        let f = SourceFile::read(p, Kind::Data)?;
         let t: RawTheme = f.parse(Kind::Data)?;
         raws.push((f, t));
     }
@@ -144,6 +160,37 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                 t.id.span(),
                 format!("theme `{id}` is defined twice"),
             ));
+        }
+        f.plain(Kind::Data, &t.title, "a theme title")?;
+        if let Some(n) = &t.empty_note {
+            f.plain(Kind::Data, n, "a theme's empty note")?;
+        }
+        // A theme without content is a broken or truncated file, not a
+        // theme with nothing known yet: say so instead of printing
+        // "nothing published by this date".
+        if t.sections.is_empty() {
+            return Err(f.error(
+                Kind::Data,
+                t.id.span(),
+                format!("theme `{id}` has no [[section]]; expected at least one section with blocks (is the file complete?)"),
+            ));
+        }
+        if let Some(s) = t.sections.iter().find(|s| s.blocks.is_empty()) {
+            let at = f.text.find(&s.title).unwrap_or(0);
+            return Err(f.error(
+                Kind::Data,
+                at..at + s.title.len(),
+                format!(
+                    "section “{}” has no blocks; expected at least one [[section.block]]",
+                    s.title
+                ),
+            ));
+        }
+        for s in &t.sections {
+            f.plain(Kind::Data, &s.title, "a section title")?;
+        }
+        for r in &t.regions {
+            f.plain(Kind::Data, &r.name, "a region name")?;
         }
         cat.themes.push(Theme {
             id: id.clone(),
@@ -237,6 +284,28 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                     ));
                 }
             };
+            if let Value::Number(x) = value
+                && !printable(x)
+            {
+                return Err(f.error(
+                    Kind::Data,
+                    fact.value.span(),
+                    format!("value {x} is outside what a briefing prints; expected a figure below 10^15 in size (use a larger unit)"),
+                ));
+            }
+            for (v, what) in [
+                (Some(fact.label.as_str()), "a label"),
+                (Some(fact.period.as_str()), "a period"),
+                (fact.unit.as_deref(), "a unit"),
+                (fact.note.as_deref(), "a note"),
+            ] {
+                if let Some(v) = v {
+                    f.plain(Kind::Data, v, what)?;
+                }
+            }
+            if let Value::Text(t) = &value {
+                f.plain(Kind::Data, t, "a fact's text value")?;
+            }
             if !cat.sources.contains_key(fact.source.get_ref()) {
                 return Err(f.error(
                     Kind::Data,
@@ -378,12 +447,12 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                     ));
                 }
             };
-            if !value.is_finite() {
+            if !value.is_finite() || !printable(value) {
                 return Err(f.error(
                     Kind::Data,
                     d.from.span(),
                     format!(
-                        "`{}` gives no finite result from these operands",
+                        "`{}` gives no printable result from these operands (infinite, or 10^15 or more in size)",
                         d.id.get_ref()
                     ),
                 ));

@@ -18,7 +18,7 @@ use crate::error::{Error, Kind, Result, resolve};
 
 /// Loads and checks the config at `path` with everything it refers to.
 pub fn load(path: &Path) -> Result<Config> {
-    let file = SourceFile::read(path).map_err(|e| {
+    let file = SourceFile::read(path, Kind::Config).map_err(|e| {
         if e.kind() == Kind::NoInput {
             e.with_help("pass --config FILE, or run from the project folder where config/briefing.toml lives")
         } else {
@@ -26,6 +26,30 @@ pub fn load(path: &Path) -> Result<Config> {
         }
     })?;
     let raw: RawConfig = file.parse(Kind::Config)?;
+    for (v, what) in [
+        (Some(raw.title.as_str()), "the title"),
+        (Some(raw.organisation.as_str()), "the organisation"),
+        (Some(raw.author.as_str()), "the author"),
+        (raw.classification.as_deref(), "the classification"),
+        (raw.closing_note.as_deref(), "the closing note"),
+    ] {
+        if let Some(v) = v {
+            file.plain(Kind::Config, v, what)?;
+        }
+    }
+    for p in &raw.profiles {
+        let p = p.get_ref();
+        for v in [&p.title, &p.subtitle, &p.closing_note]
+            .into_iter()
+            .flatten()
+        {
+            file.plain(
+                Kind::Config,
+                v,
+                "a profile's title, subtitle or closing note",
+            )?;
+        }
+    }
     if let Some(s) = &raw.subtitle {
         return Err(file.error(
             Kind::Config,
@@ -90,34 +114,51 @@ pub fn load(path: &Path) -> Result<Config> {
         .map(|m| mail_settings(&file, m))
         .transpose()?;
     let fonts = FontFiles {
-        body: font_file(&file, &base, &raw.fonts.body),
-        heading: font_file(&file, &base, &raw.fonts.heading),
-        bold: font_file(&file, &base, &raw.fonts.bold),
+        body: font_file(&file, &base, &raw.fonts.body)?,
+        heading: font_file(&file, &base, &raw.fonts.heading)?,
+        bold: font_file(&file, &base, &raw.fonts.bold)?,
     };
-    for (f, raw_f) in [
-        (&fonts.body, &raw.fonts.body),
-        (&fonts.heading, &raw.fonts.heading),
-        (&fonts.bold, &raw.fonts.bold),
-    ] {
-        if !f.path.is_file() {
-            return Err(Error::at(
-                Kind::NoInput,
-                &file.path,
-                &file.text,
-                raw_f.get_ref().path.span(),
-                format!("font file `{}` not found", f.path.display()),
-            ));
-        }
-    }
 
     let themes_dir = resolve(
         &base,
-        Path::new(raw.themes_dir.as_deref().unwrap_or("themes")),
+        Path::new(raw.themes_dir.as_ref().map_or("themes", |s| s.get_ref())),
     );
     let sources_path = resolve(
         &base,
-        Path::new(raw.sources.as_deref().unwrap_or("sources.toml")),
+        Path::new(raw.sources.as_ref().map_or("sources.toml", |s| s.get_ref())),
     );
+    // A wrong path is the config's mistake: point at the key that names it.
+    if !sources_path.is_file() {
+        return Err(path_error(
+            &file,
+            raw.sources.as_ref(),
+            "sources",
+            &sources_path,
+            "is not a file; expected the sources list (sources.toml)",
+        ));
+    }
+    if !themes_dir.is_dir() {
+        return Err(path_error(
+            &file,
+            raw.themes_dir.as_ref(),
+            "themes_dir",
+            &themes_dir,
+            "is not a folder; expected the folder of theme files",
+        ));
+    }
+    let output_dir = resolve(
+        &base,
+        Path::new(raw.output_dir.as_ref().map_or("output", |s| s.get_ref())),
+    );
+    if output_dir.exists() && !output_dir.is_dir() {
+        return Err(path_error(
+            &file,
+            raw.output_dir.as_ref(),
+            "output_dir",
+            &output_dir,
+            "exists and is not a folder; expected the folder briefings are written to",
+        ));
+    }
     let catalog = load_catalog(&sources_path, &themes_dir)?;
     let mut inputs = vec![path.to_path_buf(), sources_path.clone()];
     inputs.extend(theme_files(&themes_dir)?);
@@ -133,10 +174,7 @@ pub fn load(path: &Path) -> Result<Config> {
         classification: raw.classification,
         closing_note: raw.closing_note.clone(),
         time_zone,
-        output_dir: resolve(
-            &base,
-            Path::new(raw.output_dir.as_deref().unwrap_or("output")),
-        ),
+        output_dir,
         file_name,
         keep,
         page,
@@ -218,12 +256,91 @@ pub(super) fn in_range<T: PartialOrd + Copy + std::fmt::Display>(
     }
 }
 
-fn font_file(_file: &SourceFile, base: &Path, raw: &Spanned<RawFont>) -> FontFile {
-    let r = raw.get_ref();
-    FontFile {
-        path: resolve(base, Path::new(r.path.get_ref())),
-        index: r.index,
+/// A path key whose file or folder is wrong, pointed at (or, when the key
+/// is absent and its default is meant, named).
+fn path_error(
+    file: &SourceFile,
+    key: Option<&Spanned<String>>,
+    name: &str,
+    path: &Path,
+    what: &str,
+) -> Error {
+    let msg = format!("`{name}`: `{}` {what}", path.display());
+    match key {
+        Some(k) => file.error(Kind::Config, k.span(), msg),
+        None => Error::file(
+            Kind::Config,
+            &file.path,
+            format!("{msg} (the default; set `{name}`)"),
+        ),
     }
+}
+
+/// A font face: the file must exist and be a font, and a collection needs
+/// the index of the face (a .ttc holds several scripts; face 0 of
+/// Noto CJK is Japanese, not Simplified Chinese).
+fn font_file(file: &SourceFile, base: &Path, raw: &Spanned<RawFont>) -> Result<FontFile> {
+    let r = raw.get_ref();
+    let path = resolve(base, Path::new(r.path.get_ref()));
+    let at = |msg: String| file.error(Kind::Config, r.path.span(), msg);
+    // Mapped, not read: the check looks at a few tables of a file of
+    // tens of MB.
+    let data = std::fs::File::open(&path)
+        // SAFETY: the font files are not modified while the program runs;
+        // a file changed under it could at worst give wrong glyphs.
+        .and_then(|f| unsafe { memmap2::Mmap::map(&f) })
+        .map_err(|e| {
+            let mut err = at(format!(
+                "font file `{}` cannot be read: {e}",
+                path.display()
+            ));
+            if e.kind() == std::io::ErrorKind::NotFound {
+                err = Error::at(
+                    Kind::NoInput,
+                    &file.path,
+                    &file.text,
+                    r.path.span(),
+                    format!("font file `{}` not found", path.display()),
+                );
+            }
+            err
+        })?;
+    let faces = ttf_parser::fonts_in_collection(&data);
+    let index = match (faces, &r.index) {
+        (Some(n), None) => {
+            return Err(at(format!(
+                "`{}` is a font collection of {n} faces; set `index` to the Simplified Chinese face (2 in Noto CJK)",
+                path.display()
+            )));
+        }
+        (Some(n), Some(i)) if *i.get_ref() >= n => {
+            return Err(file.error(
+                Kind::Config,
+                i.span(),
+                format!(
+                    "face index {} is out of range; `{}` has faces 0 to {}",
+                    i.get_ref(),
+                    path.display(),
+                    n - 1
+                ),
+            ));
+        }
+        (None, Some(i)) if *i.get_ref() != 0 => {
+            return Err(file.error(
+                Kind::Config,
+                i.span(),
+                format!("`{}` is a single font; its only face is 0", path.display()),
+            ));
+        }
+        (_, i) => i.as_ref().map_or(0, |i| *i.get_ref()),
+    };
+    if ttf_parser::Face::parse(&data, index).is_err() {
+        return Err(at(format!(
+            "`{}` is not an OpenType or TrueType font",
+            path.display()
+        )));
+    }
+    Ok(FontFile { path, index })
 }
 
 fn profiles(

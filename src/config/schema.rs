@@ -30,13 +30,13 @@ pub struct RawConfig {
     /// IANA time zone deciding what "today" is.
     pub time_zone: Option<Spanned<String>>,
     /// Where briefings are written (relative to this file).
-    pub output_dir: Option<String>,
+    pub output_dir: Option<Spanned<String>>,
     /// File name pattern with `{name}` and `{date}`.
     pub file_name: Option<Spanned<String>>,
     /// Folder of theme files (relative to this file).
-    pub themes_dir: Option<String>,
+    pub themes_dir: Option<Spanned<String>>,
     /// The sources list (relative to this file).
-    pub sources: Option<String>,
+    pub sources: Option<Spanned<String>>,
     /// Keep only the newest N dated briefings per profile.
     pub keep: Option<Spanned<i64>>,
     /// Paper and margins.
@@ -90,9 +90,9 @@ pub struct RawFonts {
 pub struct RawFont {
     /// Path to a .otf/.ttf/.ttc file (relative to the config).
     pub path: Spanned<String>,
-    /// Face index inside a collection; 0 for single fonts.
-    #[serde(default)]
-    pub index: u32,
+    /// Face index inside a collection (required for a .ttc); none for a
+    /// single font.
+    pub index: Option<Spanned<u32>>,
 }
 
 /// `[[profile]]`.

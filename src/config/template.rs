@@ -45,6 +45,15 @@ pub fn parse(text: &str) -> Result<Template, TemplateError> {
         };
         let inner = &after[..end];
         let (fact, field) = match inner.split_once('.') {
+            Some((_, "")) => {
+                return Err(TemplateError {
+                    offset: pos + i,
+                    len: end + 2,
+                    message: format!(
+                        "`{{{inner}}}` has no field after the dot; expected `{{fact-id}}` or `{{fact-id.field}}`"
+                    ),
+                });
+            }
             Some((f, fld)) => (f, fld),
             None => (inner, ""),
         };
