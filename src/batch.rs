@@ -8,7 +8,7 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 
 use crate::config::{self, Config, Profile};
 use crate::deliver::{lock, mail, output, retention, signals};
@@ -34,6 +34,8 @@ pub struct Request {
     pub mail: bool,
     /// `SOURCE_DATE_EPOCH`, for reproducible output.
     pub epoch: Option<i64>,
+    /// Allow a date after tomorrow.
+    pub allow_future: bool,
 }
 
 /// What one profile produced.
@@ -63,27 +65,51 @@ pub struct Outcome {
 /// that built it; `total` is the number of profiles in the run.
 pub type Observer<'a> = dyn Fn(&Profile, &Result<Outcome>, usize) + Sync + 'a;
 
-/// Parses a `--date` value.
+/// Parses a `--date` value: exactly `YYYY-MM-DD`, a real calendar date
+/// from 1970 on (`2026-1-5`, ` 2026-01-05` and `0000-01-01` are refused).
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+    let usage = || {
         Error::new(
             Kind::Usage,
             format!(
-                "invalid --date `{s}`: expected a calendar date as YYYY-MM-DD, e.g. 2026-11-24"
+                "invalid --date `{s}`: expected a calendar date as YYYY-MM-DD from 1970 on, e.g. 2026-11-24"
             ),
         )
-    })
+    };
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b[4] == b'-'
+        && b[7] == b'-'
+        && b.iter()
+            .enumerate()
+            .all(|(i, c)| i == 4 || i == 7 || c.is_ascii_digit());
+    if !shape {
+        return Err(usage());
+    }
+    let d = NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| usage())?;
+    if d.year() < 1970 {
+        return Err(usage());
+    }
+    Ok(d)
 }
 
-/// `SOURCE_DATE_EPOCH` from the environment, if set.
+/// Latest `SOURCE_DATE_EPOCH` accepted: 9999-12-31T23:59:59Z, the last
+/// moment a PDF date can hold.
+const MAX_EPOCH: i64 = 253_402_300_799;
+
+/// `SOURCE_DATE_EPOCH` from the environment, if set: whole seconds from
+/// 1970 to the end of 9999.
 pub fn source_date_epoch() -> Result<Option<i64>> {
     match std::env::var("SOURCE_DATE_EPOCH") {
-        Ok(v) if !v.trim().is_empty() => v.trim().parse::<i64>().map(Some).map_err(|_| {
-            Error::new(
+        Ok(v) if !v.trim().is_empty() => match v.trim().parse::<i64>() {
+            Ok(n) if (0..=MAX_EPOCH).contains(&n) => Ok(Some(n)),
+            _ => Err(Error::new(
                 Kind::Usage,
-                format!("SOURCE_DATE_EPOCH `{v}` is not a whole number of seconds"),
-            )
-        }),
+                format!(
+                    "SOURCE_DATE_EPOCH `{v}` is not a whole number of seconds from 0 (1970) to {MAX_EPOCH} (9999-12-31)"
+                ),
+            )),
+        },
         _ => Ok(None),
     }
 }
@@ -101,8 +127,15 @@ fn selected<'c>(config: &'c Config, names: &[String]) -> Result<Vec<&'c Profile>
     if names.is_empty() {
         return Ok(config.profiles.iter().collect());
     }
-    names
-        .iter()
+    // A profile named twice is built once.
+    let mut unique: Vec<&String> = Vec::new();
+    for n in names {
+        if !unique.contains(&n) {
+            unique.push(n);
+        }
+    }
+    unique
+        .into_iter()
         .map(|n| {
             config
                 .profiles
@@ -132,32 +165,69 @@ struct Run<'a> {
     config: &'a Config,
     fonts: &'a FontSet,
     date: NaiveDate,
+    today: NaiveDate,
     epoch: Option<i64>,
     out_dir: &'a Path,
     /// The manifest and `latest` copies are shared by all profiles.
     retention_lock: Mutex<()>,
-    mailer: Option<mail::Mailer<'a>>,
 }
 
-/// Builds, writes (and mails) every requested profile, `observe`d one by
-/// one. One profile failing does not stop the others; the error returned
-/// is the single profile's own, or a summary whose kind is that of the
-/// first failing profile in config order. Mail that failed after every PDF
-/// was written is `TempFail`.
+/// The latest date a briefing may carry without `--allow-future`: tomorrow
+/// in the configured zone (a run just before midnight for the next day's
+/// briefing is normal; a year-9999 typo is not).
+fn check_window(date: NaiveDate, today: NaiveDate, allow_future: bool) -> Result<()> {
+    let tomorrow = today.succ_opt().unwrap_or(today);
+    if date > tomorrow && !allow_future {
+        return Err(Error::new(
+            Kind::Usage,
+            format!(
+                "--date {date} is after tomorrow ({tomorrow}) in the configured time zone; pass --allow-future to build it anyway (it will not replace the latest briefing)"
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Two profiles must not write the same file: checked before anything is
+/// built or written.
+fn check_collisions(config: &Config, profiles: &[&Profile], date: NaiveDate) -> Result<()> {
+    let mut seen: Vec<(String, &str)> = Vec::new();
+    for p in profiles {
+        let name = output::file_name(&config.file_name, &p.name, date);
+        if let Some((_, other)) = seen.iter().find(|(n, _)| *n == name) {
+            return Err(Error::file(
+                Kind::Config,
+                &config.path,
+                format!(
+                    "profiles `{other}` and `{}` would both be written to `{name}`; put `{{name}}` in `file_name`",
+                    p.name
+                ),
+            ));
+        }
+        seen.push((name, &p.name));
+    }
+    Ok(())
+}
+
+/// Builds and writes every requested profile, then mails them, each
+/// `observe`d when done. The output lock is held while files are written
+/// and released before mail goes out, so a slow mail server never holds up
+/// another run. One profile failing does not stop the others; the error
+/// returned is the single profile's own, or a summary whose kind is that
+/// of the first failing profile in config order. Mail that failed after
+/// every PDF was written is `TempFail`.
 pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
+    signals::install();
     let config = config::load(&req.config)?;
-    let date = req.date.unwrap_or_else(|| today(&config));
+    let today = today(&config);
+    let date = req.date.unwrap_or(today);
+    check_window(date, today, req.allow_future)?;
     let profiles = selected(&config, &req.profiles)?;
+    check_collisions(&config, &profiles, date)?;
     let out_dir = req
         .output_dir
         .clone()
         .unwrap_or_else(|| config.output_dir.clone());
-    output::ensure_dir(&out_dir)?;
-    let _lock = lock::acquire(&out_dir, req.lock_wait)?;
-    retention::remove_stale_temps(&out_dir);
-    if let Err(e) = signals::install() {
-        log::warn!("cannot install signal handlers: {e}");
-    }
     // Mail settings and the password are checked before anything is built,
     // so a missing password variable fails fast with nothing written.
     let mailer = if req.mail {
@@ -165,6 +235,9 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     } else {
         None
     };
+    output::ensure_dir(&out_dir)?;
+    let lock = lock::acquire(&out_dir, req.lock_wait)?;
+    retention::remove_stale_temps(&out_dir);
     let fonts = FontSet::load(&config.fonts)?;
     log::info!("building {} profile(s) for {date}", profiles.len());
 
@@ -176,10 +249,10 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
         config: &config,
         fonts: &fonts,
         date,
+        today,
         epoch: req.epoch,
         out_dir: &out_dir,
         retention_lock: Mutex::new(()),
-        mailer,
     };
     let next = AtomicUsize::new(0);
     let outcomes: Mutex<Vec<(usize, Result<Outcome>)>> = Mutex::new(Vec::new());
@@ -189,8 +262,10 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
                 loop {
                     let i = next.fetch_add(1, Ordering::SeqCst);
                     let Some(p) = profiles.get(i) else { break };
-                    let r = build_one(&run, p);
-                    observe(p, &r, profiles.len());
+                    let r = write_one(&run, p);
+                    if mailer.is_none() {
+                        observe(p, &r, profiles.len());
+                    }
                     outcomes
                         .lock()
                         .expect("no panics while holding")
@@ -199,8 +274,17 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
             });
         }
     });
+    drop(lock);
     let mut outcomes = outcomes.into_inner().expect("workers finished");
     outcomes.sort_by_key(|(i, _)| *i);
+    if let Some(m) = &mailer {
+        for (i, r) in &mut outcomes {
+            if let Ok(o) = r {
+                mail_one(m, &config, profiles[*i], date, o);
+            }
+            observe(profiles[*i], r, profiles.len());
+        }
+    }
     let total = outcomes.len();
     let mut mail_failed = Vec::new();
     let mut failed: Vec<Error> = Vec::new();
@@ -233,39 +317,48 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     ))
 }
 
-fn build_one(run: &Run, p: &Profile) -> Result<Outcome> {
+/// Builds one profile and puts it on disk. The order makes every failure
+/// tell the truth: the PDF is staged in a temporary file; its name goes
+/// into the manifest; the rename is the one commit point (before it the
+/// previous file is untouched, after it the new one is whole); `latest` and
+/// `keep` come after and only warn when they fail.
+fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
     let built = crate::build(run.config, run.fonts, p, run.date, run.epoch)?;
     let file_name = output::file_name(&run.config.file_name, &p.name, run.date);
-    let path = output::write_atomic(run.out_dir, &file_name, &built.bytes)?;
+    let target = run.out_dir.join(&file_name);
+    let staged = output::stage(run.out_dir, &built.bytes)?;
     {
         let _g = run.retention_lock.lock().expect("no panics while holding");
-        retention::after_write(
+        retention::record(run.out_dir, &file_name).map_err(|e| {
+            Error::new(
+                e.kind(),
+                format!(
+                    "{} (nothing was written; {} is unchanged)",
+                    e.message(),
+                    target.display()
+                ),
+            )
+        })?;
+    }
+    let path = staged.commit(&target, true)?;
+    log::info!(
+        "wrote {} ({} pages, {} bytes)",
+        path.display(),
+        built.pages,
+        built.bytes.len()
+    );
+    let warnings = {
+        let _g = run.retention_lock.lock().expect("no panics while holding");
+        retention::after_commit(
             run.out_dir,
             &run.config.file_name,
             &p.name,
             &path,
             &built.bytes,
             run.config.keep,
-        )?;
-    }
-    let mut mailed = Vec::new();
-    let mut mail_error = None;
-    let mut warnings = Vec::new();
-    if let Some(m) = run.mailer.as_ref() {
-        match m.send_profile(run.config, p, run.date, &path) {
-            Ok(mail::Delivery::Sent(r)) => {
-                log::info!(
-                    "mailed {} to {} in {} attempt(s)",
-                    path.display(),
-                    r.recipients.join(", "),
-                    r.attempts
-                );
-                mailed = r.recipients;
-            }
-            Ok(mail::Delivery::Skipped(w)) => warnings.push(w),
-            Err(e) => mail_error = Some(e),
-        }
-    }
+            run.today,
+        )
+    };
     use sha2::Digest;
     let sha256 = sha2::Sha256::digest(&built.bytes)
         .iter()
@@ -278,10 +371,27 @@ fn build_one(run: &Run, p: &Profile) -> Result<Outcome> {
         pages: built.pages,
         bytes: built.bytes.len(),
         sha256,
-        mailed,
-        mail_error,
+        mailed: Vec::new(),
+        mail_error: None,
         warnings,
     })
+}
+
+/// Mails a written briefing, recording the result in its outcome.
+fn mail_one(m: &mail::Mailer, config: &Config, p: &Profile, date: NaiveDate, o: &mut Outcome) {
+    match m.send_profile(config, p, date, &o.path) {
+        Ok(mail::Delivery::Sent(r)) => {
+            log::info!(
+                "mailed {} to {} in {} attempt(s)",
+                o.path.display(),
+                r.recipients.join(", "),
+                r.attempts
+            );
+            o.mailed = r.recipients;
+        }
+        Ok(mail::Delivery::Skipped(w)) => o.warnings.push(w),
+        Err(e) => o.mail_error = Some(e),
+    }
 }
 
 /// Loads the config and typesets every profile in memory (which catches

@@ -90,13 +90,18 @@ pub fn build_timed(
         layout: t_layout - t_content,
         pdf: t.elapsed() - t_layout,
     };
-    log::debug!(
-        "{}: content {:.1} ms, layout {:.1} ms, pdf {:.1} ms, {} pages, {} bytes",
+    let ms = |d: std::time::Duration| d.as_secs_f64() * 1e3;
+    log::info!("{}: content {:.1} ms", profile.name, ms(timings.content));
+    log::info!(
+        "{}: layout {:.1} ms, {} pages",
         profile.name,
-        timings.content.as_secs_f64() * 1e3,
-        timings.layout.as_secs_f64() * 1e3,
-        timings.pdf.as_secs_f64() * 1e3,
-        pages.len(),
+        ms(timings.layout),
+        pages.len()
+    );
+    log::info!(
+        "{}: pdf {:.1} ms, {} bytes",
+        profile.name,
+        ms(timings.pdf),
         bytes.len()
     );
     Ok((

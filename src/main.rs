@@ -74,14 +74,23 @@ struct GenerateArgs {
     #[arg(long, value_name = "SECONDS", default_value_t = 120)]
     lock_wait: u64,
     /// Profiles built at once (default: one per core).
-    #[arg(long, short = 'j', value_name = "N")]
-    jobs: Option<usize>,
+    #[arg(long, short = 'j', value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    jobs: Option<u16>,
+    /// Allow a --date after tomorrow (such a briefing never replaces the latest one).
+    #[arg(long)]
+    allow_future: bool,
     /// Mail each briefing right after it is written ([mail] in the config).
     #[arg(long)]
     mail: bool,
 }
 
 fn main() -> ExitCode {
+    // First: a SIGTERM in the first milliseconds is handled like any other.
+    briefing::deliver::signals::install();
+    // Messages are never wrapped: a wrapped identifier cannot be searched.
+    let _ = miette::set_hook(Box::new(|_| {
+        Box::new(miette::MietteHandlerOpts::new().wrap_lines(false).build())
+    }));
     env_logger::Builder::from_env(env_logger::Env::default().default_filter_or("warn"))
         .format_timestamp(None)
         .init();
@@ -127,9 +136,10 @@ fn generate(a: &GenerateArgs) -> Result<()> {
         profiles: a.profile.clone(),
         output_dir: a.output_dir.clone(),
         lock_wait: Duration::from_secs(a.lock_wait),
-        jobs: a.jobs,
+        jobs: a.jobs.map(usize::from),
         mail: a.mail,
         epoch: batch::source_date_epoch()?,
+        allow_future: a.allow_future,
     };
     let progress = (!a.quiet && !a.json && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::hidden();
@@ -153,7 +163,8 @@ fn generate(a: &GenerateArgs) -> Result<()> {
             }
         }
         match r {
-            Ok(o) if !a.quiet => print_outcome(o, a.json),
+            // --json wins over -q: only human output is silenced.
+            Ok(o) if a.json || !a.quiet => print_outcome(o, a.json),
             // With several profiles each failure is reported as it
             // happens; a single profile's error is returned at the end.
             Err(e) if total > 1 => {
@@ -182,7 +193,9 @@ fn generate(a: &GenerateArgs) -> Result<()> {
 /// A diagnostic as text, with its source snippet.
 fn render(e: &Error) -> String {
     let mut s = String::new();
-    let _ = miette::GraphicalReportHandler::new().render_report(&mut s, e);
+    let _ = miette::GraphicalReportHandler::new()
+        .with_wrap_lines(false)
+        .render_report(&mut s, e);
     s
 }
 

@@ -3,7 +3,7 @@
 //! briefing together. The lock dies with the process, even on SIGKILL.
 
 use std::fs::{File, OpenOptions};
-use std::io::{Read, Seek, Write};
+use std::io::{Seek, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -22,6 +22,21 @@ impl Drop for OutputLock {
     fn drop(&mut self) {
         let _ = self.file.unlock();
     }
+}
+
+/// The pid recorded in the lock file, read afresh (a few tries, in case
+/// the holder is writing it this very moment).
+fn holder_pid(path: &Path) -> Option<String> {
+    for _ in 0..5 {
+        if let Ok(t) = std::fs::read_to_string(path)
+            && let Some(p) = t.split_whitespace().next()
+            && p.chars().all(|c| c.is_ascii_digit())
+        {
+            return Some(p.to_string());
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    None
 }
 
 /// Takes the lock of `dir`, waiting up to `wait` for another run to finish.
@@ -49,17 +64,13 @@ pub(crate) fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
             Ok(()) => break,
             Err(std::fs::TryLockError::WouldBlock) => {
                 if start.elapsed() >= wait {
-                    let mut holder = String::new();
-                    let _ = file.read_to_string(&mut holder);
+                    let holder = holder_pid(&path);
                     return Err(Error::file(
                         Kind::TempFail,
                         &path,
                         format!(
                             "another briefing run ({}) is writing to this directory; waited {} s",
-                            holder
-                                .split_whitespace()
-                                .next()
-                                .map_or("pid unknown".into(), |p| format!("pid {p}")),
+                            holder.map_or("pid unknown".into(), |p| format!("pid {p}")),
                             wait.as_secs()
                         ),
                     )
@@ -72,10 +83,14 @@ pub(crate) fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
             }
         }
     }
-    // Record who holds it, for the message a waiting run prints.
-    let _ = file.set_len(0);
+    // Record who holds it, for the message a waiting run prints: written
+    // over the old content first and cut to length after, so a reader
+    // never finds the file empty.
+    let pid = format!("{}\n", std::process::id());
     let _ = file.rewind();
-    let _ = writeln!(file, "{}", std::process::id());
+    let _ = file.write_all(pid.as_bytes());
+    let _ = file.set_len(pid.len() as u64);
+    let _ = file.sync_data();
     Ok(OutputLock { file })
 }
 

@@ -33,24 +33,16 @@ pub(crate) fn ensure_dir(dir: &Path) -> Result<()> {
     })
 }
 
-/// Writes `bytes` to `dir/name` atomically and returns the final path.
-///
-/// On any failure the temporary file is removed (tempfile's drop) and an
-/// existing file at the final path is left as it was.
-pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
-    write_file(dir, name, bytes, true)
+/// A briefing's bytes on disk under a temporary name, flushed, waiting for
+/// [`Staged::commit`]. Dropped uncommitted, the file is removed.
+pub(crate) struct Staged {
+    tmp: Option<tempfile::NamedTempFile>,
 }
 
-/// Like [`write_atomic`], but without waiting for the disk: for the
-/// bookkeeping files (the manifest), where losing the last update in a
-/// power cut only means one old briefing is kept a day longer.
-pub(crate) fn write_atomic_unsynced(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
-    write_file(dir, name, bytes, false)
-}
-
-fn write_file(dir: &Path, name: &str, bytes: &[u8], sync: bool) -> Result<PathBuf> {
+/// Writes `bytes` to a temporary file in `dir`, flushed to disk. Nothing a
+/// reader looks for has changed yet.
+pub(crate) fn stage(dir: &Path, bytes: &[u8]) -> Result<Staged> {
     ensure_dir(dir)?;
-    let target = dir.join(name);
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
         .suffix(TEMP_SUFFIX)
@@ -62,43 +54,75 @@ fn write_file(dir: &Path, name: &str, bytes: &[u8], sync: bool) -> Result<PathBu
                 format!("cannot create a file in the output directory: {e}"),
             )
         })?;
-    let tmp_path = tmp.path().to_path_buf();
-    super::signals::register(&tmp_path);
-    let result = fill_and_persist(&mut tmp, bytes, &target, sync);
-    super::signals::unregister(&tmp_path);
-    result.map(|_| target)
-}
-
-fn fill_and_persist(
-    tmp: &mut tempfile::NamedTempFile,
-    bytes: &[u8],
-    target: &Path,
-    sync: bool,
-) -> Result<()> {
-    tmp.write_all(bytes)
-        .and_then(|_| {
-            if sync {
-                tmp.as_file().sync_all()
-            } else {
-                Ok(())
-            }
-        })
-        .map_err(|e| Error::file(Kind::Io, tmp.path(), format!("cannot write briefing: {e}")))?;
+    super::signals::register(tmp.path());
+    let written = super::fault::point("write")
+        .and_then(|_| tmp.write_all(bytes))
+        .and_then(|_| tmp.as_file().sync_all());
+    if let Err(e) = written {
+        super::signals::unregister(tmp.path());
+        return Err(Error::file(
+            Kind::Io,
+            dir,
+            format!("cannot write the briefing (nothing was replaced): {e}"),
+        ));
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         // Briefings are meant to be read by mail jobs and web servers.
         let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
     }
-    // The rename is the commit point; a signal arriving now waits for it.
-    super::signals::finishing(|| std::fs::rename(tmp.path(), target)).map_err(|e| {
-        Error::file(
-            Kind::Io,
-            target,
-            format!("cannot move briefing into place: {e}"),
-        )
-    })?;
-    Ok(())
+    Ok(Staged { tmp: Some(tmp) })
+}
+
+impl Staged {
+    /// Renames the file to `target`: the commit point. Before it the old
+    /// file (if any) is intact; after it the new one is wholly in place.
+    /// A `briefing` is recorded as written, for the message an interrupted
+    /// run prints.
+    pub(crate) fn commit(mut self, target: &Path, briefing: bool) -> Result<PathBuf> {
+        let tmp = self.tmp.take().expect("committed once");
+        let tmp_path = tmp.path().to_path_buf();
+        let result = super::signals::finishing(|| {
+            super::fault::point("rename")
+                .and_then(|_| std::fs::rename(&tmp_path, target))
+                .map(|_| {
+                    if briefing {
+                        super::signals::committed(target)
+                    }
+                })
+        });
+        super::signals::unregister(&tmp_path);
+        match result {
+            Ok(()) => {
+                // Renamed away: nothing left for the temp file's drop.
+                let _ = tmp.into_temp_path().keep();
+                Ok(target.to_path_buf())
+            }
+            Err(e) => Err(Error::file(
+                Kind::Io,
+                target,
+                format!(
+                    "cannot move the briefing into place (the previous file, if any, is unchanged): {e}"
+                ),
+            )),
+        }
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // Not committed: the temporary file goes (tempfile's drop).
+        if let Some(t) = &self.tmp {
+            super::signals::unregister(t.path());
+        }
+    }
+}
+
+/// Writes `bytes` to `dir/name` atomically and returns the final path (for
+/// the bookkeeping files: the manifest, a copied `latest`).
+pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
+    stage(dir, bytes)?.commit(&dir.join(name), false)
 }
 
 #[cfg(test)]

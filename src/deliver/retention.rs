@@ -7,11 +7,11 @@
 //! user put there, even one named like a briefing, is never touched.
 
 use std::collections::BTreeSet;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use chrono::NaiveDate;
 
-use super::output::{TEMP_PREFIX, TEMP_SUFFIX, write_atomic, write_atomic_unsynced};
+use super::output::{TEMP_PREFIX, TEMP_SUFFIX, write_atomic};
 use crate::error::{Error, Kind, Result};
 
 /// Name of the manifest inside the output directory.
@@ -54,28 +54,47 @@ fn write_manifest(dir: &Path, names: &BTreeSet<String>) -> Result<()> {
         text.push_str(n);
         text.push('\n');
     }
-    write_atomic_unsynced(dir, MANIFEST, text.as_bytes()).map(|_| ())
+    super::fault::point("manifest")
+        .map_err(|e| Error::file(Kind::Io, &dir.join(MANIFEST), format!("cannot write: {e}")))?;
+    write_atomic(dir, MANIFEST, text.as_bytes()).map(|_| ())
+}
+
+/// Records `name` in the manifest before the briefing is renamed into
+/// place: whatever happens after, even SIGKILL, a briefing on disk is one
+/// the manifest knows, so `keep` can remove it later. An entry whose file
+/// never arrived is dropped by the next run.
+pub(crate) fn record(dir: &Path, name: &str) -> Result<()> {
+    let mut manifest = read_manifest(dir);
+    if manifest.insert(name.to_string()) {
+        write_manifest(dir, &manifest)?;
+    }
+    Ok(())
 }
 
 /// Points `latest` at `written`: a hard link renamed into place (no second
 /// copy of the bytes to write and flush), or a copy where the file system
 /// has no hard links. Either way the switch is one atomic rename.
 fn refresh_latest(dir: &Path, latest: &str, written: &Path, bytes: &[u8]) -> Result<()> {
+    super::fault::point("latest")
+        .map_err(|e| Error::file(Kind::Io, &dir.join(latest), format!("cannot write: {e}")))?;
     let tmp = dir.join(format!(
         "{TEMP_PREFIX}latest-{}{TEMP_SUFFIX}",
         std::process::id()
     ));
+    // Registered before it exists: a signal at any moment removes it.
+    super::signals::register(&tmp);
     let _ = std::fs::remove_file(&tmp);
-    if std::fs::hard_link(written, &tmp).is_ok() {
-        super::signals::register(&tmp);
-        let r = super::signals::finishing(|| std::fs::rename(&tmp, dir.join(latest)));
-        super::signals::unregister(&tmp);
-        if r.is_ok() {
-            return Ok(());
-        }
+    let linked = std::fs::hard_link(written, &tmp).is_ok()
+        && super::signals::finishing(|| std::fs::rename(&tmp, dir.join(latest))).is_ok();
+    if !linked {
         let _ = std::fs::remove_file(&tmp);
     }
-    write_atomic(dir, latest, bytes).map(|_| ())
+    super::signals::unregister(&tmp);
+    if linked {
+        Ok(())
+    } else {
+        write_atomic(dir, latest, bytes).map(|_| ())
+    }
 }
 
 /// The date in `name` if it is `pattern` filled for `profile`.
@@ -89,24 +108,26 @@ pub(crate) fn date_in(pattern: &str, profile: &str, name: &str) -> Option<NaiveD
     NaiveDate::parse_from_str(mid, "%Y-%m-%d").ok()
 }
 
-/// After `written` (a dated briefing of `profile`) is in place: record it,
-/// refresh `<profile>-latest.pdf` if it is the newest, apply `keep`.
-/// Returns the files removed by retention.
-pub(crate) fn after_write(
+/// After `written` (a dated briefing of `profile`) is in place: refresh
+/// `<profile>-latest.pdf` if it is the newest and not dated after `today`,
+/// apply `keep`, and forget manifest entries whose files are gone. All of
+/// it is best effort: the briefing itself is already written, so a
+/// failure here is a warning (returned), never an error.
+pub(crate) fn after_commit(
     dir: &Path,
     pattern: &str,
     profile: &str,
     written: &Path,
     bytes: &[u8],
     keep: Option<usize>,
-) -> Result<Vec<PathBuf>> {
-    let name = written
-        .file_name()
-        .and_then(|n| n.to_str())
-        .ok_or_else(|| Error::file(Kind::Software, written, "no file name"))?;
+    today: NaiveDate,
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let Some(name) = written.file_name().and_then(|n| n.to_str()) else {
+        return warnings;
+    };
     let mut manifest = read_manifest(dir);
     manifest.insert(name.to_string());
-
     // This profile's briefings the program wrote and that still exist, newest first.
     let mut mine: Vec<(NaiveDate, String)> = manifest
         .iter()
@@ -115,14 +136,18 @@ pub(crate) fn after_write(
         .collect();
     mine.sort_by(|a, b| b.cmp(a));
     let this_date = date_in(pattern, profile, name);
-    if mine
-        .first()
-        .map(|(d, _)| Some(*d) <= this_date)
-        .unwrap_or(true)
-    {
-        refresh_latest(dir, &format!("{profile}-latest.pdf"), written, bytes)?;
+    // A briefing dated in the future never becomes `latest`.
+    let newest_current = mine.iter().find(|(d, _)| *d <= today).map(|(d, _)| *d);
+    if this_date.is_some_and(|d| d <= today) && newest_current <= this_date {
+        let latest = format!("{profile}-latest.pdf");
+        if let Err(e) = refresh_latest(dir, &latest, written, bytes) {
+            warnings.push(format!(
+                "{} is written, but {latest} still points at the previous briefing: {e}",
+                written.display()
+            ));
+        }
     }
-    let mut removed = Vec::new();
+    let before = manifest.len();
     if let Some(k) = keep {
         for (_, old) in mine.iter().skip(k) {
             let p = dir.join(old);
@@ -130,21 +155,35 @@ pub(crate) fn after_write(
                 Ok(()) => {
                     log::info!("keep = {k}: removed {}", p.display());
                     manifest.remove(old);
-                    removed.push(p);
                 }
-                Err(e) => log::warn!("keep = {k}: cannot remove {}: {e}", p.display()),
+                Err(e) => warnings.push(format!("keep = {k}: cannot remove {}: {e}", p.display())),
             }
         }
     }
     // Forget files that are gone.
     manifest.retain(|n| dir.join(n).is_file());
-    write_manifest(dir, &manifest)?;
-    Ok(removed)
+    if manifest.len() != before
+        && let Err(e) = write_manifest(dir, &manifest)
+    {
+        warnings.push(format!(
+            "the manifest could not be updated ({e}); older briefings may be kept a run longer"
+        ));
+    }
+    warnings
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// What a run does for one briefing: record, write, then the rest.
+    fn write(d: &Path, name: &str, bytes: &[u8], keep: Option<usize>, today: &str) -> Vec<String> {
+        let today = NaiveDate::parse_from_str(today, "%Y-%m-%d").unwrap();
+        record(d, name).unwrap();
+        let p = write_atomic(d, name, bytes).unwrap();
+        let profile = name.split('-').next().unwrap();
+        after_commit(d, "{name}-{date}.pdf", profile, &p, bytes, keep, today)
+    }
 
     #[test]
     fn dates_are_read_back_from_names() {
@@ -165,16 +204,7 @@ mod tests {
         std::fs::write(d.join("briefing-2020-01-01.pdf"), b"user's").unwrap();
         for day in 1..=5 {
             let name = format!("briefing-2026-11-0{day}.pdf");
-            let p = write_atomic(d, &name, name.as_bytes()).unwrap();
-            after_write(
-                d,
-                "{name}-{date}.pdf",
-                "briefing",
-                &p,
-                name.as_bytes(),
-                Some(3),
-            )
-            .unwrap();
+            assert!(write(d, &name, name.as_bytes(), Some(3), "2026-11-30").is_empty());
         }
         let mut left: Vec<String> = std::fs::read_dir(d)
             .unwrap()
@@ -202,11 +232,14 @@ mod tests {
     fn a_past_briefing_does_not_replace_latest() {
         let dir = tempfile::tempdir().unwrap();
         let d = dir.path();
-        let p = write_atomic(d, "b-2026-11-24.pdf", b"new").unwrap();
-        after_write(d, "{name}-{date}.pdf", "b", &p, b"new", None).unwrap();
-        let p = write_atomic(d, "b-2023-09-01.pdf", b"old").unwrap();
-        after_write(d, "{name}-{date}.pdf", "b", &p, b"old", None).unwrap();
+        write(d, "b-2026-11-24.pdf", b"new", None, "2026-11-26");
+        write(d, "b-2023-09-01.pdf", b"old", None, "2026-11-26");
         assert_eq!(std::fs::read(d.join("b-latest.pdf")).unwrap(), b"new");
+        // Nor does one dated after today.
+        write(d, "b-9999-12-31.pdf", b"future", None, "2026-11-26");
+        assert_eq!(std::fs::read(d.join("b-latest.pdf")).unwrap(), b"new");
+        // The manifest knows all three, recorded before each was written.
+        assert_eq!(read_manifest(d).len(), 3);
     }
 
     #[test]

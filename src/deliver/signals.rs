@@ -1,12 +1,16 @@
 //! SIGINT and SIGTERM: remove every temporary file in flight, then exit with
-//! 128 + the signal number, so a killed run leaves neither a half-written
-//! briefing nor litter. (SIGKILL cannot be caught; the next run removes
-//! what such a run left, see `retention::remove_stale_temps`.)
+//! 128 + the signal number, saying exactly what is on disk: the briefings
+//! already renamed into place (whole) and that nothing else was replaced.
+//! (SIGKILL cannot be caught; the next run removes what such a run left,
+//! see `retention::remove_stale_temps`, and the manifest already lists any
+//! briefing it renamed into place.)
 
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, Once};
 
 static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static COMMITTED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+static INSTALL: Once = Once::new();
 
 /// Records a temporary file that must not outlive an interrupted run.
 pub(crate) fn register(p: &Path) {
@@ -22,8 +26,26 @@ pub(crate) fn unregister(p: &Path) {
     }
 }
 
-/// Starts the thread that handles SIGINT and SIGTERM for this process.
-pub(crate) fn install() -> std::io::Result<()> {
+/// Records a briefing renamed into place. Called inside [`finishing`], so a
+/// signal sees either the old state or the rename and this record together.
+pub(crate) fn committed(p: &Path) {
+    if let Ok(mut v) = COMMITTED.lock() {
+        v.push(p.to_path_buf());
+    }
+}
+
+/// Starts the thread that handles SIGINT and SIGTERM for this process (once;
+/// later calls do nothing). Call it first thing, so even a signal in the
+/// first milliseconds is handled.
+pub fn install() {
+    INSTALL.call_once(|| {
+        if let Err(e) = spawn() {
+            log::warn!("cannot install signal handlers: {e}");
+        }
+    });
+}
+
+fn spawn() -> std::io::Result<()> {
     use signal_hook::consts::{SIGINT, SIGTERM};
     let mut signals = signal_hook::iterator::Signals::new([SIGINT, SIGTERM])?;
     std::thread::Builder::new().name("signals".into()).spawn(move || {
@@ -36,15 +58,28 @@ pub(crate) fn install() -> std::io::Result<()> {
                     let _ = std::fs::remove_file(p);
                 }
             }
-            eprintln!("briefing: interrupted by signal {sig}; temporary files removed, nothing half-written left");
+            let done: Vec<String> = COMMITTED
+                .lock()
+                .map(|v| v.iter().map(|p| p.display().to_string()).collect())
+                .unwrap_or_default();
+            if done.is_empty() {
+                eprintln!(
+                    "briefing: interrupted by signal {sig}; no briefing was written or replaced, temporary files removed"
+                );
+            } else {
+                eprintln!(
+                    "briefing: interrupted by signal {sig}; written whole before the interruption: {}; nothing else was replaced, temporary files removed",
+                    done.join(", ")
+                );
+            }
             std::process::exit(128 + sig);
         }
     })?;
     Ok(())
 }
 
-/// Runs `f` (the final rename) while no signal handler can delete files,
-/// so a briefing is either wholly in place or not there at all.
+/// Runs `f` (a final rename) while no signal handler can delete files, so
+/// a file is either wholly in place or not there at all.
 pub(crate) fn finishing<T>(f: impl FnOnce() -> T) -> T {
     let _guard = IN_FLIGHT.lock();
     f()
