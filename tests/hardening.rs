@@ -273,10 +273,13 @@ fn sigterm_at_each_step_reports_what_is_on_disk() {
     assert!(temps(&sb.out()).is_empty(), "{:?}", temps(&sb.out()));
 }
 
+/// Breaks a sandbox's data.
+type Setup = Box<dyn Fn(&Sandbox)>;
+
 /// Data that used to print wrong figures with exit 0.
 #[test]
 fn data_that_would_print_wrong_figures_is_refused_with_its_place() {
-    let cases: Vec<(&str, Box<dyn Fn(&Sandbox)>, &str)> = vec![
+    let cases: Vec<(&str, Setup, &str)> = vec![
         (
             "empty field after the dot",
             Box::new(|sb| {
