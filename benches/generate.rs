@@ -97,7 +97,7 @@ fn main() {
         fonts_t.push(t.elapsed());
         let profile = &config.profiles[0];
         let (built, times) =
-            briefing::build_timed(&config, &fonts, profile, date, Some(0)).unwrap();
+            briefing::build_timed(&config, &fonts, profile, date, None, Some(0)).unwrap();
         content.push(times.content);
         layout.push(times.layout);
         pdf_t.push(times.pdf);

@@ -36,6 +36,8 @@ pub struct Request {
     pub epoch: Option<i64>,
     /// Allow a date after tomorrow.
     pub allow_future: bool,
+    /// The date "本期新增" compares with, for every profile.
+    pub since: Option<NaiveDate>,
 }
 
 /// What one profile produced.
@@ -59,6 +61,8 @@ pub struct Outcome {
     pub mail_error: Option<Error>,
     /// Warnings for the user (e.g. a profile without recipients).
     pub warnings: Vec<String>,
+    /// The briefing in brief, for its mail.
+    digest: mail::Digest,
 }
 
 /// Told about each profile as soon as it is done, from the worker thread
@@ -166,6 +170,7 @@ struct Run<'a> {
     fonts: &'a FontSet,
     date: NaiveDate,
     today: NaiveDate,
+    since: Option<NaiveDate>,
     epoch: Option<i64>,
     out_dir: &'a Path,
     /// The manifest and `latest` copies are shared by all profiles.
@@ -250,6 +255,7 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
         fonts: &fonts,
         date,
         today,
+        since: req.since,
         epoch: req.epoch,
         out_dir: &out_dir,
         retention_lock: Mutex::new(()),
@@ -323,7 +329,13 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
 /// previous file is untouched, after it the new one is whole); `latest` and
 /// `keep` come after and only warn when they fail.
 fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
-    let built = crate::build(run.config, run.fonts, p, run.date, run.epoch)?;
+    // "本期新增" compares with: --since, the profile's `since`, or the
+    // newest earlier briefing of the profile this program wrote here.
+    let since = run
+        .since
+        .or(p.since)
+        .or_else(|| retention::previous(run.out_dir, &run.config.file_name, &p.name, run.date));
+    let built = crate::build(run.config, run.fonts, p, run.date, since, run.epoch)?;
     let file_name = output::file_name(&run.config.file_name, &p.name, run.date);
     let target = run.out_dir.join(&file_name);
     let staged = output::stage(run.out_dir, &built.bytes)?;
@@ -374,12 +386,13 @@ fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
         mailed: Vec::new(),
         mail_error: None,
         warnings,
+        digest: built.digest,
     })
 }
 
 /// Mails a written briefing, recording the result in its outcome.
 fn mail_one(m: &mail::Mailer, config: &Config, p: &Profile, date: NaiveDate, o: &mut Outcome) {
-    match m.send_profile(config, p, date, &o.path) {
+    match m.send_profile(config, p, date, &o.path, Some(&o.digest)) {
         Ok(mail::Delivery::Sent(r)) => {
             log::info!(
                 "mailed {} to {} in {} attempt(s)",
@@ -394,6 +407,35 @@ fn mail_one(m: &mail::Mailer, config: &Config, p: &Profile, date: NaiveDate, o: 
     }
 }
 
+/// What is new between `since` and `date` for each requested profile (all
+/// when none is named): the comparison the "本期新增" section makes, for
+/// the terminal and for scripts.
+pub fn diff(
+    path: &Path,
+    profiles: &[String],
+    since: NaiveDate,
+    date: Option<NaiveDate>,
+) -> Result<Vec<(String, NaiveDate, crate::content::News)>> {
+    let config = config::load(path)?;
+    let date = date.unwrap_or_else(|| today(&config));
+    if since >= date {
+        return Err(Error::new(
+            Kind::Usage,
+            format!("--since {since} must be before the briefing date {date}"),
+        ));
+    }
+    Ok(selected(&config, profiles)?
+        .into_iter()
+        .map(|p| {
+            (
+                p.name.clone(),
+                date,
+                crate::content::diff(&config, p, since, date),
+            )
+        })
+        .collect())
+}
+
 /// Loads the config and typesets every profile in memory (which catches
 /// characters missing from the fonts, which only layout can see), writing
 /// nothing; returns a one-line summary.
@@ -402,7 +444,7 @@ pub fn check(path: &Path) -> Result<String> {
     let fonts = FontSet::load(&config.fonts)?;
     let date = today(&config);
     for p in &config.profiles {
-        crate::build(&config, &fonts, p, date, Some(0))?;
+        crate::build(&config, &fonts, p, date, p.since, Some(0))?;
     }
     Ok(format!(
         "{}: ok ({} profiles, {} themes, {} facts, {} sources)",

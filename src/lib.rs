@@ -40,6 +40,8 @@ pub struct Built {
     pub bytes: Vec<u8>,
     /// Number of pages.
     pub pages: usize,
+    /// What the briefing says in brief, for the mail that carries it.
+    pub digest: deliver::mail::Digest,
 }
 
 /// How long each stage of one build took.
@@ -59,9 +61,10 @@ pub fn build(
     fonts: &FontSet,
     profile: &Profile,
     date: NaiveDate,
+    since: Option<NaiveDate>,
     epoch: Option<i64>,
 ) -> Result<Built> {
-    build_timed(config, fonts, profile, date, epoch).map(|(b, _)| b)
+    build_timed(config, fonts, profile, date, since, epoch).map(|(b, _)| b)
 }
 
 /// [`build`], with the time each stage took (for the benchmark and for
@@ -71,11 +74,13 @@ pub fn build_timed(
     fonts: &FontSet,
     profile: &Profile,
     date: NaiveDate,
+    since: Option<NaiveDate>,
     epoch: Option<i64>,
 ) -> Result<(Built, Timings)> {
     let t = std::time::Instant::now();
-    let briefing = content::select(config, profile, date);
+    let briefing = content::select(config, profile, date, since);
     let doc = compose::compose(config, &briefing);
+    let digest = digest(&briefing);
     let t_content = t.elapsed();
     let pages =
         layout::layout_document(&doc, fonts, &config.page).map_err(|e| locate(config, e))?;
@@ -110,9 +115,76 @@ pub fn build_timed(
             date,
             bytes,
             pages: pages.len(),
+            digest,
         },
         timings,
     ))
+}
+
+/// The briefing in brief for its mail: key figures and what is new.
+fn digest(b: &content::Briefing) -> deliver::mail::Digest {
+    let key_figures = b
+        .key_facts
+        .iter()
+        .filter(|k| k.numeric)
+        .map(|k| {
+            let mark = if k.derived {
+                content::format::DERIVED_MARK
+            } else {
+                ""
+            };
+            let label = match &k.region_name {
+                Some(r) if !k.label.starts_with(r.as_str()) => format!("{r}{}", k.label),
+                _ => k.label.clone(),
+            };
+            (
+                label,
+                format!("{}{mark}", k.figure.joined()),
+                k.period.clone(),
+            )
+        })
+        .collect();
+    let mut news = Vec::new();
+    let mut new_count = 0;
+    if let Some(n) = &b.news {
+        new_count = n.count();
+        if n.sources.is_empty() {
+            news.push(format!(
+                "自上期（{}）以来无新增资料。",
+                content::chinese_date(n.since)
+            ));
+        }
+        for s in &n.sources {
+            let items: Vec<String> = s
+                .facts
+                .iter()
+                .take(3)
+                .map(|f| format!("{}{}", f.label, f.value))
+                .collect();
+            news.push(format!(
+                "{}（{}）：{}等{}项",
+                s.name,
+                content::chinese_date(s.published),
+                items.join("；"),
+                s.facts.len()
+            ));
+        }
+        for u in &n.updates {
+            let change = u
+                .change
+                .as_deref()
+                .map_or(String::new(), |c| format!("，{c}"));
+            news.push(format!(
+                "{}：{}（{}）→ {}（{}）{change}",
+                u.label, u.old, u.old_period, u.new, u.new_period
+            ));
+        }
+    }
+    deliver::mail::Digest {
+        key_figures,
+        news,
+        new_count,
+    }
 }
 
 /// The metadata the PDF writer records, from the composed document.

@@ -37,6 +37,26 @@ enum Command {
     Check(ConfigArg),
     /// List themes, regions and fact counts.
     Themes(ConfigArg),
+    /// What is new between two dates: the comparison of the "本期新增" section.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug, Clone)]
+struct DiffArgs {
+    #[command(flatten)]
+    config: ConfigArg,
+    /// The earlier date (the previous briefing's).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    since: String,
+    /// The later date; default: today in the configured time zone.
+    #[arg(long, short = 'd', value_name = "YYYY-MM-DD")]
+    date: Option<String>,
+    /// Only this profile (repeatable); default: all profiles.
+    #[arg(long, short = 'p', value_name = "NAME")]
+    profile: Vec<String>,
+    /// One JSON object per profile instead of text.
+    #[arg(long)]
+    json: bool,
 }
 
 #[derive(Args, Debug, Clone)]
@@ -79,6 +99,9 @@ struct GenerateArgs {
     /// Allow a --date after tomorrow (such a briefing never replaces the latest one).
     #[arg(long)]
     allow_future: bool,
+    /// Compare with this date in "本期新增" (default: the profile's previous briefing).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    since: Option<String>,
     /// Mail each briefing right after it is written ([mail] in the config).
     #[arg(long)]
     mail: bool,
@@ -109,6 +132,7 @@ fn main() -> ExitCode {
         None => generate(&cli.generate),
         Some(Command::Generate(a)) => generate(&a),
         Some(Command::Check(a)) => batch::check(&a.config).map(|s| println!("{s}")),
+        Some(Command::Diff(a)) => diff(&a),
         Some(Command::Themes(a)) => batch::themes(&a.config).map(|lines| {
             for l in lines {
                 println!("{l}");
@@ -140,6 +164,7 @@ fn generate(a: &GenerateArgs) -> Result<()> {
         mail: a.mail,
         epoch: batch::source_date_epoch()?,
         allow_future: a.allow_future,
+        since: a.since.as_deref().map(batch::parse_date).transpose()?,
     };
     let progress = (!a.quiet && !a.json && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::hidden();
@@ -188,6 +213,53 @@ fn generate(a: &GenerateArgs) -> Result<()> {
         pb.finish_and_clear();
     }
     result
+}
+
+fn diff(a: &DiffArgs) -> Result<()> {
+    let since = batch::parse_date(&a.since)?;
+    let date = a.date.as_deref().map(batch::parse_date).transpose()?;
+    let results = batch::diff(&a.config.config, &a.profile, since, date)?;
+    let mut out = std::io::stdout().lock();
+    for (profile, date, news) in results {
+        if a.json {
+            let v = serde_json::json!({
+                "profile": profile,
+                "since": news.since,
+                "date": date,
+                "new_count": news.count(),
+                "sources": news.sources,
+                "updates": news.updates,
+            });
+            let _ = writeln!(out, "{v}");
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            "{profile}: {} → {date}: {} new source(s), {} new fact(s)",
+            news.since,
+            news.sources.len(),
+            news.count()
+        );
+        for s in &news.sources {
+            let _ = writeln!(out, "  [{}] {} ({})", s.no, s.name, s.published);
+            for f in &s.facts {
+                let _ = writeln!(
+                    out,
+                    "      {} {} ({}) — {}",
+                    f.label, f.value, f.period, f.theme
+                );
+            }
+        }
+        for u in &news.updates {
+            let change = u.change.as_deref().unwrap_or("");
+            let _ = writeln!(
+                out,
+                "  updated: {}: {} ({}) → {} ({}) {change}",
+                u.label, u.old, u.old_period, u.new, u.new_period
+            );
+        }
+    }
+    Ok(())
 }
 
 /// A diagnostic as text, with its source snippet.

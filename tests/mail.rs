@@ -269,7 +269,7 @@ fn mailed_attachment_is_the_pdf_on_disk_and_subject_decodes_to_the_title() {
     let mailer = Mailer::new(settings, Some("s3cret 密码".into()));
     let started = Instant::now();
     let report = match mailer
-        .send_profile(&config, &config.profiles[0], day(), &pdf)
+        .send_profile(&config, &config.profiles[0], day(), &pdf, None)
         .unwrap()
     {
         Delivery::Sent(r) => r,
@@ -519,7 +519,7 @@ fn a_profile_without_recipients_is_skipped_with_a_warning() {
     let mailer = mail::preflight(&config).unwrap();
     let pdf = sb.out().join("briefing-2026-11-24.pdf");
     match mailer
-        .send_profile(&config, &config.profiles[0], day(), &pdf)
+        .send_profile(&config, &config.profiles[0], day(), &pdf, None)
         .unwrap()
     {
         Delivery::Skipped(w) => {

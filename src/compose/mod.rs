@@ -154,6 +154,85 @@ fn source_entry(s: &Source) -> String {
     format!("{}：{}，{}。", s.publisher, what, date)
 }
 
+/// Facts of a new source listed by name before "等".
+const NEWS_FACTS: usize = 6;
+
+/// The "本期新增" section: one line when nothing is new; otherwise an
+/// opening sentence, a paragraph per new source naming its facts and where
+/// the briefing discusses them, and the figures that replace earlier ones.
+fn news_blocks(b: &Briefing, n: &crate::content::News) -> Vec<DocBlock> {
+    let since = chinese_date(n.since);
+    if n.sources.is_empty() {
+        return vec![DocBlock::Paragraph(
+            format!("自上期（{since}）以来无新增资料。"),
+            Vec::new(),
+        )];
+    }
+    let mut out = vec![DocBlock::Paragraph(
+        format!(
+            "自上期（{since}）以来，新增资料{}份，带来数据{}项，均已并入下文相应部分：",
+            n.sources.len(),
+            n.count()
+        ),
+        Vec::new(),
+    )];
+    for s in &n.sources {
+        let items: Vec<String> = s
+            .facts
+            .iter()
+            .take(NEWS_FACTS)
+            .map(|f| format!("{}{}（{}）", f.label, f.value, f.period))
+            .collect();
+        let more = if s.facts.len() > NEWS_FACTS {
+            format!("等{}项", s.facts.len())
+        } else {
+            String::new()
+        };
+        let mut at: Vec<usize> = s
+            .facts
+            .iter()
+            .filter_map(|f| b.themes.iter().position(|t| t.id == f.theme_id))
+            .collect();
+        at.sort_unstable();
+        at.dedup();
+        let where_: Vec<String> = at
+            .iter()
+            .map(|&i| format!("“{}、{}”", numeral(i + 1), b.themes[i].title))
+            .collect();
+        out.push(DocBlock::Paragraph(
+            format!(
+                "{}（{}）：{}{more}；见{}。",
+                s.name,
+                chinese_date(s.published),
+                items.join("；"),
+                where_.join("、")
+            ),
+            vec![s.no],
+        ));
+    }
+    if !n.updates.is_empty() {
+        let items: Vec<String> = n
+            .updates
+            .iter()
+            .map(|u| {
+                let change = u
+                    .change
+                    .as_ref()
+                    .map_or(String::new(), |c| format!("，{c}"));
+                format!(
+                    "{}由{}（{}）变为{}（{}）{change}",
+                    u.label, u.old, u.old_period, u.new, u.new_period
+                )
+            })
+            .collect();
+        out.push(DocBlock::Paragraph(
+            format!("数据更新：{}。", items.join("；")),
+            Vec::new(),
+        ));
+    }
+    out
+}
+
 /// A body paragraph from cited text.
 fn para(c: &Cited) -> DocBlock {
     DocBlock::Paragraph(c.text.clone(), c.cites.clone())
@@ -231,6 +310,15 @@ pub(crate) fn compose(config: &Config, b: &Briefing) -> Document {
             anchor: "summary".into(),
         });
         blocks.extend(summary);
+    }
+    if let Some(n) = &b.news {
+        blocks.push(DocBlock::Heading {
+            level: 1,
+            number: String::new(),
+            text: "本期新增".into(),
+            anchor: "news".into(),
+        });
+        blocks.extend(news_blocks(b, n));
     }
     let mut theme_no = 0;
     for t in &b.themes {

@@ -337,6 +337,7 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                         .as_ref()
                         .map(|q| qualifier(f, q))
                         .transpose()?,
+                    supersedes: fact.supersedes.as_ref().map(|s| s.get_ref().clone()),
                     note: fact.note.clone(),
                     derived: None,
                     seq,
@@ -509,11 +510,36 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
                     region: check_region(f, &d.region)?,
                     key: d.key,
                     qualifier,
+                    supersedes: None,
                     note: d.note.clone(),
                     derived: Some((op, fa.id.clone(), fb.id.clone())),
                     seq,
                 },
             );
+        }
+    }
+
+    // Supersession: an earlier figure of the same series, in the same unit.
+    for (f, t) in &raws {
+        for fact in &t.facts {
+            let Some(old) = &fact.supersedes else {
+                continue;
+            };
+            let Some(o) = cat.facts.get(old.get_ref()) else {
+                return Err(f.error(
+                    Kind::Data,
+                    old.span(),
+                    format!("`supersedes`: unknown fact `{}`", old.get_ref()),
+                ));
+            };
+            let new = &cat.facts[fact.id.get_ref()];
+            if o.unit != new.unit || o.id == new.id {
+                return Err(f.error(
+                    Kind::Data,
+                    old.span(),
+                    format!("`{}` cannot supersede `{}`: a fact replaces an earlier figure of its own series, in the same unit", new.id, o.id),
+                ));
+            }
         }
     }
 

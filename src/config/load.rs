@@ -362,6 +362,7 @@ fn profiles(
             generated_summary: true,
             closing_note: closing_note.map(str::to_string),
             recipients: Vec::new(),
+            since: None,
         }]);
     }
     let theme_list = || {
@@ -504,6 +505,11 @@ fn profiles(
                 .clone()
                 .or_else(|| closing_note.map(str::to_string)),
             recipients,
+            since: p
+                .since
+                .as_ref()
+                .map(|d| super::catalog::date_of(file, d))
+                .transpose()?,
         });
     }
     Ok(out)

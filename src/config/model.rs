@@ -109,6 +109,8 @@ pub struct Profile {
     pub generated_summary: bool,
     /// Closing remark under the sources list (profile's, else config's).
     pub closing_note: Option<String>,
+    /// The date "本期新增" compares with, if the profile fixes one.
+    pub since: Option<NaiveDate>,
     /// Where `--mail` sends the briefing; empty means it is not mailed.
     pub recipients: Vec<Mailbox>,
 }
@@ -166,7 +168,8 @@ pub struct MailSettings {
 }
 
 /// The placeholders mail subject and body templates may use.
-pub const MAIL_PLACEHOLDERS: [&str; 5] = ["title", "date", "date_iso", "profile", "file"];
+pub const MAIL_PLACEHOLDERS: [&str; 6] =
+    ["title", "date", "date_iso", "profile", "file", "new_count"];
 
 /// The `{name}` placeholders of a mail template: byte range of the whole
 /// `{name}` and the name. Only braces around lower-case ASCII letters and
@@ -326,6 +329,8 @@ pub struct Fact {
     pub key: bool,
     /// How the source qualifies the figure.
     pub qualifier: Option<Qualifier>,
+    /// The fact this one replaces (an earlier figure of the same series).
+    pub supersedes: Option<String>,
     /// Remark.
     pub note: Option<String>,
     /// Set for derived figures: the operation and its operands (the same

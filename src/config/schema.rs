@@ -121,6 +121,9 @@ pub struct RawProfile {
     /// Mail addresses the briefing is sent to with `--mail`.
     #[serde(default)]
     pub recipients: Vec<Spanned<String>>,
+    /// The date "本期新增" compares with, instead of the previous briefing
+    /// in the manifest.
+    pub since: Option<Spanned<Datetime>>,
 }
 
 /// `[mail]`: the SMTP server and the message.
@@ -255,6 +258,8 @@ pub struct RawFact {
     pub key: bool,
     /// How the source qualifies the figure (约, 超过, 多, 以上…).
     pub qualifier: Option<Spanned<RawQualifier>>,
+    /// The fact this one replaces: an earlier figure of the same series.
+    pub supersedes: Option<Spanned<String>>,
     /// Remark.
     pub note: Option<String>,
 }

@@ -108,6 +108,32 @@ pub(crate) fn with_unit(f: &Fact) -> String {
     s
 }
 
+/// The change from `old` to `new` in words, `增长9.4%` or `下降3%`, to the
+/// precision the two figures carry (at least two significant digits).
+pub fn change(old: f64, new: f64, old_dec: Option<usize>, new_dec: Option<usize>) -> String {
+    let pct = (new - old) / old * 100.0;
+    let sig = |x: f64, d: Option<usize>| {
+        let s = number(x, d);
+        let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
+        let digits = digits.trim_start_matches('0');
+        let digits = if s.contains('.') {
+            digits
+        } else {
+            digits.trim_end_matches('0')
+        };
+        digits.len().max(1)
+    };
+    let sig = sig(old, old_dec).min(sig(new, new_dec)).max(2) as i64;
+    let mag = if pct == 0.0 {
+        0
+    } else {
+        pct.abs().log10().floor() as i64
+    };
+    let dec = (sig - 1 - mag).clamp(0, 2) as usize;
+    let word = if pct >= 0.0 { "增长" } else { "下降" };
+    format!("{word}{}%", number(pct.abs(), Some(dec)))
+}
+
 /// The text a placeholder field stands for.
 pub(crate) fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) -> String {
     match field {
@@ -153,6 +179,7 @@ mod tests {
                 text: t.into(),
                 position: p,
             }),
+            supersedes: None,
             note: None,
             derived: None,
             seq: 0,

@@ -5,6 +5,7 @@
 pub(crate) mod format;
 mod select;
 
+pub use select::diff;
 pub(crate) use select::select;
 
 use std::collections::BTreeMap;
@@ -35,6 +36,82 @@ pub(crate) struct Briefing {
     pub(crate) generated_summary: bool,
     /// Closing remark under the sources list.
     pub(crate) closing_note: Option<String>,
+    /// What is new since the previous briefing; `None` for a first one.
+    pub(crate) news: Option<News>,
+}
+
+/// What a briefing adds to the previous one of its profile: the sources
+/// published after `since` and by the briefing date, with the facts of the
+/// profile's themes and regions they bring, and figures that replace an
+/// earlier figure of their series.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct News {
+    /// The previous briefing's date.
+    pub since: NaiveDate,
+    /// New sources in citation order, with their facts.
+    pub sources: Vec<NewSource>,
+    /// Figures that replace earlier ones.
+    pub updates: Vec<Update>,
+}
+
+impl News {
+    /// Number of new facts.
+    pub fn count(&self) -> usize {
+        self.sources.iter().map(|s| s.facts.len()).sum()
+    }
+}
+
+/// A source new since the previous briefing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NewSource {
+    /// Source id.
+    pub id: String,
+    /// `出版方《标题》`.
+    pub name: String,
+    /// Publication date.
+    pub published: NaiveDate,
+    /// Citation number in the briefing.
+    pub no: usize,
+    /// The facts it brings, headline facts first.
+    pub facts: Vec<NewFact>,
+}
+
+/// A fact new since the previous briefing.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct NewFact {
+    /// Fact id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// Value as printed (qualifier and unit), plain text.
+    pub value: String,
+    /// Period.
+    pub period: String,
+    /// Title of the theme that discusses it.
+    pub theme: String,
+    /// Id of that theme (its heading's anchor).
+    pub theme_id: String,
+    /// A headline figure.
+    pub key: bool,
+}
+
+/// A figure replacing an earlier one of its series: old → new.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Update {
+    /// Id of the new fact.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// The earlier figure and its period.
+    pub old: String,
+    /// Period of the earlier figure.
+    pub old_period: String,
+    /// The new figure.
+    pub new: String,
+    /// Period of the new figure.
+    pub new_period: String,
+    /// The change, e.g. `增长9.4%`, when both are numbers.
+    pub change: Option<String>,
 }
 
 /// Text with the citation numbers of its sources.
@@ -67,6 +144,8 @@ pub(crate) struct KeyFact {
     pub(crate) numeric: bool,
     /// Whether the figure is computed from others (marked 推算).
     pub(crate) derived: bool,
+    /// New or changed since the previous briefing.
+    pub(crate) changed: bool,
 }
 
 /// One theme's content.

@@ -343,7 +343,12 @@ fn in_region_order<T>(items: Vec<(Option<usize>, T)>) -> Vec<T> {
 }
 
 /// Selects and fills the content of `profile` as known on `date`.
-pub(crate) fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Briefing {
+pub(crate) fn select(
+    config: &Config,
+    profile: &Profile,
+    date: NaiveDate,
+    since: Option<NaiveDate>,
+) -> Briefing {
     let catalog = &config.catalog;
     let mut sel = Selector {
         catalog,
@@ -432,8 +437,10 @@ pub(crate) fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Bri
             }),
             numeric: matches!(f.value, Value::Number(_)),
             derived: f.derived.is_some(),
+            changed: since.is_some_and(|s| is_new(catalog, f, s, date)),
         });
     }
+    let news = since.map(|s| news(&mut sel, profile, s));
     let sources = sel
         .cited
         .iter()
@@ -452,7 +459,106 @@ pub(crate) fn select(config: &Config, profile: &Profile, date: NaiveDate) -> Bri
         summary,
         generated_summary: profile.generated_summary,
         closing_note: profile.closing_note.clone(),
+        news,
     }
+}
+
+/// Whether `f` rests on a source published after `since` (and by `date`).
+fn is_new(catalog: &Catalog, f: &Fact, since: NaiveDate, date: NaiveDate) -> bool {
+    f.sources.iter().any(|s| {
+        catalog
+            .sources
+            .get(s)
+            .is_some_and(|s| s.published > since && s.published <= date)
+    })
+}
+
+/// What the profile gains from sources published after `since`: their
+/// facts within its themes and regions, and figures that replace earlier
+/// ones.
+fn news(sel: &mut Selector, profile: &Profile, since: NaiveDate) -> News {
+    let catalog = sel.catalog;
+    let date = sel.date;
+    let mut facts: Vec<&Fact> = catalog
+        .facts
+        .values()
+        .filter(|f| {
+            f.derived.is_none()
+                && profile.themes.contains(&f.theme)
+                && sel.known(f)
+                && is_new(catalog, f, since, date)
+        })
+        .collect();
+    facts.sort_by_key(|f| (!f.key, f.seq));
+    let theme_title = |id: &str| {
+        catalog
+            .themes
+            .iter()
+            .find(|t| t.id == id)
+            .map_or(String::new(), |t| t.title.clone())
+    };
+    let plain = |s: String| s.replace(format::WORD_JOINER, "");
+    let mut sources: Vec<NewSource> = Vec::new();
+    for f in &facts {
+        let sid = &f.sources[0];
+        let no = sel.cite(sid);
+        let entry = match sources.iter_mut().find(|s| &s.id == sid) {
+            Some(e) => e,
+            None => {
+                let s = &catalog.sources[sid];
+                sources.push(NewSource {
+                    id: sid.clone(),
+                    name: s.short(),
+                    published: s.published,
+                    no,
+                    facts: Vec::new(),
+                });
+                sources.last_mut().expect("just pushed")
+            }
+        };
+        entry.facts.push(NewFact {
+            id: f.id.clone(),
+            label: f.label.clone(),
+            value: plain(format::with_unit(f)),
+            period: f.period.clone(),
+            theme: theme_title(&f.theme),
+            theme_id: f.theme.clone(),
+            key: f.key,
+        });
+    }
+    sources.sort_by_key(|s| s.no);
+    let mut updates = Vec::new();
+    for f in &facts {
+        let Some(old) = f.supersedes.as_ref().and_then(|o| sel.fact(o)) else {
+            continue;
+        };
+        let change = match (&old.value, &f.value) {
+            (Value::Number(a), Value::Number(b)) if *a != 0.0 => {
+                Some(format::change(*a, *b, old.decimals, f.decimals))
+            }
+            _ => None,
+        };
+        updates.push(Update {
+            id: f.id.clone(),
+            label: f.label.clone(),
+            old: plain(format::with_unit(old)),
+            old_period: old.period.clone(),
+            new: plain(format::with_unit(f)),
+            new_period: f.period.clone(),
+            change,
+        });
+    }
+    News {
+        since,
+        sources,
+        updates,
+    }
+}
+
+/// What is new in `profile` between `since` and `date`, for `briefing diff`.
+pub fn diff(config: &Config, profile: &Profile, since: NaiveDate, date: NaiveDate) -> News {
+    let mut b = select(config, profile, date, Some(since));
+    b.news.take().expect("asked for")
 }
 
 #[cfg(test)]

@@ -147,6 +147,7 @@ impl<'a> Mailer<'a> {
         profile: &Profile,
         date: NaiveDate,
         pdf_path: &Path,
+        digest: Option<&Digest>,
     ) -> Result<Delivery> {
         if profile.recipients.is_empty() {
             return Ok(Delivery::Skipped(format!(
@@ -156,8 +157,15 @@ impl<'a> Mailer<'a> {
             )));
         }
         let title = profile.title.as_deref().unwrap_or(&config.title);
-        self.send_briefing(&profile.recipients, title, &profile.name, date, pdf_path)
-            .map(Delivery::Sent)
+        self.send_with_digest(
+            &profile.recipients,
+            title,
+            &profile.name,
+            date,
+            pdf_path,
+            digest,
+        )
+        .map(Delivery::Sent)
     }
 
     /// Sends the PDF at `pdf_path` to `recipients` as one message and
@@ -191,6 +199,22 @@ impl<'a> Mailer<'a> {
         profile: &str,
         date: NaiveDate,
         pdf_path: &Path,
+    ) -> Result<MailReport> {
+        self.send_with_digest(recipients, title, profile, date, pdf_path, None)
+    }
+
+    /// [`Mailer::send_briefing`] with the briefing's digest: the message
+    /// then reads on its own, as `multipart/alternative` text and HTML
+    /// (title, date, key figures, what is new, the attachment's name)
+    /// before the PDF.
+    pub fn send_with_digest(
+        &self,
+        recipients: &[Mailbox],
+        title: &str,
+        profile: &str,
+        date: NaiveDate,
+        pdf_path: &Path,
+        digest: Option<&Digest>,
     ) -> Result<MailReport> {
         let mail = self.settings;
         if recipients.is_empty() {
@@ -228,9 +252,13 @@ impl<'a> Mailer<'a> {
             date,
             profile,
             file: &attachment,
+            new_count: digest.map_or(0, |d| d.new_count),
         };
         let subject = fill_template(&mail.subject, &fields);
-        let body = fill_template(&mail.body, &fields);
+        let mut body = fill_template(&mail.body, &fields);
+        if let Some(d) = digest {
+            body.push_str(&d.text());
+        }
         let message_id = message_id(&mail.from, profile, date);
         let attachment_bytes = pdf.len() as u64;
 
@@ -247,7 +275,14 @@ impl<'a> Mailer<'a> {
         let message = builder
             .multipart(
                 MultiPart::mixed()
-                    .singlepart(SinglePart::plain(body))
+                    .multipart(match digest {
+                        // Text and HTML, the HTML as the richer view of the
+                        // same content; the client picks.
+                        Some(d) => MultiPart::alternative()
+                            .singlepart(SinglePart::plain(body))
+                            .singlepart(SinglePart::html(d.html(title, date, &attachment))),
+                        None => MultiPart::mixed().singlepart(SinglePart::plain(body)),
+                    })
                     .singlepart(Attachment::new(attachment.clone()).body(pdf, pdf_type)),
             )
             .map_err(|e| {
@@ -375,6 +410,95 @@ fn transport(mail: &MailSettings, password: Option<String>) -> Result<SmtpTransp
     Ok(builder.build())
 }
 
+/// A briefing in brief, for a message that reads on its own: the key
+/// figures and what is new since the previous briefing, as plain text.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Digest {
+    /// Headline figures: label, value, period.
+    pub key_figures: Vec<(String, String, String)>,
+    /// What is new, one line per new source or update (or the one line
+    /// saying nothing is); empty for a first briefing.
+    pub news: Vec<String>,
+    /// Number of new facts.
+    pub new_count: usize,
+}
+
+/// Escapes text for HTML.
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+impl Digest {
+    /// The digest appended to the plain-text body.
+    pub fn text(&self) -> String {
+        let mut t = String::new();
+        if !self.key_figures.is_empty() {
+            t.push_str("\n\n主要数据\n");
+            for (l, v, p) in &self.key_figures {
+                t.push_str(&format!("- {l}：{v}（{p}）\n"));
+            }
+        }
+        if !self.news.is_empty() {
+            t.push_str("\n本期新增\n");
+            for n in &self.news {
+                t.push_str(&format!("- {n}\n"));
+            }
+        }
+        t
+    }
+
+    /// The HTML part: one column, at most 640 px wide so it reads on a
+    /// phone, inline styles only (mail clients drop style sheets), no
+    /// remote images, UTF-8.
+    pub fn html(&self, title: &str, date: NaiveDate, file: &str) -> String {
+        let font = "font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif;";
+        let mut h = format!(
+            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+             <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
+             <title>{t}</title></head>\
+             <body style=\"margin:0;padding:0;background:#f2f4f7;\">\
+             <div style=\"max-width:640px;margin:0 auto;padding:20px 16px;background:#ffffff;color:#1a1a1a;{font}\">\
+             <div style=\"border-bottom:2px solid #a81c1c;padding-bottom:10px;margin-bottom:16px;\">\
+             <h1 style=\"margin:0;font-size:20px;line-height:1.4;color:#a81c1c;\">{t}</h1>\
+             <p style=\"margin:4px 0 0;font-size:14px;color:#5f6368;\">{d}</p></div>",
+            t = esc(title),
+            d = esc(&crate::content::chinese_date(date)),
+        );
+        if !self.key_figures.is_empty() {
+            h.push_str("<h2 style=\"font-size:16px;margin:0 0 8px;color:#1f3a5f;\">主要数据</h2>\
+                <table role=\"presentation\" style=\"width:100%;border-collapse:collapse;font-size:14px;line-height:1.5;margin-bottom:18px;\">");
+            for (l, v, p) in &self.key_figures {
+                h.push_str(&format!(
+                    "<tr><td style=\"padding:7px 6px 7px 0;border-bottom:1px solid #e1e4e8;\">{}<br><span style=\"font-size:12px;color:#5f6368;\">{}</span></td>\
+                     <td style=\"padding:7px 0;border-bottom:1px solid #e1e4e8;text-align:right;font-weight:bold;color:#1f3a5f;white-space:nowrap;\">{}</td></tr>",
+                    esc(l),
+                    esc(p),
+                    esc(v)
+                ));
+            }
+            h.push_str("</table>");
+        }
+        if !self.news.is_empty() {
+            h.push_str(
+                "<h2 style=\"font-size:16px;margin:0 0 8px;color:#1f3a5f;\">本期新增</h2>\
+                <ul style=\"margin:0 0 18px;padding-left:20px;font-size:14px;line-height:1.6;\">",
+            );
+            for n in &self.news {
+                h.push_str(&format!("<li style=\"margin-bottom:6px;\">{}</li>", esc(n)));
+            }
+            h.push_str("</ul>");
+        }
+        h.push_str(&format!(
+            "<p style=\"margin:0;padding-top:10px;border-top:1px solid #e1e4e8;font-size:13px;color:#5f6368;\">完整简报见附件 {}（PDF）。</p></div></body></html>",
+            esc(file)
+        ));
+        h
+    }
+}
+
 /// Values for the placeholders of the mail templates.
 #[derive(Debug, Clone, Copy)]
 pub struct Fields<'a> {
@@ -386,6 +510,8 @@ pub struct Fields<'a> {
     pub profile: &'a str,
     /// `{file}`: the attachment's file name.
     pub file: &'a str,
+    /// `{new_count}`: the number of new items since the previous briefing.
+    pub new_count: usize,
 }
 
 /// Replaces the placeholders of `template`. Unknown ones are left as they
@@ -400,6 +526,7 @@ pub fn fill_template(template: &str, f: &Fields) -> String {
             "date_iso" => f.date.format("%Y-%m-%d").to_string(),
             "profile" => f.profile.to_string(),
             "file" => f.file.to_string(),
+            "new_count" => f.new_count.to_string(),
             _ => continue,
         };
         out.push_str(&template[last..range.start]);
@@ -468,6 +595,7 @@ mod tests {
             date: day(),
             profile: "briefing",
             file: "briefing-2026-11-24.pdf",
+            new_count: 3,
         };
         assert_eq!(
             fill_template("{title}（{date}）{date_iso} {profile} {file} {x} {", &f),

@@ -97,6 +97,22 @@ fn refresh_latest(dir: &Path, latest: &str, written: &Path, bytes: &[u8]) -> Res
     }
 }
 
+/// The date of the newest briefing of `profile` this program wrote in
+/// `dir` before `date`, if any: what "本期新增" compares with.
+pub(crate) fn previous(
+    dir: &Path,
+    pattern: &str,
+    profile: &str,
+    date: NaiveDate,
+) -> Option<NaiveDate> {
+    read_manifest(dir)
+        .iter()
+        .filter(|n| dir.join(n).is_file())
+        .filter_map(|n| date_in(pattern, profile, n))
+        .filter(|d| *d < date)
+        .max()
+}
+
 /// The date in `name` if it is `pattern` filled for `profile`.
 pub(crate) fn date_in(pattern: &str, profile: &str, name: &str) -> Option<NaiveDate> {
     let filled = pattern.replace("{name}", profile);

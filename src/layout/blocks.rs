@@ -397,6 +397,14 @@ impl<'a> Builder<'a> {
                 items.push(Item::Text(run));
                 y += lsize * 1.4;
             }
+            if c.changed {
+                // New since the previous briefing: a small tag, top right.
+                let tag = self.run_at("新", FontKind::SansBold, msize, ACCENT, 0.0, 0.0)?;
+                let mut tag = tag;
+                tag.x = x + w - pad - tag.width();
+                tag.y = pad + msize * 0.9;
+                items.push(Item::Text(tag));
+            }
             let meta = format!("{} ［{}］", c.period, c.source_no);
             let meta_run = single_line(self.fonts, &meta, TABLE_FONT, msize, MUTED)?;
             // Trim the period to the card width rather than overflow it.
