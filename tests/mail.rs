@@ -837,6 +837,65 @@ fn generate_with_mail_delivers_the_written_pdf() {
     let (msg, attachment) = decode(&messages[0]);
     assert!(attachment == std::fs::read(&pdf).unwrap());
     assert_eq!(msg["subject"], format!("{TITLE}（2026年11月24日）"));
+    // The message reads on its own: text and HTML alternatives with the
+    // key figures, before the attachment.
+    let parts = msg["parts"].as_array().unwrap();
+    let html = parts
+        .iter()
+        .find(|p| p["type"] == "text/html")
+        .expect("an HTML part");
+    let text = parts
+        .iter()
+        .find(|p| p["type"] == "text/plain")
+        .expect("a text part");
+    assert_eq!(html["charset"], "utf-8");
+    let h = html["text"].as_str().unwrap();
+    for needle in [
+        "主要数据",
+        "全国算力总规模",
+        "197 EFLOPS",
+        "briefing-2026-11-24.pdf",
+        "max-width:640px",
+    ] {
+        assert!(h.contains(needle), "HTML lacks {needle}");
+    }
+    assert!(
+        !h.contains("<img") && !h.contains("http"),
+        "no remote content"
+    );
+    assert!(!h.contains('\u{2060}'), "no word joiners in mail");
+    assert!(text["text"].as_str().unwrap().contains("主要数据"));
+
+    // The next day's run knows the previous briefing: "本期新增" with
+    // nothing new, and {new_count} in the subject.
+    let out = Command::new(common::bin())
+        .args(["generate", "--date", "2026-11-25", "--mail", "--config"])
+        .arg(sb.config())
+        .env("SOURCE_DATE_EPOCH", "1764000000")
+        .env("BRIEFING_SMTP_PASSWORD", "s3cret")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let messages = server.messages();
+    assert_eq!(messages.len(), 2);
+    let (msg, _) = decode(&messages[1]);
+    let h = msg["parts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["type"] == "text/html")
+        .unwrap()["text"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        h.contains("本期新增") && h.contains("自上期（2026年11月24日）以来无新增资料"),
+        "{h}"
+    );
 }
 
 #[test]
