@@ -1,35 +1,93 @@
-//! `cargo bench`: wall time, peak memory and size of generating the default
-//! briefing, as a whole process (what cron pays) and per pipeline stage.
+//! `cargo bench`: wall time, peak memory, size and pages of generating the
+//! default briefing, and the same content scaled 16× and 64× (every theme's
+//! sections repeated), as a whole process (what cron pays), with the
+//! per-stage breakdown the program logs at `RUST_LOG=info`, and time and
+//! memory per page.
 //!
-//! Prints figures and the targets next to them; it never fails on speed:
-//! these machines are shared and noisy, so timing belongs here, not in tests.
+//! Prints figures and never fails on speed: these machines are shared and
+//! noisy, so timing belongs here, not in tests. Quote medians with their
+//! spread (min–max), measured with nothing else running.
 
-use std::path::PathBuf;
-use std::process::Command;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use briefing::text::fonts::FontSet;
-
 const DATE: &str = "2026-11-24";
-const WARMUP: usize = 3;
-const RUNS: usize = 21;
 
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
+/// (scale, warm-up runs, measured runs)
+const PLAN: [(usize, usize, usize); 3] = [(1, 3, 15), (16, 1, 5), (64, 1, 3)];
 
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
 
-fn peak_child_rss_kib() -> i64 {
-    // SAFETY: getrusage only writes into the struct we pass.
-    unsafe {
-        let mut u: libc::rusage = std::mem::zeroed();
-        libc::getrusage(libc::RUSAGE_CHILDREN, &mut u);
-        u.ru_maxrss
+/// A copy of `config/` whose theme files repeat their sections `scale`
+/// times (the facts stay; tables and figures are numbered on).
+fn scaled_config(root: &Path, dir: &Path, scale: usize) -> PathBuf {
+    let cfg = dir.join("config");
+    std::fs::create_dir_all(cfg.join("themes")).unwrap();
+    let text = std::fs::read_to_string(root.join("config/briefing.toml"))
+        .unwrap()
+        .replace("\"../fonts/", &format!("\"{}/fonts/", root.display()));
+    std::fs::write(cfg.join("briefing.toml"), text).unwrap();
+    std::fs::copy(root.join("config/sources.toml"), cfg.join("sources.toml")).unwrap();
+    for e in std::fs::read_dir(root.join("config/themes")).unwrap() {
+        let p = e.unwrap().path();
+        let t = std::fs::read_to_string(&p).unwrap();
+        let cut = t.find("[[section]]").unwrap_or(t.len());
+        let (head, body) = t.split_at(cut);
+        let mut out = head.to_string();
+        for _ in 0..scale {
+            out.push_str(body);
+            out.push('\n');
+        }
+        std::fs::write(cfg.join("themes").join(p.file_name().unwrap()), out).unwrap();
     }
+    cfg.join("briefing.toml")
+}
+
+/// One whole-process run: wall time, peak RSS (KiB), and the stage times
+/// the program logged.
+fn run_once(bin: &Path, config: &Path, out: &Path) -> (Duration, i64, [f64; 3]) {
+    let t = Instant::now();
+    let child = Command::new(bin)
+        .args(["generate", "-q", "--date", DATE, "--output-dir"])
+        .arg(out)
+        .arg("--config")
+        .arg(config)
+        .env("SOURCE_DATE_EPOCH", "1764000000")
+        .env("RUST_LOG", "info")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .expect("run briefing");
+    let mut status = 0;
+    // SAFETY: wait4 writes only into the two values we pass.
+    let rss = unsafe {
+        let mut u: libc::rusage = std::mem::zeroed();
+        libc::wait4(child.id() as i32, &mut status, 0, &mut u);
+        u.ru_maxrss
+    };
+    let wall = t.elapsed();
+    assert!(status == 0, "briefing failed");
+    let mut log = String::new();
+    use std::io::Read;
+    child.stderr.unwrap().read_to_string(&mut log).unwrap();
+    let mut stages = [0.0; 3];
+    for line in log.lines() {
+        for (i, key) in [": content ", ": layout ", ": pdf "].iter().enumerate() {
+            if let Some(rest) = line.split(key).nth(1) {
+                stages[i] = rest.split(' ').next().unwrap().parse().unwrap_or(0.0);
+            }
+        }
+    }
+    (wall, rss, stages)
+}
+
+fn median<T: PartialOrd + Copy>(v: &[T]) -> T {
+    let mut v = v.to_vec();
+    v.sort_by(|a, b| a.partial_cmp(b).unwrap());
+    v[v.len() / 2]
 }
 
 fn main() {
@@ -40,73 +98,63 @@ fn main() {
         return;
     }
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    let out = tempfile::tempdir().expect("temp dir");
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefing"));
-    let run = || {
-        let t = Instant::now();
-        let st = Command::new(&bin)
-            .current_dir(&root)
-            .args(["generate", "-q", "--date", DATE, "--output-dir"])
-            .arg(out.path())
-            .env("SOURCE_DATE_EPOCH", "1764000000")
-            .status()
-            .expect("run briefing");
-        assert!(st.success(), "briefing failed");
-        t.elapsed()
-    };
-    for _ in 0..WARMUP {
-        run();
+    println!(
+        "{:>5} {:>6} {:>9} {:>17} {:>9} {:>8} {:>8} {:>8} {:>9} {:>10}",
+        "scale",
+        "pages",
+        "KB",
+        "wall ms (min–max)",
+        "RSS MiB",
+        "content",
+        "layout",
+        "pdf",
+        "ms/page",
+        "KiB/page"
+    );
+    let mut base_rss = 0.0;
+    for (scale, warm, runs) in PLAN {
+        let dir = tempfile::tempdir().unwrap();
+        let config = scaled_config(&root, dir.path(), scale);
+        let out = dir.path().join("out");
+        for _ in 0..warm {
+            run_once(&bin, &config, &out);
+        }
+        let results: Vec<(Duration, i64, [f64; 3])> =
+            (0..runs).map(|_| run_once(&bin, &config, &out)).collect();
+        let walls: Vec<f64> = results.iter().map(|r| ms(r.0)).collect();
+        let rss = median(
+            &results
+                .iter()
+                .map(|r| r.1 as f64 / 1024.0)
+                .collect::<Vec<_>>(),
+        );
+        let stage = |i: usize| median(&results.iter().map(|r| r.2[i]).collect::<Vec<_>>());
+        let pdf = out.join(format!("briefing-{DATE}.pdf"));
+        let bytes = std::fs::metadata(&pdf).unwrap().len();
+        let pages = lopdf::Document::load(&pdf)
+            .map(|d| d.get_pages().len())
+            .unwrap_or(1)
+            .max(1);
+        if scale == 1 {
+            base_rss = rss;
+        }
+        let w = median(&walls);
+        println!(
+            "{:>4}× {:>6} {:>9.1} {:>7.1} ({:>4.0}–{:<4.0}) {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>9.2} {:>10.1}",
+            scale,
+            pages,
+            bytes as f64 / 1000.0,
+            w,
+            walls.iter().cloned().fold(f64::INFINITY, f64::min),
+            walls.iter().cloned().fold(0.0, f64::max),
+            rss,
+            stage(0),
+            stage(1),
+            stage(2),
+            w / pages as f64,
+            (rss - base_rss).max(0.0) * 1024.0 / pages as f64
+        );
     }
-    let times: Vec<Duration> = (0..RUNS).map(|_| run()).collect();
-    let (min, max) = (*times.iter().min().unwrap(), *times.iter().max().unwrap());
-    let med = median(times);
-    let pdf = out.path().join(format!("briefing-{DATE}.pdf"));
-    let size = std::fs::metadata(&pdf).expect("pdf written").len();
-
-    println!("whole process, default briefing ({RUNS} runs after {WARMUP} warm-up):");
-    println!(
-        "  wall time   median {:7.1} ms   min {:6.1}   max {:6.1}   (target ≤ 60 ms)",
-        ms(med),
-        ms(min),
-        ms(max)
-    );
-    println!(
-        "  peak memory {:7.1} MiB (max RSS of any run)",
-        peak_child_rss_kib() as f64 / 1024.0
-    );
-    println!(
-        "  PDF size    {:7.1} KB ({size} bytes)        (target ≤ 310 KB with charts)",
-        size as f64 / 1000.0
-    );
-
-    // Stage breakdown, in process.
-    let cfg_path = root.join("config/briefing.toml");
-    let date = chrono::NaiveDate::parse_from_str(DATE, "%Y-%m-%d").unwrap();
-    let mut load = Vec::new();
-    let mut fonts_t = Vec::new();
-    let mut content = Vec::new();
-    let mut layout = Vec::new();
-    let mut pdf_t = Vec::new();
-    let mut pages = 0;
-    for _ in 0..RUNS {
-        let t = Instant::now();
-        let config = briefing::config::load(&cfg_path).unwrap();
-        load.push(t.elapsed());
-        let t = Instant::now();
-        let fonts = FontSet::load(&config.fonts).unwrap();
-        fonts_t.push(t.elapsed());
-        let profile = &config.profiles[0];
-        let (built, times) =
-            briefing::build_timed(&config, &fonts, profile, date, None, Some(0)).unwrap();
-        content.push(times.content);
-        layout.push(times.layout);
-        pdf_t.push(times.pdf);
-        pages = built.pages;
-    }
-    println!("in process, median per stage ({pages} pages):");
-    println!("  config + themes {:6.2} ms", ms(median(load)));
-    println!("  fonts (mmap)    {:6.2} ms", ms(median(fonts_t)));
-    println!("  content+compose {:6.2} ms", ms(median(content)));
-    println!("  layout          {:6.2} ms", ms(median(layout)));
-    println!("  pdf (subset+write) {:6.2} ms", ms(median(pdf_t)));
+    println!("(KiB/page: peak memory above the 1× run, per page; stages in process, ms)");
 }

@@ -123,10 +123,26 @@ pub fn build_timed(
 
 /// The briefing in brief for its mail: key figures and what is new.
 fn digest(b: &content::Briefing) -> deliver::mail::Digest {
+    // As many as the key-figure cards show: four a theme, so the mail
+    // stays a glance.
+    let mut per_theme: Vec<(&str, usize)> = Vec::new();
     let key_figures = b
         .key_facts
         .iter()
         .filter(|k| k.numeric)
+        .filter(
+            |k| match per_theme.iter_mut().find(|(t, _)| *t == k.theme) {
+                Some((_, n)) if *n >= 4 => false,
+                Some((_, n)) => {
+                    *n += 1;
+                    true
+                }
+                None => {
+                    per_theme.push((&k.theme, 1));
+                    true
+                }
+            },
+        )
         .map(|k| {
             let mark = if k.derived {
                 content::format::DERIVED_MARK
