@@ -50,7 +50,7 @@ fn scaled_config(root: &Path, dir: &Path, scale: usize) -> PathBuf {
 /// the program logged.
 fn run_once(bin: &Path, config: &Path, out: &Path) -> (Duration, i64, [f64; 3]) {
     let t = Instant::now();
-    let child = Command::new(bin)
+    let mut child = Command::new(bin)
         .args(["generate", "-q", "--date", DATE, "--output-dir"])
         .arg(out)
         .arg("--config")
@@ -61,6 +61,16 @@ fn run_once(bin: &Path, config: &Path, out: &Path) -> (Duration, i64, [f64; 3]) 
         .stdout(Stdio::null())
         .spawn()
         .expect("run briefing");
+    // Read the log to its end first (the pipe never fills), then reap the
+    // child with wait4 for its own peak memory.
+    let mut log = String::new();
+    use std::io::Read;
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
     let mut status = 0;
     // SAFETY: wait4 writes only into the two values we pass.
     let rss = unsafe {
@@ -69,10 +79,9 @@ fn run_once(bin: &Path, config: &Path, out: &Path) -> (Duration, i64, [f64; 3]) 
         u.ru_maxrss
     };
     let wall = t.elapsed();
+    // Already reaped by wait4; this only settles the handle.
+    let _ = child.wait();
     assert!(status == 0, "briefing failed");
-    let mut log = String::new();
-    use std::io::Read;
-    child.stderr.unwrap().read_to_string(&mut log).unwrap();
     let mut stages = [0.0; 3];
     for line in log.lines() {
         for (i, key) in [": content ", ": layout ", ": pdf "].iter().enumerate() {
