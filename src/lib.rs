@@ -180,7 +180,7 @@ fn digest(b: &content::Briefing) -> deliver::mail::Digest {
             news.push(format!(
                 "{}（{}）：{}等{}项",
                 s.name,
-                content::chinese_date(s.published),
+                s.date_text,
                 items.join("；"),
                 s.facts.len()
             ));

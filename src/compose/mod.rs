@@ -3,7 +3,7 @@
 //! numbers 一、/（一）, 表1 and 图1 captions, the sources list); nothing here
 //! knows about fonts or coordinates.
 
-use crate::config::{Config, DatePrecision, Source};
+use crate::config::{Config, Source};
 use crate::content::{
     BlockContent, Briefing, ChartData, Cited, KeyFact, TableContent, chinese_date,
     format::DERIVED_MARK,
@@ -135,18 +135,12 @@ fn summary_clause(k: &KeyFact, region_name: Option<&str>) -> String {
 /// made-up title), and the date to the precision known, marked when it was
 /// inferred.
 fn source_entry(s: &Source) -> String {
-    use chrono::Datelike;
     let what = match (&s.title, &s.description) {
         (Some(t), _) => format!("《{t}》"),
         (None, Some(d)) => format!("{d}（原文无标题）"),
         (None, None) => "（原文无标题）".to_string(),
     };
-    let d = s.published;
-    let date = match s.precision {
-        DatePrecision::Day => chinese_date(d),
-        DatePrecision::Month => format!("{}年{}月", d.year(), d.month()),
-        DatePrecision::Year => format!("{}年", d.year()),
-    };
+    let date = crate::content::source_date(s);
     let date = match &s.inferred {
         Some(why) => format!("{date}（推定：{why}）"),
         None => date,
@@ -203,7 +197,7 @@ fn news_blocks(b: &Briefing, n: &crate::content::News) -> Vec<DocBlock> {
             format!(
                 "{}（{}）：{}{more}；见{}。",
                 s.name,
-                chinese_date(s.published),
+                s.date_text,
                 items.join("；"),
                 where_.join("、")
             ),

@@ -70,6 +70,8 @@ pub struct NewSource {
     pub name: String,
     /// Publication date.
     pub published: NaiveDate,
+    /// The date as the sources list prints it (to the precision known).
+    pub date_text: String,
     /// Citation number in the briefing.
     pub no: usize,
     /// The facts it brings, headline facts first.
@@ -257,6 +259,17 @@ pub(crate) struct Point {
     pub(crate) date: Option<NaiveDate>,
     /// Event description for timelines.
     pub(crate) detail: String,
+}
+
+/// A source's date to the precision known: `2024年7月26日`, `2025年2月`.
+pub(crate) fn source_date(s: &crate::config::Source) -> String {
+    use chrono::Datelike;
+    let d = s.published;
+    match s.precision {
+        crate::config::DatePrecision::Day => chinese_date(d),
+        crate::config::DatePrecision::Month => format!("{}年{}月", d.year(), d.month()),
+        crate::config::DatePrecision::Year => format!("{}年", d.year()),
+    }
 }
 
 /// `2026年11月24日`.

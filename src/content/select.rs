@@ -510,6 +510,7 @@ fn news(sel: &mut Selector, profile: &Profile, since: NaiveDate) -> News {
                     id: sid.clone(),
                     name: s.short(),
                     published: s.published,
+                    date_text: super::source_date(s),
                     no,
                     facts: Vec::new(),
                 });

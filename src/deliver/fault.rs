@@ -1,7 +1,8 @@
 //! Fault points for the failure-order tests: `BRIEFING_FAULT=fail:STEP`
 //! makes the named step fail as a full disk would, `pause:STEP` holds the
-//! run there for a second so a test can signal it. Steps: `write` (the
-//! temporary PDF), `manifest`, `rename` (the commit point), `latest`. Unset,
+//! run there for two seconds so a test can signal it. Steps: `write` (the
+//! temporary PDF), `manifest`, `rename` (the briefing's commit point),
+//! `bookkeeping` (the manifest's own rename), `latest`. Unset,
 //! it costs one environment lookup per step.
 
 use std::io;

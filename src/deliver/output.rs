@@ -83,14 +83,18 @@ impl Staged {
     pub(crate) fn commit(mut self, target: &Path, briefing: bool) -> Result<PathBuf> {
         let tmp = self.tmp.take().expect("committed once");
         let tmp_path = tmp.path().to_path_buf();
-        let result = super::signals::finishing(|| {
-            super::fault::point("rename")
-                .and_then(|_| std::fs::rename(&tmp_path, target))
-                .map(|_| {
+        // The fault point sits outside `finishing`: a signal during a
+        // pause there must be handled at once, as one before a real
+        // rename would be.
+        let step = if briefing { "rename" } else { "bookkeeping" };
+        let result = super::fault::point(step).and_then(|_| {
+            super::signals::finishing(|| {
+                std::fs::rename(&tmp_path, target).map(|_| {
                     if briefing {
                         super::signals::committed(target)
                     }
                 })
+            })
         });
         super::signals::unregister(&tmp_path);
         match result {
