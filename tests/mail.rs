@@ -806,6 +806,22 @@ fn a_server_that_never_answers_times_out_and_is_retried() {
 
 // ---- `briefing generate --mail`, through the binary ----
 
+/// `generate --mail` for `date` with the sandbox's config, which must succeed.
+fn mail_run(sb: &Sandbox, date: &str) {
+    let out = Command::new(common::bin())
+        .args(["generate", "--date", date, "--mail", "--config"])
+        .arg(sb.config())
+        .env("SOURCE_DATE_EPOCH", "1764000000")
+        .env("BRIEFING_SMTP_PASSWORD", "s3cret")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 #[test]
 fn generate_with_mail_delivers_the_written_pdf() {
     let server = SmtpServer::start("ok", Some(("briefing", "s3cret")));
@@ -819,18 +835,7 @@ fn generate_with_mail_delivers_the_written_pdf() {
             server.port
         ),
     );
-    let out = Command::new(common::bin())
-        .args(["generate", "--date", "2026-11-24", "--mail", "--config"])
-        .arg(sb.config())
-        .env("SOURCE_DATE_EPOCH", "1764000000")
-        .env("BRIEFING_SMTP_PASSWORD", "s3cret")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    mail_run(&sb, "2026-11-24");
     let pdf = sb.out().join("briefing-2026-11-24.pdf");
     let messages = server.messages();
     assert_eq!(messages.len(), 1);
@@ -868,21 +873,15 @@ fn generate_with_mail_delivers_the_written_pdf() {
 
     // The next day's run knows the previous briefing: "本期新增" with
     // nothing new, and {new_count} in the subject.
-    let out = Command::new(common::bin())
-        .args(["generate", "--date", "2026-11-25", "--mail", "--config"])
-        .arg(sb.config())
-        .env("SOURCE_DATE_EPOCH", "1764000000")
-        .env("BRIEFING_SMTP_PASSWORD", "s3cret")
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    sb.append(
+        "briefing.toml",
+        "subject = \"{title}：新增{new_count}项\"\n",
     );
+    mail_run(&sb, "2026-11-25");
     let messages = server.messages();
     assert_eq!(messages.len(), 2);
     let (msg, _) = decode(&messages[1]);
+    assert_eq!(msg["subject"], format!("{TITLE}：新增0项"));
     let h = msg["parts"]
         .as_array()
         .unwrap()

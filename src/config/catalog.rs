@@ -633,7 +633,7 @@ pub(super) fn qualifier(f: &SourceFile, q: &Spanned<RawQualifier>) -> Result<Qua
 
 /// Significant digits of a figure as the data writes it: trailing zeros
 /// of a whole number are not counted (650 is "about 650", two digits).
-pub(super) fn significant_digits(x: f64, decimals: Option<usize>) -> usize {
+pub(crate) fn significant_digits(x: f64, decimals: Option<usize>) -> usize {
     let s = match decimals {
         Some(d) => format!("{x:.d$}"),
         None => format!("{x}"),

@@ -11,5 +11,6 @@ pub mod source;
 pub mod template;
 
 pub use catalog::load_catalog;
+pub(crate) use catalog::significant_digits;
 pub use load::load;
 pub use model::*;

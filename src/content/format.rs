@@ -111,18 +111,8 @@ pub(crate) fn with_unit(f: &Fact) -> String {
 /// The change from `old` to `new` in words, `增长9.4%` or `下降3%`, to the
 /// precision the two figures carry (at least two significant digits).
 pub fn change(old: f64, new: f64, old_dec: Option<usize>, new_dec: Option<usize>) -> String {
+    use crate::config::significant_digits as sig;
     let pct = (new - old) / old * 100.0;
-    let sig = |x: f64, d: Option<usize>| {
-        let s = number(x, d);
-        let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
-        let digits = digits.trim_start_matches('0');
-        let digits = if s.contains('.') {
-            digits
-        } else {
-            digits.trim_end_matches('0')
-        };
-        digits.len().max(1)
-    };
     let sig = sig(old, old_dec).min(sig(new, new_dec)).max(2) as i64;
     let mag = if pct == 0.0 {
         0
