@@ -227,6 +227,14 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     let today = today(&config);
     let date = req.date.unwrap_or(today);
     check_window(date, today, req.allow_future)?;
+    if let Some(s) = req.since
+        && s >= date
+    {
+        return Err(Error::new(
+            Kind::Usage,
+            format!("--since {s} must be before the briefing date {date}"),
+        ));
+    }
     let profiles = selected(&config, &req.profiles)?;
     check_collisions(&config, &profiles, date)?;
     let out_dir = req

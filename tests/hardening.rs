@@ -68,6 +68,12 @@ fn odd_command_lines_are_usage_errors() {
     }
     let o = run_env(&sb, &["generate", "--jobs", "0"], &[]);
     assert_eq!(o.status.code(), Some(64));
+    let o = run_env(
+        &sb,
+        &["generate", "--date", "2024-08-01", "--since", "2024-08-01"],
+        &[],
+    );
+    assert_eq!(o.status.code(), Some(64), "{}", stderr(&o));
     assert!(
         sb.outputs()
             .iter()
