@@ -9,7 +9,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use miette::{Diagnostic, NamedSource, SourceSpan};
+use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
 /// What went wrong, coarsely: decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -73,7 +73,7 @@ pub struct Error {
     kind: Kind,
     message: String,
     #[source_code]
-    source_code: Option<NamedSource<String>>,
+    source_code: Option<Snippet>,
     #[label("{label}")]
     span: Option<SourceSpan>,
     label: String,
@@ -125,7 +125,10 @@ impl Error {
         Error {
             kind,
             message: format!("{}:{}:{}: {}", path.display(), lc.line, lc.col, what),
-            source_code: Some(NamedSource::new(path.display().to_string(), snippet)),
+            source_code: Some(Snippet {
+                name: path.display().to_string(),
+                text: snippet,
+            }),
             span: Some(SourceSpan::new(start.into(), len)),
             label: short_label(&what),
             help: None,
@@ -177,6 +180,38 @@ impl Error {
     /// The hint, if any.
     pub fn help_text(&self) -> Option<&str> {
         self.help.as_deref()
+    }
+}
+
+/// The text shown under a message, named after its file. Its columns are
+/// counted in characters, as editors count them and as the message's own
+/// `path:line:col` does (miette's own source types count bytes, which for
+/// Chinese text points far to the right).
+#[derive(Debug)]
+struct Snippet {
+    name: String,
+    text: String,
+}
+
+impl SourceCode for Snippet {
+    fn read_span<'a>(
+        &'a self,
+        span: &SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> std::result::Result<Box<dyn SpanContents<'a> + 'a>, MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let start = inner.span().offset();
+        let line_start = self.text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let column = self.text[line_start..start].chars().count();
+        Ok(Box::new(MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            column,
+            inner.line_count(),
+        )))
     }
 }
 
@@ -313,6 +348,19 @@ mod tests {
             resolve(Path::new("a"), Path::new("/abs")),
             PathBuf::from("/abs")
         );
+    }
+
+    #[test]
+    fn the_snippet_counts_columns_in_characters_too() {
+        let text = "a = 1\n标题 = \"{x}\"\n";
+        let at = text.find('{').unwrap();
+        let e = Error::at(Kind::Data, Path::new("t.toml"), text, at..at + 3, "bad");
+        assert!(e.message().starts_with("t.toml:2:7:"), "{}", e.message());
+        let mut out = String::new();
+        miette::GraphicalReportHandler::new()
+            .render_report(&mut out, &e)
+            .unwrap();
+        assert!(out.contains("t.toml:2:7]"), "{out}");
     }
 
     #[test]
