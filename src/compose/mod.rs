@@ -51,6 +51,9 @@ pub(crate) enum DocBlock {
     /// A body paragraph, with the numbers of the sources it cites (shown
     /// as a superscript mark linking to the sources list).
     Paragraph(String, Vec<usize>),
+    /// A paragraph that is also a link to an anchor (a "本期新增" item
+    /// leading to where the briefing discusses it).
+    Linked(String, Vec<usize>, String),
     /// A one-line remark in a muted style.
     Note(String),
     /// A row of headline figures.
@@ -193,16 +196,17 @@ fn news_blocks(b: &Briefing, n: &crate::content::News) -> Vec<DocBlock> {
             .iter()
             .map(|&i| format!("“{}、{}”", numeral(i + 1), b.themes[i].title))
             .collect();
-        out.push(DocBlock::Paragraph(
-            format!(
-                "{}（{}）：{}{more}；见{}。",
-                s.name,
-                s.date_text,
-                items.join("；"),
-                where_.join("、")
-            ),
-            vec![s.no],
-        ));
+        let text = format!(
+            "{}（{}）：{}{more}；见{}。",
+            s.name,
+            s.date_text,
+            items.join("；"),
+            where_.join("、")
+        );
+        out.push(match at.first() {
+            Some(&i) => DocBlock::Linked(text, vec![s.no], format!("theme-{}", b.themes[i].id)),
+            None => DocBlock::Paragraph(text, vec![s.no]),
+        });
     }
     if !n.updates.is_empty() {
         let items: Vec<String> = n

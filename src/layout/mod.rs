@@ -119,6 +119,26 @@ fn block_elems(b: &blocks::Builder, block: &DocBlock) -> Result<Vec<Elem>> {
             anchor,
         } => b.heading(*level, number, text, anchor)?,
         DocBlock::Paragraph(p, cites) => b.paragraph(p, cites)?,
+        DocBlock::Linked(p, cites, target) => {
+            // Each line is a link to the target; the source mark keeps its
+            // own link to the sources list, which is drawn later and so
+            // takes the click where the two meet.
+            let mut elems = b.paragraph(p, cites)?;
+            for e in &mut elems {
+                let text_w = e.items.iter().find_map(|it| match it {
+                    Item::Text(t) => Some((t.x, t.width(), t.size)),
+                    _ => None,
+                });
+                if let Some((x, w, size)) = text_w {
+                    let link = Item::Link {
+                        rect: (x, (e.height - size) / 2.0, w, size * 1.2),
+                        target: target.clone(),
+                    };
+                    e.items.insert(0, link);
+                }
+            }
+            elems
+        }
         DocBlock::Note(n) => b.note(n)?,
         DocBlock::KeyFigures(k) => b.key_figures(k)?,
         DocBlock::Table { number, table } => table::table(b, *number, table)?,
