@@ -225,3 +225,38 @@ fn check_and_themes_subcommands_report() {
         assert!(s.contains(id), "themes lists {id}: {s}");
     }
 }
+
+#[test]
+fn one_info_dictionary_and_no_orphan_objects() {
+    let sb = Sandbox::new();
+    let pdf = generate(&sb, "2026-11-24");
+    // pikepdf walks every object in the file: exactly one document
+    // information dictionary (printpdf's 1970 one is gone), and every
+    // object reachable from the trailer.
+    let script = r#"
+import sys, pikepdf
+p = pikepdf.open(sys.argv[1])
+infos = [o for o in p.objects if isinstance(o, pikepdf.Dictionary) and '/CreationDate' in o]
+seen = set()
+stack = [p.trailer]
+while stack:
+    o = stack.pop()
+    if isinstance(o, pikepdf.Object) and o.is_indirect:
+        if o.objgen in seen:
+            continue
+        seen.add(o.objgen)
+    if isinstance(o, (pikepdf.Dictionary, pikepdf.Stream)):
+        stack.extend(o.values())
+    elif isinstance(o, pikepdf.Array):
+        stack.extend(list(o))
+# Object and cross-reference streams are the file's structure, not content.
+structural = lambda o: isinstance(o, pikepdf.Stream) and o.get('/Type') in ('/ObjStm', '/XRef')
+orphans = [o.objgen for o in p.objects if o.objgen != (0, 0) and o.objgen not in seen and not structural(o)]
+print(len(infos), str(infos[0]['/CreationDate']) if infos else '', len(orphans))
+"#;
+    let out = tool("python3", &["-c", script, pdf.to_str().unwrap()]);
+    let f: Vec<&str> = out.split_whitespace().collect();
+    assert_eq!(f[0], "1", "info dictionaries: {out}");
+    assert!(!f[1].starts_with("D:1970"), "{out}");
+    assert_eq!(f[2], "0", "unreferenced objects: {out}");
+}

@@ -50,6 +50,10 @@ pub(crate) fn finish(lo: &mut Lo, doc: &Meta, pages: &[Page], opts: &PdfOptions)
     info.set("Producer", text(&opts.producer));
     info.set("CreationDate", pdf_date(when));
     info.set("ModDate", pdf_date(when));
+    // printpdf's own Info (dated 1970) is replaced, not left beside ours.
+    if let Ok(old) = lo.trailer.get(b"Info").and_then(|o| o.as_reference()) {
+        lo.objects.remove(&old);
+    }
     let info_id = lo.add_object(info);
     lo.trailer.set("Info", Object::Reference(info_id));
 

@@ -290,6 +290,11 @@ pub(crate) fn write(
     lap("printpdf to lopdf");
     catalog::share_font_programs(&mut lo);
     catalog::finish(&mut lo, doc, pages, opts)?;
+    // No orphan objects: whatever the conversion left unreferenced goes.
+    let pruned = lo.prune_objects();
+    if !pruned.is_empty() {
+        log::debug!("pdf: {} unreferenced objects removed", pruned.len());
+    }
     lap("catalogue");
     compress(&mut lo);
     // PDF 1.5 object and cross-reference streams: the many small
