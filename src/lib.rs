@@ -149,12 +149,8 @@ fn digest(b: &content::Briefing) -> deliver::mail::Digest {
             } else {
                 ""
             };
-            let label = match &k.region_name {
-                Some(r) if !k.label.starts_with(r.as_str()) => format!("{r}{}", k.label),
-                _ => k.label.clone(),
-            };
             (
-                label,
+                k.subject(),
                 format!("{}{mark}", k.figure.joined()),
                 k.period.clone(),
             )

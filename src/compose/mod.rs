@@ -107,11 +107,8 @@ fn headline(b: &Briefing, theme: &str, n: usize, numeric_only: bool) -> Vec<KeyF
 /// One headline fact as a clause of the generated summary: a figure as
 /// "时期，主体为数值", a statement as "主体方面，内容". A regional fact
 /// names its region unless its label already does.
-fn summary_clause(k: &KeyFact, region_name: Option<&str>) -> String {
-    let subject = match region_name {
-        Some(r) if !k.label.starts_with(r) => format!("{r}{}", k.label),
-        _ => k.label.clone(),
-    };
+fn summary_clause(k: &KeyFact) -> String {
+    let subject = k.subject();
     if k.numeric {
         let mark = if k.derived { DERIVED_MARK } else { "" };
         // A qualifier such as 约 or 超过 does the work of the verb:
@@ -288,10 +285,7 @@ pub(crate) fn compose(config: &Config, b: &Briefing) -> Document {
         if facts.is_empty() {
             continue;
         }
-        let clauses: Vec<String> = facts
-            .iter()
-            .map(|k| summary_clause(k, k.region_name.as_deref()))
-            .collect();
+        let clauses: Vec<String> = facts.iter().map(summary_clause).collect();
         let mut cites: Vec<usize> = facts.iter().map(|k| k.source_no).collect();
         cites.sort_unstable();
         cites.dedup();

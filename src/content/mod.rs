@@ -150,6 +150,18 @@ pub(crate) struct KeyFact {
     pub(crate) changed: bool,
 }
 
+impl KeyFact {
+    /// The label with its region's name in front, unless it already
+    /// names it (`青岛计划培育的…`, not `青岛青岛…`): how the summary and the
+    /// mail name a regional figure out of its section.
+    pub(crate) fn subject(&self) -> String {
+        match &self.region_name {
+            Some(r) if !self.label.starts_with(r.as_str()) => format!("{r}{}", self.label),
+            _ => self.label.clone(),
+        }
+    }
+}
+
 /// One theme's content.
 #[derive(Debug, Clone)]
 pub(crate) struct ThemeContent {
