@@ -55,6 +55,11 @@ pub(crate) struct TextRun {
     pub(crate) color: Rgb,
     /// Glyphs.
     pub(crate) glyphs: Vec<PlacedGlyph>,
+    /// A visible gap after the last glyph before text that reads on without
+    /// a break (a key figure's unit after its number, set in another
+    /// size): the PDF writer makes copy and paste ignore it. 0 when the run
+    /// ends a word or a line.
+    pub(crate) tail: f32,
 }
 
 impl TextRun {

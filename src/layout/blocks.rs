@@ -351,8 +351,9 @@ impl<'a> Builder<'a> {
             // belongs to the value but must not outshout it.
             let mut tx_value = tx;
             if !c.figure.before.is_empty() {
-                let q = self.run_at(&c.figure.before, FontKind::Sans, usize_, NAVY, tx, y)?;
+                let mut q = self.run_at(&c.figure.before, FontKind::Sans, usize_, NAVY, tx, y)?;
                 tx_value += q.width() + 1.5;
+                q.tail = 1.5;
                 items.push(Item::Text(q));
             }
             // A long figure is set smaller rather than run out of its card.
@@ -367,9 +368,10 @@ impl<'a> Builder<'a> {
             } else {
                 vsize
             };
-            let v = self.run_at(&c.figure.number, FontKind::SansBold, vs, NAVY, tx_value, y)?;
+            let mut v = self.run_at(&c.figure.number, FontKind::SansBold, vs, NAVY, tx_value, y)?;
             let vw = v.width() + (tx_value - tx);
-            items.push(Item::Text(v));
+            let number_at = items.len();
+            items.push(Item::Text(v.clone()));
             if !c.figure.unit.is_empty() {
                 let unit = self.run_at(
                     &c.figure.unit,
@@ -386,6 +388,9 @@ impl<'a> Builder<'a> {
                     unit.y = y + usize_ * 1.1;
                     items.push(Item::Text(unit));
                 } else {
+                    // Number and unit read as one: `1.8万亿元`, not `1.8 万亿元`.
+                    v.tail = 2.0;
+                    items[number_at] = Item::Text(v);
                     items.push(Item::Text(unit));
                 }
             }

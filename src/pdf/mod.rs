@@ -96,12 +96,15 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
             if i + 1 < n {
                 t.glyphs[i + 1].x - t.glyphs[i].x - t.glyphs[i].advance
             } else {
-                0.0
+                t.tail
             }
         })
         .collect();
     let is_space = |i: usize| t.glyphs[i].text == " ";
-    let gap = |i: usize| i + 1 < n && spacing[i].abs() >= SILENT_GAP * em && !is_space(i);
+    // The last glyph's gap is the run's tail, if it has one.
+    let gap = |i: usize| {
+        (i + 1 < n || t.tail > 0.0) && spacing[i].abs() >= SILENT_GAP * em && !is_space(i)
+    };
     let mut i = 0;
     while i < n {
         let (variant, tc, j) = if gap(i) {

@@ -138,6 +138,7 @@ pub(crate) fn lines(
             angle: 0.0,
             color: style.color,
             glyphs: sup_glyphs,
+            tail: 0.0,
         });
         out.push(SetLine {
             run: TextRun {
@@ -148,6 +149,7 @@ pub(crate) fn lines(
                 angle: 0.0,
                 color: style.color,
                 glyphs: main,
+                tail: 0.0,
             },
             sup,
             width: used + shift,

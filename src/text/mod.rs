@@ -140,6 +140,7 @@ pub(crate) fn single_line(
         angle: 0.0,
         color,
         glyphs,
+        tail: 0.0,
     })
 }
 

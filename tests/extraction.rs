@@ -1,0 +1,171 @@
+//! Copy and paste in the engines readers use: poppler (Evince, Okular,
+//! `pdftotext`), pdf.js (Firefox), PDFium (Chrome, Edge) and MuPDF
+//! (SumatraPDF, mutool). Each reads the real PDF the real binary wrote.
+//!
+//! A visible gap (the quarter em between `2022` and `年`) must not come out
+//! as a space in any of them: docs/typesetting.md §7 says how the PDF
+//! achieves that and which engines were measured.
+
+mod common;
+
+use common::{Sandbox, root, tool};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// Where scripts/test installs pdfjs-dist, or `$PDFJS_DIST`.
+fn pdfjs_dist() -> PathBuf {
+    std::env::var_os("PDFJS_DIST")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| root().join("target/node/node_modules/pdfjs-dist"))
+}
+
+fn run(cmd: &str, args: &[&str]) -> String {
+    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| {
+        panic!("{cmd} is required for this test ({e}); run scripts/test, which installs it")
+    });
+    assert!(
+        out.status.success(),
+        "{cmd} {args:?} failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("extracted text is UTF-8")
+}
+
+/// The text each engine extracts, by engine name.
+fn extract(pdf: &Path) -> Vec<(&'static str, String)> {
+    let file = pdf.to_str().unwrap();
+    let helper = root().join("tests/support");
+    let pdfjs = pdfjs_dist();
+    assert!(
+        pdfjs.join("legacy/build/pdf.mjs").is_file(),
+        "pdfjs-dist not found at {} (run scripts/test, which installs it, or set PDFJS_DIST)",
+        pdfjs.display()
+    );
+    let py = helper.join("extract.py");
+    vec![
+        ("poppler", tool("pdftotext", &["-enc", "UTF-8", file, "-"])),
+        (
+            "pdf.js",
+            run(
+                "node",
+                &[
+                    helper.join("pdfjs-text.mjs").to_str().unwrap(),
+                    pdfjs.to_str().unwrap(),
+                    file,
+                ],
+            ),
+        ),
+        (
+            "MuPDF",
+            run(
+                "python3",
+                &["-W", "ignore", py.to_str().unwrap(), "mupdf", file],
+            ),
+        ),
+        (
+            "PDFium",
+            run(
+                "python3",
+                &["-W", "ignore", py.to_str().unwrap(), "pdfium", file],
+            ),
+        ),
+    ]
+}
+
+/// Places where a digit is followed by a space and a Han character: a
+/// figure torn from its unit (`2022 年`). Table cells never end in a digit
+/// followed by a cell starting with Han in these briefings' reading order,
+/// so every hit is a false word break.
+fn torn_figures(text: &str) -> Vec<String> {
+    let chars: Vec<char> = text.chars().collect();
+    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    (1..chars.len().saturating_sub(1))
+        .filter(|&i| chars[i] == ' ' && chars[i - 1].is_ascii_digit() && han(chars[i + 1]))
+        .map(|i| {
+            chars[i.saturating_sub(6)..(i + 4).min(chars.len())]
+                .iter()
+                .collect()
+        })
+        .collect()
+}
+
+fn check(pdf: &Path, probes: &[&str]) {
+    for (engine, text) in extract(pdf) {
+        assert!(
+            text.chars()
+                .filter(|c| ('\u{4e00}'..='\u{9fff}').contains(c))
+                .count()
+                > 1000,
+            "{engine} extracted almost no Chinese text from {}",
+            pdf.display()
+        );
+        let torn = torn_figures(&text);
+        assert!(
+            torn.is_empty(),
+            "{engine} tears figures from units: {torn:?}"
+        );
+        // Line ends are where the engine's layout analysis put them; a
+        // phrase may wrap, so it is searched with them removed.
+        let flat: String = text.chars().filter(|c| *c != '\n' && *c != '\r').collect();
+        for p in probes {
+            assert!(flat.contains(p), "{engine} lacks {p:?}");
+        }
+    }
+}
+
+#[test]
+fn default_briefing_copies_out_clean_in_four_engines() {
+    let sb = Sandbox::new();
+    let out = sb.run(&["generate", "-q", "--date", "2026-11-24"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = sb.out().join("briefing-2026-11-24.pdf");
+    check(
+        &pdf,
+        &[
+            "截至2026年11月24日",
+            "2022年",
+            "2023年8月",
+            "1.8万亿元",
+            "52.3%",
+            "国产AI芯片",
+        ],
+    );
+}
+
+#[test]
+fn invented_mixed_text_copies_out_clean_in_four_engines() {
+    // Figures, Latin names and units in one paragraph, with gaps on both
+    // sides of each Latin run: the cases width variants exist for.
+    let sb = Sandbox::new();
+    sb.append(
+        "themes/compute-totals.toml",
+        r#"
+[[section]]
+title = "混排检验"
+
+[[section.block]]
+sources = ["compute-conference-2023"]
+paragraph = "测试段落：A100与H800在2024年第3季度合计出货7200片，单价约2.5万美元；Qwen2-72B模型于2024年6月发布，参数量为720亿，训练用GPU约4096张。"
+"#,
+    );
+    let out = sb.run(&["generate", "-q", "--date", "2026-11-24"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = sb.out().join("briefing-2026-11-24.pdf");
+    check(
+        &pdf,
+        &[
+            "A100与H800在2024年第3季度合计出货7200片",
+            "约2.5万美元",
+            "Qwen2-72B模型于2024年6月发布",
+            "训练用GPU约4096张",
+        ],
+    );
+}
