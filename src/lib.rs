@@ -89,7 +89,8 @@ pub fn build_timed(
         epoch,
         producer: format!("briefing {}", env!("CARGO_PKG_VERSION")),
     };
-    let bytes = pdf::write(&meta(&doc), &pages, fonts, &opts)?;
+    let page_count = pages.len();
+    let bytes = pdf::write(&meta(&doc), pages, fonts, &opts)?;
     let timings = Timings {
         content: t_content,
         layout: t_layout - t_content,
@@ -101,7 +102,7 @@ pub fn build_timed(
         "{}: layout {:.1} ms, {} pages",
         profile.name,
         ms(timings.layout),
-        pages.len()
+        page_count
     );
     log::info!(
         "{}: pdf {:.1} ms, {} bytes",
@@ -114,7 +115,7 @@ pub fn build_timed(
             profile: profile.name.clone(),
             date,
             bytes,
-            pages: pages.len(),
+            pages: page_count,
             digest,
         },
         timings,

@@ -1,15 +1,26 @@
-//! What printpdf does not write, added to the document it hands over:
-//! `/Lang`, full document information, a nested outline pointing at each
-//! heading's position, link annotations, and a reproducible `/ID`.
-
-use chrono::{DateTime, Utc};
-use lopdf::{Dictionary, Document as Lo, Object, ObjectId, StringFormat};
-use sha2::{Digest, Sha256};
+//! The document-level objects: catalogue with `/Lang`, page labels and
+//! viewer preferences, document information, a nested outline pointing at
+//! each heading's position, link annotations, and a reproducible `/ID`.
 
 use super::PdfOptions;
 use crate::error::{Error, Kind, Result};
-use crate::frame::Meta;
-use crate::frame::{Item, Page};
+use crate::frame::{Anchor, Meta};
+use chrono::{DateTime, Utc};
+use lopdf::{Dictionary, Document as Lo, Object, ObjectId, StringFormat};
+
+/// What the catalogue needs of a page once its content is written: the
+/// page's items are dropped by then.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct PageMark {
+    /// Height in points (PDF's y runs upwards).
+    pub(crate) height: f32,
+    /// Link targets on the page.
+    pub(crate) anchors: Vec<Anchor>,
+    /// Clickable areas (x, y, w, h) and the anchor each jumps to.
+    pub(crate) links: Vec<((f32, f32, f32, f32), String)>,
+    /// A body page (arabic page number).
+    pub(crate) numbered: bool,
+}
 
 /// A PDF text string: UTF-16BE with a byte-order mark, so Chinese survives.
 fn text(s: &str) -> Object {
@@ -27,8 +38,16 @@ fn pdf_date(t: DateTime<Utc>) -> Object {
     )
 }
 
-/// Completes the catalogue, info and trailer of `lo`.
-pub(crate) fn finish(lo: &mut Lo, doc: &Meta, pages: &[Page], opts: &PdfOptions) -> Result<()> {
+/// Completes the catalogue, info and trailer of `lo`. `id` is the file
+/// identifier: a digest of what the document says, so equal inputs give
+/// equal files and different briefings different IDs.
+pub(crate) fn finish(
+    lo: &mut Lo,
+    doc: &Meta,
+    pages: &[PageMark],
+    id: [u8; 16],
+    opts: &PdfOptions,
+) -> Result<()> {
     let when = match opts.epoch {
         Some(s) => DateTime::<Utc>::from_timestamp(s, 0).ok_or_else(|| {
             Error::new(
@@ -50,10 +69,6 @@ pub(crate) fn finish(lo: &mut Lo, doc: &Meta, pages: &[Page], opts: &PdfOptions)
     info.set("Producer", text(&opts.producer));
     info.set("CreationDate", pdf_date(when));
     info.set("ModDate", pdf_date(when));
-    // printpdf's own Info (dated 1970) is replaced, not left beside ours.
-    if let Ok(old) = lo.trailer.get(b"Info").and_then(|o| o.as_reference()) {
-        lo.objects.remove(&old);
-    }
     let info_id = lo.add_object(info);
     lo.trailer.set("Info", Object::Reference(info_id));
 
@@ -102,22 +117,7 @@ pub(crate) fn finish(lo: &mut Lo, doc: &Meta, pages: &[Page], opts: &PdfOptions)
         root.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
     }
 
-    // The ID is a digest of what the document says, so equal inputs give
-    // equal files and different briefings different IDs.
-    let mut h = Sha256::new();
-    h.update(doc.title.as_bytes());
-    h.update(doc.date_text.as_bytes());
-    h.update(when.timestamp().to_be_bytes());
-    for p in pages {
-        for it in &p.items {
-            if let Item::Text(t) = it {
-                for g in &t.glyphs {
-                    h.update(g.text.as_bytes());
-                }
-            }
-        }
-    }
-    let id = h.finalize()[..16].to_vec();
+    let id = id.to_vec();
     lo.trailer.set(
         "ID",
         Object::Array(vec![
@@ -140,7 +140,7 @@ fn dest(page: ObjectId, y_top: f32, page_h: f32) -> Object {
 }
 
 /// Builds the nested outline from level-1 and level-2 anchors.
-fn outline(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Option<ObjectId> {
+fn outline(lo: &mut Lo, pages: &[PageMark], page_ids: &[ObjectId]) -> Option<ObjectId> {
     // (level, title, dest)
     let mut entries = Vec::new();
     for (pi, p) in pages.iter().enumerate() {
@@ -213,8 +213,8 @@ fn outline(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Option<ObjectI
     Some(root)
 }
 
-/// Adds link annotations for `Item::Link`s, pointing at their anchors.
-fn links(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Result<()> {
+/// Adds link annotations for the pages' links, pointing at their anchors.
+fn links(lo: &mut Lo, pages: &[PageMark], page_ids: &[ObjectId]) -> Result<()> {
     let mut targets = std::collections::HashMap::new();
     for (pi, p) in pages.iter().enumerate() {
         for a in &p.anchors {
@@ -223,10 +223,8 @@ fn links(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Result<()> {
     }
     for (pi, p) in pages.iter().enumerate() {
         let mut annots = Vec::new();
-        for it in &p.items {
-            if let Item::Link { rect, target } = it
-                && let Some(d) = targets.get(target)
-            {
+        for (rect, target) in &p.links {
+            if let Some(d) = targets.get(target) {
                 let (x, y, w, h) = *rect;
                 let mut a = Dictionary::new();
                 a.set("Type", Object::Name(b"Annot".to_vec()));
@@ -254,55 +252,4 @@ fn links(lo: &mut Lo, pages: &[Page], page_ids: &[ObjectId]) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// Makes font descriptors with identical font programs share one stream:
-/// the width variants of a face embed the same subset, which must be
-/// stored once to keep the file small.
-pub(crate) fn share_font_programs(lo: &mut Lo) {
-    // Keyed by length first: equal programs are found by one byte compare,
-    // never by hashing hundreds of kilobytes.
-    let mut first_by_len: std::collections::HashMap<usize, Vec<ObjectId>> =
-        std::collections::HashMap::new();
-    let mut repoint: Vec<(ObjectId, Vec<u8>, ObjectId)> = Vec::new();
-    let ids: Vec<ObjectId> = lo.objects.keys().copied().collect();
-    for id in ids {
-        let Ok(dict) = lo.get_dictionary(id) else {
-            continue;
-        };
-        if dict.get(b"Type").and_then(|t| t.as_name()).ok() != Some(b"FontDescriptor".as_slice()) {
-            continue;
-        }
-        for key in [
-            b"FontFile3".as_slice(),
-            b"FontFile2".as_slice(),
-            b"FontFile".as_slice(),
-        ] {
-            let Ok(Object::Reference(sid)) = dict.get(key) else {
-                continue;
-            };
-            let Ok(Object::Stream(st)) = lo.get_object(*sid) else {
-                continue;
-            };
-            let same_len = first_by_len.entry(st.content.len()).or_default();
-            let twin = same_len.iter().copied().find(|k| {
-                *k == *sid
-                    || matches!(lo.get_object(*k), Ok(Object::Stream(o)) if o.content == st.content)
-            });
-            match twin {
-                Some(keep) if keep != *sid => repoint.push((id, key.to_vec(), keep)),
-                Some(_) => {}
-                None => same_len.push(*sid),
-            }
-        }
-    }
-    if repoint.is_empty() {
-        return;
-    }
-    for (desc, key, keep) in repoint {
-        if let Ok(d) = lo.get_object_mut(desc).and_then(|o| o.as_dict_mut()) {
-            d.set(key, Object::Reference(keep));
-        }
-    }
-    lo.prune_objects();
 }

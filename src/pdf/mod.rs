@@ -12,15 +12,18 @@
 //! the gap part of the glyph for every extractor while the ink stays put.
 
 mod catalog;
+mod fonts;
 mod subset;
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use lopdf::{Dictionary, Object};
 use printpdf::{
-    Codepoint, Color, ExtendedGraphicsState, ExtendedGraphicsStateId, FontId, LineDashPattern,
-    LinePoint, Mm, Op, PaintMode, ParsedFont, PdfDocument, PdfFont, PdfFontHandle, PdfPage, Point,
-    Polygon, PolygonRing, Pt, TextItem, TextMatrix, WindingOrder,
+    Codepoint, Color, ExtendedGraphicsStateId, FontId, LineDashPattern, LinePoint, Mm, Op,
+    PaintMode, PdfDocument, PdfFontHandle, PdfPage, Point, Polygon, PolygonRing, Pt, TextItem,
+    TextMatrix, WindingOrder,
 };
+use sha2::{Digest, Sha256};
 
 use crate::error::{Error, Kind, Result};
 use crate::frame::Meta;
@@ -147,25 +150,38 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
     }
 }
 
-/// Serialises laid-out pages.
+/// Serialises laid-out pages, consuming them: each page's items are
+/// dropped as soon as its content stream is written and deflated, so the
+/// writer holds compressed streams, not pages.
 pub(crate) fn write(
     doc: &Meta,
-    pages: &[Page],
+    pages: Vec<Page>,
     fonts: &FontSet,
     opts: &PdfOptions,
 ) -> Result<Vec<u8>> {
-    let mut pdf = PdfDocument::new(&doc.title);
     let t0 = std::time::Instant::now();
     let lap = |what: &str| log::debug!("pdf: {what} at {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
 
-    // The glyphs each face needs.
-    let mut used: BTreeMap<FontKind, BTreeSet<u16>> = BTreeMap::new();
-    for p in pages {
+    // The glyphs each face needs, with the characters each stands for, and
+    // the opacities paths use.
+    let mut used: BTreeMap<FontKind, BTreeMap<u16, String>> = BTreeMap::new();
+    let mut alphas: BTreeSet<u32> = BTreeSet::new();
+    for p in &pages {
         for it in &p.items {
-            if let Item::Text(t) = it {
-                used.entry(t.font)
-                    .or_default()
-                    .extend(t.glyphs.iter().map(|g| g.gid).filter(|&g| g != 0));
+            let a = match it {
+                Item::Text(t) => {
+                    let face = used.entry(t.font).or_default();
+                    for g in t.glyphs.iter().filter(|g| g.gid != 0) {
+                        face.entry(g.gid).or_insert_with(|| g.text.clone());
+                    }
+                    1.0
+                }
+                Item::Path(p) => p.alpha,
+                Item::Circle { alpha, .. } => *alpha,
+                Item::Link { .. } => 1.0,
+            };
+            if a < 1.0 {
+                alphas.insert((a * 1000.0).round() as u32);
             }
         }
     }
@@ -178,7 +194,7 @@ pub(crate) fn write(
         .map(|(k, gids)| {
             (
                 *k,
-                gids.iter()
+                gids.keys()
                     .enumerate()
                     .map(|(i, &g)| (g, i as u16 + 1))
                     .collect(),
@@ -186,24 +202,69 @@ pub(crate) fn write(
         })
         .collect();
 
-    let (subsets, out_pages, variants) = std::thread::scope(|sc| {
+    // The file identifier digests what the document says.
+    let mut id = Sha256::new();
+    id.update(doc.title.as_bytes());
+    id.update(doc.date_text.as_bytes());
+    id.update(
+        opts.epoch
+            .unwrap_or_else(|| chrono::Utc::now().timestamp())
+            .to_be_bytes(),
+    );
+
+    let (programs, contents, marks, variants) = std::thread::scope(|sc| {
         // Subsetting reads each face's glyph tables; the faces are
-        // independent, so they are cut in parallel, and in parallel with
-        // the page operations.
+        // independent, so they are cut (and their programs deflated) in
+        // parallel, and in parallel with the page contents.
         let handles: Vec<_> = used
             .iter()
             .map(|(kind, gids)| {
-                let gids: Vec<u16> = gids.iter().copied().collect();
+                let gids: Vec<u16> = gids.keys().copied().collect();
                 let font = fonts.get(*kind);
-                (*kind, sc.spawn(move || subset::subset(font, &gids)))
+                (
+                    *kind,
+                    sc.spawn(move || {
+                        let sub = subset::subset(font, &gids)?;
+                        let program = fonts::program(font, &sub)?;
+                        Ok((sub, program))
+                    }),
+                )
             })
             .collect();
         let mut variants: BTreeSet<FontKey> = BTreeSet::new();
-        let out_pages: Vec<PdfPage> = pages
-            .iter()
-            .map(|p| page_ops(p, &remaps, &mut variants))
-            .collect();
-        let subsets: Vec<(FontKind, Result<subset::Subset>)> = handles
+        let mut contents = Vec::with_capacity(pages.len());
+        let mut marks = Vec::with_capacity(pages.len());
+        for p in pages {
+            for it in &p.items {
+                if let Item::Text(t) = it {
+                    for g in &t.glyphs {
+                        id.update(g.text.as_bytes());
+                    }
+                }
+            }
+            let ops = page_ops(&p, &remaps, &mut variants);
+            let content = content_stream(ops)?;
+            contents.push((
+                p.width,
+                p.height,
+                fonts::deflated(Dictionary::new(), content),
+            ));
+            marks.push(catalog::PageMark {
+                height: p.height,
+                links: p
+                    .items
+                    .iter()
+                    .filter_map(|it| match it {
+                        Item::Link { rect, target } => Some((*rect, target.clone())),
+                        _ => None,
+                    })
+                    .collect(),
+                anchors: p.anchors,
+                numbered: p.numbered,
+            });
+        }
+        type Cut = Result<(subset::Subset, fonts::Program)>;
+        let programs: Vec<(FontKind, Cut)> = handles
             .into_iter()
             .map(|(k, h)| {
                 (
@@ -214,97 +275,94 @@ pub(crate) fn write(
                 )
             })
             .collect();
-        (subsets, out_pages, variants)
-    });
-    lap("subsets and page operations");
-    for (kind, sub) in subsets {
-        let kind = &kind;
-        let sub = sub?;
-        if sub.remap != remaps[kind] {
+        Ok::<_, Error>((programs, contents, marks, variants))
+    })?;
+    lap("subsets and page contents");
+
+    let mut lo = lopdf::Document::with_version("1.5");
+    let mut font_dict = Dictionary::new();
+    for (kind, cut) in programs {
+        let (sub, program) = cut?;
+        if sub.remap != remaps[&kind] {
             return Err(Error::new(
                 Kind::Software,
                 format!(
                     "glyph numbering of the {} subset differs from the page operations",
-                    fonts.get(*kind).ps_name
+                    fonts.get(kind).ps_name
                 ),
             ));
         }
-        let mut warnings = Vec::new();
-        let mut parsed = ParsedFont::from_bytes(&sub.data, 0, &mut warnings).ok_or_else(|| {
-            Error::new(
-                Kind::Software,
-                format!(
-                    "printpdf cannot read the subset of {}",
-                    fonts.get(*kind).ps_name
-                ),
-            )
-        })?;
-        parsed.font_name = Some(sub.name.clone());
-        for key in variants.iter().filter(|k| k.0 == *kind) {
-            let mut f = parsed.clone();
-            if key.1 != 0 {
-                let extra = (f.units_per_em as f32 * VARIANT_STEP * key.1 as f32).round() as i32;
-                for w in f.glyph_widths.values_mut() {
-                    *w = (*w as i32 + extra).clamp(0, u16::MAX as i32) as u16;
-                }
-            }
-            pdf.resources
-                .fonts
-                .map
-                .insert(font_id(*key), PdfFont::new(f));
+        let texts: BTreeMap<u16, String> = used[&kind]
+            .iter()
+            .map(|(old, text)| (sub.remap[old], text.clone()))
+            .collect();
+        let steps: Vec<i8> = variants
+            .iter()
+            .filter(|k| k.0 == kind)
+            .map(|k| k.1)
+            .collect();
+        let step = (VARIANT_STEP * 1000.0).round() as i32;
+        for (v, obj) in fonts::add_face(
+            &mut lo,
+            fonts.get(kind),
+            &sub,
+            program,
+            &texts,
+            &steps,
+            step,
+        )? {
+            font_dict.set(font_id((kind, v)).0, Object::Reference(obj));
         }
     }
-
     // Opacity states, named by value so output is deterministic.
-    let mut alphas: BTreeSet<u32> = BTreeSet::new();
-    for p in pages {
-        for it in &p.items {
-            let a = match it {
-                Item::Path(p) => p.alpha,
-                Item::Circle { alpha, .. } => *alpha,
-                _ => 1.0,
-            };
-            if a < 1.0 {
-                alphas.insert((a * 1000.0).round() as u32);
-            }
-        }
-    }
+    let mut states = Dictionary::new();
     for a in &alphas {
-        let gs = ExtendedGraphicsState::default()
-            .with_current_fill_alpha(*a as f32 / 1000.0)
-            .with_current_stroke_alpha(*a as f32 / 1000.0);
-        pdf.resources
-            .extgstates
-            .map
-            .insert(ExtendedGraphicsStateId(format!("GS{a}")), gs);
+        let mut gs = Dictionary::new();
+        gs.set("Type", Object::Name(b"ExtGState".to_vec()));
+        gs.set("ca", Object::Real(*a as f32 / 1000.0));
+        gs.set("CA", Object::Real(*a as f32 / 1000.0));
+        states.set(format!("GS{a}"), gs);
     }
-
-    lap("fonts registered");
-    pdf.pages = out_pages;
-
-    let mut warnings = Vec::new();
-    let save = printpdf::PdfSaveOptions {
-        optimize: true,
-        subset_fonts: false,
-        secure: true,
-        image_optimization: None,
-    };
-    let mut lo = pdf.to_lopdf_document(&save, &mut warnings);
-    lap("printpdf to lopdf");
-    catalog::share_font_programs(&mut lo);
-    catalog::finish(&mut lo, doc, pages, opts)?;
-    // No orphan objects: whatever the conversion left unreferenced goes.
-    let pruned = lo.prune_objects();
-    if !pruned.is_empty() {
-        log::debug!("pdf: {} unreferenced objects removed", pruned.len());
+    let mut resources = Dictionary::new();
+    resources.set("Font", font_dict);
+    if !alphas.is_empty() {
+        resources.set("ExtGState", states);
     }
-    lap("catalogue");
-    compress(&mut lo);
+    // One resource dictionary serves every page.
+    let resources = lo.add_object(resources);
+    let tree = lo.new_object_id();
+    let mut kids = Vec::with_capacity(contents.len());
+    for (w, h, stream) in contents {
+        let content = lo.add_object(stream);
+        let mut page = Dictionary::new();
+        page.set("Type", Object::Name(b"Page".to_vec()));
+        page.set("Parent", Object::Reference(tree));
+        page.set(
+            "MediaBox",
+            Object::Array(vec![0.into(), 0.into(), Object::Real(w), Object::Real(h)]),
+        );
+        page.set("Contents", Object::Reference(content));
+        page.set("Resources", Object::Reference(resources));
+        kids.push(Object::Reference(lo.add_object(page)));
+    }
+    let mut tree_dict = Dictionary::new();
+    tree_dict.set("Type", Object::Name(b"Pages".to_vec()));
+    tree_dict.set("Count", kids.len() as i64);
+    tree_dict.set("Kids", Object::Array(kids));
+    lo.objects.insert(tree, Object::Dictionary(tree_dict));
+    let mut root = Dictionary::new();
+    root.set("Type", Object::Name(b"Catalog".to_vec()));
+    root.set("Pages", Object::Reference(tree));
+    let root = lo.add_object(root);
+    lo.trailer.set("Root", Object::Reference(root));
+    let digest: [u8; 16] = id.finalize()[..16].try_into().expect("16 of 32 bytes");
+    catalog::finish(&mut lo, doc, &marks, digest, opts)?;
+    lap("document objects");
+
     // PDF 1.5 object and cross-reference streams: the many small
-    // dictionaries (fonts, widths, pages, outline) are deflated together,
-    // which saves a tenth of the file; every reader of the last twenty
-    // years opens them.
-    lo.version = "1.5".to_string();
+    // dictionaries (fonts, pages, outline) are deflated together, which
+    // saves a tenth of the file; every reader of the last twenty years
+    // opens them.
     let save = lopdf::SaveOptions::builder()
         .use_object_streams(true)
         .use_xref_streams(true)
@@ -312,11 +370,44 @@ pub(crate) fn write(
         .compression_level(6)
         .build();
     let mut bytes = Vec::new();
-    lap("deflate");
     lo.save_with_options(&mut bytes, save)
         .map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
     lap("serialised");
     Ok(bytes)
+}
+
+/// The content stream printpdf writes for one page's operations.
+///
+/// printpdf is the writer of content streams; each page goes through it on
+/// its own, with no fonts registered (glyph codes are already the subsets'
+/// ids), so no whole-document conversion is ever made.
+fn content_stream(ops: Vec<Op>) -> Result<Vec<u8>> {
+    let mut one = PdfDocument::new("");
+    one.pages.push(PdfPage::new(Mm(1.0), Mm(1.0), ops));
+    let save = printpdf::PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = one.to_lopdf_document(&save, &mut warnings);
+    let missing = || Error::new(Kind::Software, "printpdf wrote a page without content");
+    let page = lo
+        .get_pages()
+        .values()
+        .next()
+        .copied()
+        .ok_or_else(missing)?;
+    let content = lo
+        .get_dictionary(page)
+        .and_then(|d| d.get(b"Contents"))
+        .and_then(|c| c.as_reference())
+        .map_err(|_| missing())?;
+    match lo.objects.remove(&content) {
+        Some(Object::Stream(s)) => Ok(s.content),
+        _ => Err(missing()),
+    }
 }
 
 /// The operations of one page, recording the font variants its text uses.
@@ -324,7 +415,7 @@ fn page_ops(
     p: &Page,
     remaps: &BTreeMap<FontKind, BTreeMap<u16, u16>>,
     variants: &mut BTreeSet<FontKey>,
-) -> PdfPage {
+) -> Vec<Op> {
     let mut ops = Vec::new();
     let mut st = TextState::default();
     let mut ps = Vec::new();
@@ -355,7 +446,7 @@ fn page_ops(
         }
     }
     st.finish(&mut ops);
-    PdfPage::new(Mm(p.width * 25.4 / 72.0), Mm(p.height * 25.4 / 72.0), ops)
+    ops
 }
 
 /// Text state carried across the items of a page, so consecutive lines
@@ -543,53 +634,26 @@ fn circle_path(
 /// past 6 each further kilobyte costs more than a millisecond.
 const DEFLATE_LEVEL: i32 = 6;
 
-/// Deflates every stream not yet filtered, in parallel. Streams go to
-/// threads largest first, so one big font program does not leave a core
-/// idle; a stream is left as it is when deflating would not shrink it.
-fn compress(lo: &mut lopdf::Document) {
-    let mut streams: Vec<&mut lopdf::Stream> = lo
-        .objects
-        .values_mut()
-        .filter_map(|o| match o {
-            lopdf::Object::Stream(s) if s.dict.get(b"Filter").is_err() && s.allows_compression => {
-                Some(s)
-            }
-            _ => None,
+thread_local! {
+    /// One compressor per thread: its tables are reused across streams.
+    static DEFLATER: std::cell::RefCell<libdeflater::Compressor> =
+        std::cell::RefCell::new(libdeflater::Compressor::new(
+            libdeflater::CompressionLvl::new(DEFLATE_LEVEL)
+                .unwrap_or_else(|_| libdeflater::CompressionLvl::default()),
+        ));
+}
+
+/// `bytes` in zlib format at [`DEFLATE_LEVEL`], or `None` when that would
+/// not make them smaller.
+pub(crate) fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
+    DEFLATER.with(|c| {
+        let mut c = c.borrow_mut();
+        let mut z = vec![0; c.zlib_compress_bound(bytes.len())];
+        let n = c.zlib_compress(bytes, &mut z).ok()?;
+        // The filter entry costs about 19 bytes of dictionary.
+        (n + 19 < bytes.len()).then(|| {
+            z.truncate(n);
+            z
         })
-        .collect();
-    streams.sort_by_key(|s| std::cmp::Reverse(s.content.len()));
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |n| n.get())
-        .clamp(1, 4);
-    // Longest-processing-time-first assignment to the least loaded thread.
-    let mut bins: Vec<(usize, Vec<&mut lopdf::Stream>)> =
-        (0..threads).map(|_| (0, Vec::new())).collect();
-    for st in streams {
-        let bin = bins
-            .iter_mut()
-            .min_by_key(|b| b.0)
-            .expect("at least one thread");
-        bin.0 += st.content.len();
-        bin.1.push(st);
-    }
-    std::thread::scope(|sc| {
-        for (_, part) in bins.iter_mut() {
-            sc.spawn(move || {
-                let mut c = libdeflater::Compressor::new(
-                    libdeflater::CompressionLvl::new(DEFLATE_LEVEL)
-                        .unwrap_or_else(|_| libdeflater::CompressionLvl::default()),
-                );
-                for s in part.iter_mut() {
-                    let mut z = vec![0; c.zlib_compress_bound(s.content.len())];
-                    if let Ok(n) = c.zlib_compress(&s.content, &mut z)
-                        && n + 19 < s.content.len()
-                    {
-                        z.truncate(n);
-                        s.dict.set("Filter", "FlateDecode");
-                        s.set_content(z);
-                    }
-                }
-            });
-        }
-    });
+    })
 }

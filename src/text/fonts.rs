@@ -78,6 +78,25 @@ impl LoadedFont {
         self.face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0) as f32 / self.upem
     }
 
+    /// The metrics a PDF font descriptor states, in thousandths of an em.
+    pub(crate) fn descriptor(&self) -> Descriptor {
+        let k = 1000.0 / self.upem;
+        let s = |v: i16| (v as f32 * k).round() as i32;
+        let b = self.face.global_bounding_box();
+        let italic = self.face.italic_angle();
+        let weight = self.face.weight().to_number();
+        Descriptor {
+            ascent: s(self.face.ascender()),
+            descent: s(self.face.descender()),
+            cap_height: s(self.face.capital_height().unwrap_or(self.face.ascender())),
+            bbox: [s(b.x_min), s(b.y_min), s(b.x_max), s(b.y_max)],
+            italic_angle: italic,
+            // Readers estimate the stem from the weight class when they
+            // must substitute a face; the usual conversion.
+            stem_v: 50 + ((weight as f32 / 65.0).powi(2)).round() as i32,
+        }
+    }
+
     /// Width of `text` in ems, skipping characters the font lacks (for
     /// estimates only; real layout reports missing characters).
     pub(crate) fn text_width(&self, text: &str) -> f32 {
@@ -86,6 +105,23 @@ impl LoadedFont {
             .map(|g| self.advance(g))
             .sum()
     }
+}
+
+/// Font descriptor metrics, in thousandths of an em.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Descriptor {
+    /// Typographic ascender.
+    pub(crate) ascent: i32,
+    /// Typographic descender (negative).
+    pub(crate) descent: i32,
+    /// Height of capitals.
+    pub(crate) cap_height: i32,
+    /// Bounding box of all glyphs.
+    pub(crate) bbox: [i32; 4],
+    /// Slant in degrees, counter-clockwise from vertical.
+    pub(crate) italic_angle: f32,
+    /// Estimated vertical stem width.
+    pub(crate) stem_v: i32,
 }
 
 /// The three faces of a briefing, loaded once per run.

@@ -1,0 +1,235 @@
+//! The font objects of a briefing, written directly: for each face one
+//! embedded program, one descriptor and one ToUnicode map, and one small
+//! Type0 dictionary per width variant (`super` explains the variants).
+//!
+//! printpdf would parse every subset again, copy the program once per
+//! variant and leave the copies to be found and merged; writing the few
+//! objects here keeps the program single from the start.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
+use ttf_parser::{RawFace, Tag};
+
+use super::subset::Subset;
+use crate::error::{Error, Kind, Result};
+use crate::text::fonts::LoadedFont;
+
+/// A stream deflated now, at the writer's level, when that makes it
+/// smaller.
+pub(crate) fn deflated(dict: Dictionary, bytes: Vec<u8>) -> Stream {
+    let mut dict = dict;
+    let packed = super::deflate(&bytes);
+    match packed {
+        Some(z) => {
+            dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+            let mut s = Stream::new(dict, z);
+            s.allows_compression = false;
+            s
+        }
+        None => {
+            let mut s = Stream::new(dict, bytes);
+            s.allows_compression = false;
+            s
+        }
+    }
+}
+
+fn name(s: &str) -> Object {
+    Object::Name(s.as_bytes().to_vec())
+}
+
+/// An embedded font program, deflated, and how the font dictionaries
+/// must name it.
+pub(crate) struct Program {
+    /// `CIDFontType0` (CFF outlines) or `CIDFontType2` (TrueType).
+    subtype: &'static str,
+    /// `FontFile3` or `FontFile2`.
+    file_key: &'static str,
+    stream: Stream,
+}
+
+/// The program of a subset, ready to embed; run beside the other faces'.
+pub(crate) fn program(face: &LoadedFont, sub: &Subset) -> Result<Program> {
+    let raw = RawFace::parse(&sub.data, 0).map_err(|e| {
+        Error::new(
+            Kind::Software,
+            format!("subset of {} unreadable: {e}", face.ps_name),
+        )
+    })?;
+    // CFF outlines go in bare (`CIDFontType0C`: the subsetter's CFF is
+    // CID-keyed with CID = glyph id); TrueType outlines as the whole
+    // program, with CID = glyph id by `/CIDToGIDMap /Identity`.
+    let (subtype, file_key, program) = match raw.table(Tag::from_bytes(b"CFF ")) {
+        Some(cff) => {
+            let mut d = Dictionary::new();
+            d.set("Subtype", name("CIDFontType0C"));
+            ("CIDFontType0", "FontFile3", deflated(d, cff.to_vec()))
+        }
+        None if raw.table(Tag::from_bytes(b"glyf")).is_some() => {
+            let mut d = Dictionary::new();
+            d.set("Length1", sub.data.len() as i64);
+            ("CIDFontType2", "FontFile2", deflated(d, sub.data.clone()))
+        }
+        None => {
+            return Err(Error::new(
+                Kind::Software,
+                format!(
+                    "{}: only CFF and TrueType outlines can be embedded",
+                    face.ps_name
+                ),
+            ));
+        }
+    };
+    Ok(Program {
+        subtype,
+        file_key,
+        stream: program,
+    })
+}
+
+/// Adds the objects of one face and returns the Type0 font of each width
+/// variant, keyed by its step (0 = the program's own widths).
+///
+/// `texts` maps each subset glyph id to the characters it stands for;
+/// `step` is the width of one variant step in thousandths of an em.
+pub(crate) fn add_face(
+    lo: &mut Document,
+    face: &LoadedFont,
+    sub: &Subset,
+    program: Program,
+    texts: &BTreeMap<u16, String>,
+    variants: &[i8],
+    step: i32,
+) -> Result<Vec<(i8, ObjectId)>> {
+    let program_id = lo.add_object(program.stream);
+    let (subtype, file_key) = (program.subtype, program.file_key);
+
+    let m = face.descriptor();
+    let mut desc = Dictionary::new();
+    desc.set("Type", name("FontDescriptor"));
+    desc.set("FontName", name(&sub.name));
+    desc.set("Ascent", m.ascent as i64);
+    desc.set("Descent", m.descent as i64);
+    desc.set("CapHeight", m.cap_height as i64);
+    desc.set("ItalicAngle", Object::Real(m.italic_angle));
+    // Nonsymbolic (bit 6), italic (bit 7) when slanted.
+    let flags = 32 | if m.italic_angle != 0.0 { 64 } else { 0 };
+    desc.set("Flags", flags as i64);
+    desc.set("StemV", m.stem_v as i64);
+    desc.set(
+        "FontBBox",
+        Object::Array(m.bbox.iter().map(|&v| Object::Integer(v as i64)).collect()),
+    );
+    desc.set(file_key, Object::Reference(program_id));
+    let desc_id = lo.add_object(desc);
+
+    let to_unicode = lo.add_object(deflated(Dictionary::new(), cmap(&sub.name, texts)));
+
+    // The program's own advances, per subset glyph id (0 = .notdef).
+    let mut old_of = vec![0u16; sub.remap.len() + 1];
+    for (&old, &new) in &sub.remap {
+        old_of[new as usize] = old;
+    }
+    let widths: Vec<i32> = old_of
+        .iter()
+        .map(|&g| (face.advance(g) * 1000.0).round() as i32)
+        .collect();
+
+    let mut out = Vec::with_capacity(variants.len());
+    for &v in variants {
+        let w: Vec<Object> = widths
+            .iter()
+            .map(|&w| Object::Integer((w + v as i32 * step).max(0) as i64))
+            .collect();
+        let mut info = Dictionary::new();
+        info.set("Registry", Object::string_literal("Adobe"));
+        info.set("Ordering", Object::string_literal("Identity"));
+        info.set("Supplement", 0);
+        let mut cid = Dictionary::new();
+        cid.set("Type", name("Font"));
+        cid.set("Subtype", name(subtype));
+        cid.set("BaseFont", name(&sub.name));
+        cid.set("CIDSystemInfo", info);
+        cid.set("FontDescriptor", Object::Reference(desc_id));
+        cid.set(
+            "W",
+            Object::Array(vec![Object::Integer(0), Object::Array(w)]),
+        );
+        if subtype == "CIDFontType2" {
+            cid.set("CIDToGIDMap", name("Identity"));
+        }
+        let cid_id = lo.add_object(cid);
+        let mut t0 = Dictionary::new();
+        t0.set("Type", name("Font"));
+        t0.set("Subtype", name("Type0"));
+        t0.set("BaseFont", name(&sub.name));
+        t0.set("Encoding", name("Identity-H"));
+        t0.set(
+            "DescendantFonts",
+            Object::Array(vec![Object::Reference(cid_id)]),
+        );
+        t0.set("ToUnicode", Object::Reference(to_unicode));
+        out.push((v, lo.add_object(t0)));
+    }
+    Ok(out)
+}
+
+/// A ToUnicode CMap: each two-byte code (the subset glyph id) to the
+/// UTF-16 of the characters it stands for.
+pub(crate) fn cmap(name: &str, texts: &BTreeMap<u16, String>) -> Vec<u8> {
+    let mut s = String::with_capacity(64 + texts.len() * 20);
+    let _ = write!(
+        s,
+        "/CIDInit /ProcSet findresource begin\n12 dict begin\nbegincmap\n\
+         /CIDSystemInfo << /Registry (Adobe) /Ordering (UCS) /Supplement 0 >> def\n\
+         /CMapName /{}-UCS def\n/CMapType 2 def\n\
+         1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
+        name.replace(['+', ' '], "-")
+    );
+    let entries: Vec<(&u16, &String)> = texts.iter().filter(|(_, t)| !t.is_empty()).collect();
+    // At most 100 entries per block (PostScript's limit on operands).
+    for block in entries.chunks(100) {
+        let _ = writeln!(s, "{} beginbfchar", block.len());
+        for (code, text) in block {
+            let _ = write!(s, "<{code:04X}> <");
+            for u in text.encode_utf16() {
+                let _ = write!(s, "{u:04X}");
+            }
+            s.push_str(">\n");
+        }
+        s.push_str("endbfchar\n");
+    }
+    s.push_str("endcmap\nCMapName currentdict /CMap defineresource pop\nend\nend\n");
+    s.into_bytes()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cmap;
+    use std::collections::BTreeMap;
+
+    #[test]
+    fn cmap_maps_codes_to_utf16_in_blocks_of_100() {
+        let texts: BTreeMap<u16, String> = (1..=150u16)
+            .map(|i| {
+                (
+                    i,
+                    if i == 7 {
+                        "𝔸".to_string()
+                    } else {
+                        "年".to_string()
+                    },
+                )
+            })
+            .collect();
+        let s = String::from_utf8(cmap("ABCDEF+Face", &texts)).unwrap();
+        assert!(s.contains("100 beginbfchar"));
+        assert!(s.contains("50 beginbfchar"));
+        assert!(s.contains("<0001> <5E74>"));
+        // Outside the BMP: a surrogate pair.
+        assert!(s.contains("<0007> <D835DD38>"));
+        assert!(s.contains("/CMapName /ABCDEF-Face-UCS def"));
+    }
+}
