@@ -30,8 +30,9 @@ impl Rgb {
 pub(crate) struct PlacedGlyph {
     /// Glyph id in the font file.
     pub(crate) gid: u16,
-    /// The characters this glyph stands for (for ToUnicode).
-    pub(crate) text: String,
+    /// The character this glyph stands for (for ToUnicode). One `char`,
+    /// not a string: a page holds thousands of glyphs.
+    pub(crate) ch: char,
     /// Offset along the baseline from the run's origin, in points.
     pub(crate) x: f32,
     /// The font's own advance at this size, in points.

@@ -248,7 +248,7 @@ fn wrap_at(fonts: &FontSet, text: &str, size: f32, bold: bool, width: f32) -> Re
             l.run
                 .glyphs
                 .iter()
-                .map(|g| g.text.as_str())
+                .map(|g| g.ch)
                 .collect::<String>()
                 .trim()
                 .to_string()

@@ -71,7 +71,7 @@ fn glyph_boxes(t: &TextRun) -> Vec<(f32, f32, f32, f32, String)> {
     let (sin, cos) = t.angle.to_radians().sin_cos();
     t.glyphs
         .iter()
-        .filter(|g| !g.text.trim().is_empty())
+        .filter(|g| !g.ch.is_whitespace())
         .map(|g| {
             let corners = [
                 (g.x, -0.88 * t.size),
@@ -90,7 +90,7 @@ fn glyph_boxes(t: &TextRun) -> Vec<(f32, f32, f32, f32, String)> {
                 ys.clone().fold(f32::MAX, f32::min),
                 xs.fold(f32::MIN, f32::max),
                 ys.fold(f32::MIN, f32::max),
-                g.text.clone(),
+                g.ch.to_string(),
             )
         })
         .collect()
@@ -110,7 +110,7 @@ pub(super) fn check_items(items: &[Item], bx: (f32, f32, f32, f32), what: &str) 
                     "{what}: text size {}",
                     t.size
                 );
-                text.push_str(&t.glyphs.iter().map(|g| g.text.as_str()).collect::<String>());
+                text.push_str(&t.glyphs.iter().map(|g| g.ch).collect::<String>());
                 text.push('\n');
                 for b in glyph_boxes(t) {
                     assert!(
@@ -208,7 +208,7 @@ fn vertical_bars_get_the_grid_they_ask_plotters_for() {
         .iter()
         .filter_map(|i| {
             if let Item::Text(t) = i {
-                Some(t.glyphs.iter().map(|g| g.text.as_str()).collect())
+                Some(t.glyphs.iter().map(|g| g.ch).collect())
             } else {
                 None
             }
@@ -245,7 +245,7 @@ fn disputed_figures_are_grouped_with_their_sources_and_a_range() {
         .iter()
         .filter_map(|i| {
             if let Item::Text(t) = i {
-                Some(t.glyphs.iter().map(|g| g.text.as_str()).collect())
+                Some(t.glyphs.iter().map(|g| g.ch).collect())
             } else {
                 None
             }

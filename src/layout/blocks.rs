@@ -96,7 +96,7 @@ impl<'a> Builder<'a> {
                     // The mark links to the first source it names.
                     let first = &sup.glyphs[0];
                     let w = sup.glyphs.last().map_or(0.0, |g| g.x + g.advance) - first.x;
-                    let text: String = sup.glyphs.iter().map(|g| g.text.as_str()).collect();
+                    let text: String = sup.glyphs.iter().map(|g| g.ch).collect();
                     if let Some(n) = text
                         .trim_matches(['[', ']'])
                         .split(',')

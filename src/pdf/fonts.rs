@@ -99,7 +99,7 @@ pub(crate) fn add_face(
     face: &LoadedFont,
     sub: &Subset,
     program: Program,
-    texts: &BTreeMap<u16, String>,
+    texts: &BTreeMap<u16, char>,
     variants: &[i8],
     step: i32,
 ) -> Result<Vec<(i8, ObjectId)>> {
@@ -178,7 +178,7 @@ pub(crate) fn add_face(
 
 /// A ToUnicode CMap: each two-byte code (the subset glyph id) to the
 /// UTF-16 of the characters it stands for.
-pub(crate) fn cmap(name: &str, texts: &BTreeMap<u16, String>) -> Vec<u8> {
+pub(crate) fn cmap(name: &str, texts: &BTreeMap<u16, char>) -> Vec<u8> {
     let mut s = String::with_capacity(64 + texts.len() * 20);
     let _ = write!(
         s,
@@ -188,13 +188,13 @@ pub(crate) fn cmap(name: &str, texts: &BTreeMap<u16, String>) -> Vec<u8> {
          1 begincodespacerange\n<0000> <FFFF>\nendcodespacerange\n",
         name.replace(['+', ' '], "-")
     );
-    let entries: Vec<(&u16, &String)> = texts.iter().filter(|(_, t)| !t.is_empty()).collect();
+    let entries: Vec<(&u16, &char)> = texts.iter().collect();
     // At most 100 entries per block (PostScript's limit on operands).
     for block in entries.chunks(100) {
         let _ = writeln!(s, "{} beginbfchar", block.len());
         for (code, text) in block {
             let _ = write!(s, "<{code:04X}> <");
-            for u in text.encode_utf16() {
+            for u in text.encode_utf16(&mut [0; 2]) {
                 let _ = write!(s, "{u:04X}");
             }
             s.push_str(">\n");
@@ -212,17 +212,8 @@ mod tests {
 
     #[test]
     fn cmap_maps_codes_to_utf16_in_blocks_of_100() {
-        let texts: BTreeMap<u16, String> = (1..=150u16)
-            .map(|i| {
-                (
-                    i,
-                    if i == 7 {
-                        "𝔸".to_string()
-                    } else {
-                        "年".to_string()
-                    },
-                )
-            })
+        let texts: BTreeMap<u16, char> = (1..=150u16)
+            .map(|i| (i, if i == 7 { '𝔸' } else { '年' }))
             .collect();
         let s = String::from_utf8(cmap("ABCDEF+Face", &texts)).unwrap();
         assert!(s.contains("100 beginbfchar"));

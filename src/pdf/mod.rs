@@ -78,7 +78,7 @@ struct Piece {
     /// Text matrix (a, b, c, d, e, f) in PDF space.
     matrix: [f32; 6],
     tc: f32,
-    glyphs: Vec<(u16, String)>,
+    glyphs: Vec<(u16, char)>,
 }
 
 /// Splits a run into pieces: maximal stretches of equal spacing, and each
@@ -103,7 +103,7 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
             }
         })
         .collect();
-    let is_space = |i: usize| t.glyphs[i].text == " ";
+    let is_space = |i: usize| t.glyphs[i].ch == ' ';
     // The last glyph's gap is the run's tail, if it has one.
     let gap = |i: usize| {
         (i + 1 < n || t.tail > 0.0) && spacing[i].abs() >= SILENT_GAP * em && !is_space(i)
@@ -141,10 +141,7 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
                 r2(page_h - y),
             ],
             tc: (tc * 1000.0).round() / 1000.0,
-            glyphs: t.glyphs[i..j]
-                .iter()
-                .map(|g| (g.gid, g.text.clone()))
-                .collect(),
+            glyphs: t.glyphs[i..j].iter().map(|g| (g.gid, g.ch)).collect(),
         });
         i = j;
     }
@@ -164,7 +161,7 @@ pub(crate) fn write(
 
     // The glyphs each face needs, with the characters each stands for, and
     // the opacities paths use.
-    let mut used: BTreeMap<FontKind, BTreeMap<u16, String>> = BTreeMap::new();
+    let mut used: BTreeMap<FontKind, BTreeMap<u16, char>> = BTreeMap::new();
     let mut alphas: BTreeSet<u32> = BTreeSet::new();
     for p in &pages {
         for it in &p.items {
@@ -172,7 +169,7 @@ pub(crate) fn write(
                 Item::Text(t) => {
                     let face = used.entry(t.font).or_default();
                     for g in t.glyphs.iter().filter(|g| g.gid != 0) {
-                        face.entry(g.gid).or_insert_with(|| g.text.clone());
+                        face.entry(g.gid).or_insert(g.ch);
                     }
                     1.0
                 }
@@ -238,7 +235,7 @@ pub(crate) fn write(
             for it in &p.items {
                 if let Item::Text(t) = it {
                     for g in &t.glyphs {
-                        id.update(g.text.as_bytes());
+                        id.update(g.ch.encode_utf8(&mut [0; 4]).as_bytes());
                     }
                 }
             }
@@ -292,9 +289,9 @@ pub(crate) fn write(
                 ),
             ));
         }
-        let texts: BTreeMap<u16, String> = used[&kind]
+        let texts: BTreeMap<u16, char> = used[&kind]
             .iter()
-            .map(|(old, text)| (sub.remap[old], text.clone()))
+            .map(|(old, ch)| (sub.remap[old], *ch))
             .collect();
         let steps: Vec<i8> = variants
             .iter()
@@ -524,7 +521,7 @@ fn text_ops(
             .map(|(gid, text)| Codepoint {
                 gid: remap.get(gid).copied().unwrap_or(0),
                 offset: 0.0,
-                cid: Some(text.clone()),
+                cid: Some(text.to_string()),
             })
             .collect();
         ops.push(Op::ShowText {

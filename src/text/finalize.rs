@@ -76,7 +76,7 @@ pub(crate) fn lines(
         for k in start..m.end {
             glyphs.push(PlacedGlyph {
                 gid: s.gids[k],
-                text: s.chars[k].to_string(),
+                ch: s.chars[k],
                 x,
                 advance: s.adv[k],
             });
@@ -101,7 +101,7 @@ pub(crate) fn lines(
         {
             glyphs.push(PlacedGlyph {
                 gid,
-                text: "-".into(),
+                ch: '-',
                 x,
                 advance: adv,
             });

@@ -123,7 +123,7 @@ pub(crate) fn single_line(
     for k in 0..s.chars.len() {
         glyphs.push(PlacedGlyph {
             gid: s.gids[k],
-            text: s.chars[k].to_string(),
+            ch: s.chars[k],
             x,
             advance: s.adv[k],
         });

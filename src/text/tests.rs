@@ -6,7 +6,7 @@ use crate::text::fonts::test_fonts as fonts;
 fn texts(lines: &[SetLine]) -> Vec<String> {
     lines
         .iter()
-        .map(|l| l.run.glyphs.iter().map(|g| g.text.as_str()).collect())
+        .map(|l| l.run.glyphs.iter().map(|g| g.ch).collect())
         .collect()
 }
 
@@ -32,7 +32,7 @@ fn an_opening_bracket_at_a_line_start_hangs_its_blank_half() {
     )
     .unwrap();
     let second = &lines[1].run.glyphs;
-    assert_eq!(second[0].text, "（");
+    assert_eq!(second[0].ch, '（');
     assert!(
         (second[0].x + 5.0).abs() < 0.01,
         "starts half an em left of the margin: {}",
