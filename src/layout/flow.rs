@@ -116,10 +116,73 @@ fn place(page: &mut Page, e: &Elem, y: f32) {
     }
 }
 
+/// [`place`] for an element the page may keep: its items move, uncopied.
+fn place_owned(page: &mut Page, e: Elem, y: f32) {
+    for mut it in e.items {
+        shift(&mut it, 0.0, y);
+        page.items.push(it);
+    }
+    for mut a in e.anchors {
+        a.y += y;
+        page.anchors.push(a);
+    }
+}
+
 /// What a page holds, in order: an element, or a repeated table header.
 enum Slot {
     Elem(usize),
     Header(Arc<Elem>),
+}
+
+/// Where each element goes: per page, its slots (elements by their index
+/// in the list given to [`plan`]) and their tops. Cheap to make, so the
+/// passes that settle the contents' page numbers copy no items.
+pub(crate) struct Plan {
+    pages: Vec<(bool, Vec<(Slot, f32)>)>,
+}
+
+impl Plan {
+    /// Index of the page holding anchor `id`, if any.
+    pub(crate) fn page_of(&self, elems: &[&Elem], id: &str) -> Option<usize> {
+        self.pages.iter().position(|(_, slots)| {
+            slots.iter().any(|(s, _)| match s {
+                Slot::Elem(k) => elems[*k].anchors.iter().any(|a| a.id == id),
+                Slot::Header(h) => h.anchors.iter().any(|a| a.id == id),
+            })
+        })
+    }
+
+    /// Number of front pages (before the first numbered one).
+    pub(crate) fn front(&self) -> usize {
+        self.pages.iter().take_while(|(n, _)| !n).count()
+    }
+
+    /// The pages, made from the elements themselves (moved, not copied).
+    pub(crate) fn into_pages(self, elems: Vec<Elem>, frame: &Frame) -> Vec<Page> {
+        let mut elems: Vec<Option<Elem>> = elems.into_iter().map(Some).collect();
+        self.pages
+            .into_iter()
+            .map(|(numbered, slots)| {
+                let mut page = Page {
+                    width: frame.page_width,
+                    height: frame.page_height,
+                    numbered,
+                    ..Page::default()
+                };
+                for (slot, y) in slots {
+                    match slot {
+                        Slot::Elem(k) => {
+                            if let Some(e) = elems[k].take() {
+                                place_owned(&mut page, e, y);
+                            }
+                        }
+                        Slot::Header(h) => place(&mut page, &h, y),
+                    }
+                }
+                page
+            })
+            .collect()
+    }
 }
 
 /// Whether the last thing on the page belongs to the table of header `h`.
@@ -131,7 +194,31 @@ fn follows_table(placed: &[(Slot, f32)], order: &[&Elem], h: &Arc<Elem>) -> bool
     }
 }
 
-/// Fills pages with `elems`, breaking only where the keep rules allow.
+/// The pages [`plan`] makes of `elems`, copying their items (for tests).
+#[cfg(test)]
+pub(crate) fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
+    let plan = plan(elems, frame);
+    plan.pages
+        .into_iter()
+        .map(|(numbered, slots)| {
+            let mut page = Page {
+                width: frame.page_width,
+                height: frame.page_height,
+                numbered,
+                ..Page::default()
+            };
+            for (slot, y) in &slots {
+                match slot {
+                    Slot::Elem(k) => place(&mut page, elems[*k], *y),
+                    Slot::Header(h) => place(&mut page, h, *y),
+                }
+            }
+            page
+        })
+        .collect()
+}
+
+/// Plans the pages of `elems`, breaking only where the keep rules allow.
 ///
 /// First fit with one step of backtracking: when element `j` does not fit,
 /// the page ends before the last element `k ≤ j` that may start a page. An
@@ -143,16 +230,13 @@ fn follows_table(placed: &[(Slot, f32)], order: &[&Elem], h: &Arc<Elem>) -> bool
 /// page is not left a third empty for want of room for a chart. A table row
 /// that does not follow a row of its own table — at the top of a page, or
 /// after such a figure — gets its table's header row first.
-pub(crate) fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
+pub(crate) fn plan(elems: &[&Elem], frame: &Frame) -> Plan {
     let mut order: Vec<&Elem> = elems.to_vec();
+    // Original index of each element of `order` (floats move).
+    let mut index: Vec<usize> = (0..elems.len()).collect();
     let mut pages = Vec::new();
     let mut i = 0;
     while i < order.len() {
-        let mut page = Page {
-            width: frame.page_width,
-            height: frame.page_height,
-            ..Page::default()
-        };
         let mut y = frame.top;
         let mut placed: Vec<(Slot, f32)> = Vec::new();
         let mut j = i;
@@ -191,6 +275,7 @@ pub(crate) fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
             {
                 // Move the figure behind the text that fits, and go on.
                 order[j..=m].rotate_left(1);
+                index[j..=m].rotate_left(1);
                 continue;
             }
             if let Some(k) = (i + 1..=j).rev().find(|&k| !order[k].keep_with_prev) {
@@ -207,19 +292,20 @@ pub(crate) fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
             }
             break;
         }
-        page.numbered = placed
+        let numbered = placed
             .iter()
             .any(|(s, _)| matches!(s, Slot::Elem(k) if order[*k].numbered));
-        for (slot, y) in &placed {
-            match slot {
-                Slot::Elem(k) => place(&mut page, order[*k], *y),
-                Slot::Header(h) => place(&mut page, h, *y),
-            }
-        }
-        pages.push(page);
+        let slots = placed
+            .into_iter()
+            .map(|(s, y)| match s {
+                Slot::Elem(k) => (Slot::Elem(index[k]), y),
+                header => (header, y),
+            })
+            .collect();
+        pages.push((numbered, slots));
         i = j;
     }
-    pages
+    Plan { pages }
 }
 
 #[cfg(test)]

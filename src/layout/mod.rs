@@ -15,7 +15,7 @@ use crate::frame::{FontKind, Item, Page};
 use crate::style;
 use crate::text::fonts::FontSet;
 use crate::text::single_line;
-use flow::{Elem, Frame, paginate};
+use flow::{Elem, Frame};
 
 /// Lays out a whole document.
 ///
@@ -50,23 +50,22 @@ pub(crate) fn layout_document(
         .collect();
     let mut entries = entries;
     let (head, body) = elements(doc, &b)?;
-    let mut pages = Vec::new();
-    for _ in 0..3 {
-        // Only the contents change between passes; the rest is set once.
-        let contents = contents::contents(&b, &entries)?;
+    // Only the contents change between passes, and a pass only plans the
+    // page breaks: the pages are made once, from the final plan.
+    let mut contents = contents::contents(&b, &entries)?;
+    let mut plan;
+    let mut pass = 0;
+    loop {
         let refs: Vec<&Elem> = head
             .iter()
             .chain(contents.iter())
             .chain(body.iter())
             .collect();
-        pages = paginate(&refs, &frame);
-        let front = pages.iter().take_while(|p| !p.numbered).count();
+        plan = flow::plan(&refs, &frame);
+        let front = plan.front();
         let mut changed = false;
         for e in &mut entries {
-            let n = pages
-                .iter()
-                .position(|p| p.anchors.iter().any(|a| a.id == e.anchor))
-                .map_or(0, |i| i + 1);
+            let n = plan.page_of(&refs, &e.anchor).map_or(0, |i| i + 1);
             let label = if n > front {
                 (n - front).to_string()
             } else {
@@ -77,10 +76,14 @@ pub(crate) fn layout_document(
                 changed = true;
             }
         }
-        if !changed {
+        pass += 1;
+        if !changed || pass == 3 {
             break;
         }
+        contents = contents::contents(&b, &entries)?;
     }
+    let elems: Vec<Elem> = head.into_iter().chain(contents).chain(body).collect();
+    let mut pages = plan.into_pages(elems, &frame);
     furniture(&mut pages, doc, fonts, settings, &frame)?;
     Ok(pages)
 }
