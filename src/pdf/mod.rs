@@ -632,25 +632,27 @@ fn circle_path(
 const DEFLATE_LEVEL: i32 = 6;
 
 thread_local! {
-    /// One compressor per thread: its tables are reused across streams.
-    static DEFLATER: std::cell::RefCell<libdeflater::Compressor> =
-        std::cell::RefCell::new(libdeflater::Compressor::new(
-            libdeflater::CompressionLvl::new(DEFLATE_LEVEL)
-                .unwrap_or_else(|_| libdeflater::CompressionLvl::default()),
+    /// One compressor per thread, and its output buffer: both are reused
+    /// across streams.
+    static DEFLATER: std::cell::RefCell<(libdeflater::Compressor, Vec<u8>)> =
+        std::cell::RefCell::new((
+            libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(DEFLATE_LEVEL)
+                    .unwrap_or_else(|_| libdeflater::CompressionLvl::default()),
+            ),
+            Vec::new(),
         ));
 }
 
 /// `bytes` in zlib format at [`DEFLATE_LEVEL`], or `None` when that would
 /// not make them smaller.
 pub(crate) fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
-    DEFLATER.with(|c| {
-        let mut c = c.borrow_mut();
-        let mut z = vec![0; c.zlib_compress_bound(bytes.len())];
-        let n = c.zlib_compress(bytes, &mut z).ok()?;
-        // The filter entry costs about 19 bytes of dictionary.
-        (n + 19 < bytes.len()).then(|| {
-            z.truncate(n);
-            z
-        })
+    DEFLATER.with(|cell| {
+        let (c, buf) = &mut *cell.borrow_mut();
+        buf.resize(c.zlib_compress_bound(bytes.len()), 0);
+        let n = c.zlib_compress(bytes, buf).ok()?;
+        // The filter entry costs about 19 bytes of dictionary. The result
+        // is kept until the file is written, so it is allocated to size.
+        (n + 19 < bytes.len()).then(|| buf[..n].to_vec())
     })
 }
