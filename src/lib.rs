@@ -19,6 +19,7 @@ pub mod deliver;
 pub mod error;
 pub(crate) mod frame;
 pub(crate) mod layout;
+pub(crate) mod memory;
 pub(crate) mod pdf;
 pub(crate) mod style;
 pub mod text;
@@ -85,6 +86,7 @@ pub fn build_timed(
     let pages =
         layout::layout_document(&doc, fonts, &config.page).map_err(|e| locate(config, e))?;
     let t_layout = t.elapsed();
+    memory::release();
     let opts = pdf::PdfOptions {
         epoch,
         producer: format!("briefing {}", env!("CARGO_PKG_VERSION")),

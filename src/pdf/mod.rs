@@ -366,6 +366,7 @@ pub(crate) fn write(
         .max_objects_per_stream(200)
         .compression_level(6)
         .build();
+    crate::memory::release();
     let mut bytes = Vec::new();
     lo.save_with_options(&mut bytes, save)
         .map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
