@@ -142,14 +142,24 @@ pub(crate) struct Plan {
 }
 
 impl Plan {
-    /// Index of the page holding anchor `id`, if any.
-    pub(crate) fn page_of(&self, elems: &[&Elem], id: &str) -> Option<usize> {
-        self.pages.iter().position(|(_, slots)| {
-            slots.iter().any(|(s, _)| match s {
-                Slot::Elem(k) => elems[*k].anchors.iter().any(|a| a.id == id),
-                Slot::Header(h) => h.anchors.iter().any(|a| a.id == id),
-            })
-        })
+    /// The page index of every anchor, by id (one walk over the plan).
+    pub(crate) fn anchor_pages<'a>(
+        &'a self,
+        elems: &[&'a Elem],
+    ) -> std::collections::HashMap<&'a str, usize> {
+        let mut at = std::collections::HashMap::new();
+        for (i, (_, slots)) in self.pages.iter().enumerate() {
+            for (s, _) in slots {
+                let anchors = match s {
+                    Slot::Elem(k) => &elems[*k].anchors,
+                    Slot::Header(h) => &h.anchors,
+                };
+                for a in anchors {
+                    at.entry(a.id.as_str()).or_insert(i);
+                }
+            }
+        }
+        at
     }
 
     /// Number of front pages (before the first numbered one).

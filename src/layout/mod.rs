@@ -63,9 +63,10 @@ pub(crate) fn layout_document(
             .collect();
         plan = flow::plan(&refs, &frame);
         let front = plan.front();
+        let at = plan.anchor_pages(&refs);
         let mut changed = false;
         for e in &mut entries {
-            let n = plan.page_of(&refs, &e.anchor).map_or(0, |i| i + 1);
+            let n = at.get(e.anchor.as_str()).map_or(0, |i| i + 1);
             let label = if n > front {
                 (n - front).to_string()
             } else {

@@ -1,15 +1,22 @@
 //! Stage 5: pages to PDF bytes. The only module that touches printpdf.
 //!
+//! One pass: fonts are subset on helper threads while each page, in turn,
+//! becomes operations, a content stream (printpdf), and deflated bytes,
+//! after which the page's items are dropped. The font objects (`fonts`)
+//! and the document objects (`catalog`) are then written directly, and
+//! lopdf serialises the file once, with object streams.
+//!
 //! Text is written as glyph ids of our own subsets, in pieces of equal
 //! inter-glyph spacing set with `Tc`.
 //!
-//! Text extractors (poppler's `pdftotext`, search, copy and paste) insert a
-//! space wherever the gap between two glyphs exceeds about a tenth of an em,
-//! measured against the widths in the font's `/W` array. The Han–Latin
+//! Text extractors (poppler, pdf.js, PDFium, MuPDF; search, copy and
+//! paste) insert a space wherever the gap between two glyphs exceeds about
+//! a tenth of an em, measured against the font's `/W` widths. The Han–Latin
 //! quarter em would then copy out as `2022 年`. So a glyph followed by a
 //! visible gap is drawn in a *width variant* of its font: the same embedded
 //! program (stored once) with `/W` widths widened by k × ⅛ em, which makes
 //! the gap part of the glyph for every extractor while the ink stays put.
+//! docs/typesetting.md §7 has the alternatives measured and why this one.
 
 mod catalog;
 mod fonts;
@@ -209,25 +216,36 @@ pub(crate) fn write(
             .to_be_bytes(),
     );
 
-    let (programs, contents, marks, variants) = std::thread::scope(|sc| {
-        // Subsetting reads each face's glyph tables; the faces are
-        // independent, so they are cut (and their programs deflated) in
-        // parallel, and in parallel with the page contents.
-        let handles: Vec<_> = used
-            .iter()
-            .map(|(kind, gids)| {
-                let gids: Vec<u16> = gids.keys().copied().collect();
-                let font = fonts.get(*kind);
-                (
-                    *kind,
-                    sc.spawn(move || {
-                        let sub = subset::subset(font, &gids)?;
-                        let program = fonts::program(font, &sub)?;
-                        Ok((sub, program))
-                    }),
-                )
-            })
-            .collect();
+    // Subsetting reads each face's glyph tables; the faces are independent,
+    // so they are cut (and their programs deflated) by helper threads
+    // while this thread writes the page contents, then helps with what is
+    // left. Largest glyph set first: it is the longest job. One helper per
+    // spare core: more would only make the longest job wait its turn.
+    type Cut = Result<(subset::Subset, fonts::Program)>;
+    let mut jobs: Vec<(FontKind, Vec<u16>)> = used
+        .iter()
+        .map(|(k, gids)| (*k, gids.keys().copied().collect()))
+        .collect();
+    jobs.sort_by_key(|(_, gids)| std::cmp::Reverse(gids.len()));
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let done: std::sync::Mutex<Vec<(FontKind, Cut)>> = std::sync::Mutex::new(Vec::new());
+    let work = || {
+        while let Some((kind, gids)) =
+            jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
+        {
+            let font = fonts.get(*kind);
+            let cut = subset::subset(font, gids)
+                .and_then(|sub| fonts::program(font, &sub).map(|p| (sub, p)));
+            done.lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .push((*kind, cut));
+        }
+    };
+    let helpers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get().saturating_sub(1))
+        .clamp(1, jobs.len().max(1));
+    let (contents, marks, variants) = std::thread::scope(|sc| {
+        let handles: Vec<_> = (0..helpers).map(|_| sc.spawn(work)).collect();
         let mut variants: BTreeSet<FontKey> = BTreeSet::new();
         let mut contents = Vec::with_capacity(pages.len());
         let mut marks = Vec::with_capacity(pages.len());
@@ -260,20 +278,20 @@ pub(crate) fn write(
                 numbered: p.numbered,
             });
         }
-        type Cut = Result<(subset::Subset, fonts::Program)>;
-        let programs: Vec<(FontKind, Cut)> = handles
-            .into_iter()
-            .map(|(k, h)| {
-                (
-                    k,
-                    h.join().unwrap_or_else(|_| {
-                        Err(Error::new(Kind::Software, "font subsetting panicked"))
-                    }),
-                )
-            })
-            .collect();
-        Ok::<_, Error>((programs, contents, marks, variants))
+        work();
+        for h in handles {
+            // A helper that panicked leaves its face out; that is caught
+            // below.
+            let _ = h.join();
+        }
+        Ok::<_, Error>((contents, marks, variants))
     })?;
+    let mut programs = done.into_inner().unwrap_or_else(|e| e.into_inner());
+    // In face order, not finishing order: equal inputs, equal bytes.
+    programs.sort_by_key(|(kind, _)| *kind);
+    if programs.len() != jobs.len() {
+        return Err(Error::new(Kind::Software, "font subsetting panicked"));
+    }
     lap("subsets and page contents");
 
     let mut lo = lopdf::Document::with_version("1.5");

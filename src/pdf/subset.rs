@@ -25,6 +25,7 @@ pub(crate) struct Subset {
 
 /// Subsets `font` to `gids`.
 pub(crate) fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
+    let t0 = std::time::Instant::now();
     let mut remapper = GlyphRemapper::new();
     let mut remap = BTreeMap::new();
     for &g in gids {
@@ -36,6 +37,13 @@ pub(crate) fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
             format!("cannot subset font {}: {e:?}", font.ps_name),
         )
     })?;
+    log::debug!(
+        "pdf: subset of {}: {} glyphs, {} bytes, {:.1} ms",
+        font.ps_name,
+        gids.len(),
+        data.len(),
+        t0.elapsed().as_secs_f64() * 1e3
+    );
     Ok(Subset {
         data,
         remap,

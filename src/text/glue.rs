@@ -46,6 +46,9 @@ pub(crate) struct Shaped {
     /// Glyphs of the superscript reference mark.
     pub(crate) sup: Vec<bool>,
     pub(crate) chars: Vec<char>,
+    /// `class(chars[i])`, computed once: the line breaker asks for it for
+    /// every candidate line.
+    class: Vec<Class>,
     pub(crate) gids: Vec<u16>,
     pub(crate) adv: Vec<f32>,
     /// `glue[i]` sits between glyph `i` and `i + 1`.
@@ -147,9 +150,11 @@ pub(crate) fn shape(fonts: &FontSet, c: Collected, font: FontKind, em: f32) -> R
         prefix.push(g);
     }
     let hyphen = face.glyph('-').map(|g| (g, face.advance(g) * em));
+    let class = chars.iter().map(|&c| class(c)).collect();
     Ok(Shaped {
         sup,
         chars,
+        class,
         gids,
         adv,
         glue,
@@ -227,7 +232,7 @@ impl Shaped {
         hyphen: bool,
     ) -> Measure {
         let mut end = b;
-        while end > a && class(self.chars[end - 1]) == Class::Space {
+        while end > a && self.class[end - 1] == Class::Space {
             end -= 1;
         }
         let mut m = Measure {
@@ -263,7 +268,7 @@ impl Shaped {
     pub(crate) fn ends_with_trimmed_mark(&self, a: usize, end: usize) -> bool {
         end > a
             && self.full[end - 1]
-            && matches!(class(self.chars[end - 1]), Class::Close | Class::PauseStop)
+            && matches!(self.class[end - 1], Class::Close | Class::PauseStop)
     }
 
     /// An opening bracket or quote that starts a line loses its blank left
@@ -273,7 +278,7 @@ impl Shaped {
         if indent == 0.0
             && start < self.chars.len()
             && self.full[start]
-            && class(self.chars[start]) == Class::Open
+            && self.class[start] == Class::Open
         {
             0.5 * em
         } else {
@@ -284,15 +289,15 @@ impl Shaped {
     /// Number of letters and Han characters (not punctuation or space) in
     /// `a..b`.
     pub(crate) fn real_chars(&self, a: usize, b: usize) -> usize {
-        self.chars[a..b]
+        self.class[a..b]
             .iter()
-            .filter(|&&c| matches!(class(c), Class::Han | Class::Latin))
+            .filter(|c| matches!(c, Class::Han | Class::Latin))
             .count()
     }
 
     /// The first character at or after `a` that is not a space.
     pub(crate) fn skip_spaces(&self, mut a: usize) -> usize {
-        while a < self.chars.len() && class(self.chars[a]) == Class::Space {
+        while a < self.chars.len() && self.class[a] == Class::Space {
             a += 1;
         }
         a

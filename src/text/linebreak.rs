@@ -102,7 +102,9 @@ pub(crate) fn breaks(s: &Shaped, opp: &[Opportunity], goal: &Goal) -> Vec<usize>
     // best[b][fitness] = (demerits, previous break, previous fitness)
     let mut best: Vec<[(f64, usize, usize); 4]> = vec![[(INF, 0, 0); 4]; n + 1];
     best[0] = [(0.0, 0, 1); 4];
-    let mut active: Vec<usize> = vec![0];
+    // Active breaks, each with where its line's text starts (spaces
+    // after a break are skipped once, not per candidate line).
+    let mut active: Vec<(usize, usize)> = vec![(0, s.skip_spaces(0))];
     // Whether some line from a break fits: only a break that can make no
     // line at all may make an overfull one.
     let mut made = vec![false; n + 1];
@@ -113,13 +115,12 @@ pub(crate) fn breaks(s: &Shaped, opp: &[Opportunity], goal: &Goal) -> Vec<usize>
         let last = b == n;
         let mut new_best = [(INF, 0usize, 0usize); 4];
         let mut keep = Vec::with_capacity(active.len());
-        for &a in &active {
-            let start = s.skip_spaces(a);
+        for &(a, start) in &active {
             let indent = if a == 0 { goal.indent } else { 0.0 };
             let m = s.measure(start, b, indent, goal.em, opp[b].hyphen);
             let (badness, fit) = match ratio(&m, goal.width) {
                 Some(r) => {
-                    keep.push(a);
+                    keep.push((a, start));
                     made[a] = true;
                     line_badness(&m, r, goal, last)
                 }
@@ -153,7 +154,7 @@ pub(crate) fn breaks(s: &Shaped, opp: &[Opportunity], goal: &Goal) -> Vec<usize>
         active = keep;
         if new_best.iter().any(|x| x.0 < INF) {
             best[b] = new_best;
-            active.push(b);
+            active.push((b, s.skip_spaces(b)));
         }
     }
     let (mut fit, _) = best[n]
