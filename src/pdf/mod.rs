@@ -385,7 +385,17 @@ pub(crate) fn write(
         .compression_level(6)
         .build();
     crate::memory::release();
-    let mut bytes = Vec::new();
+    // The streams are most of the file: reserving for them up front spares
+    // the output buffer's doublings (and their copies) at the peak.
+    let streams: usize = lo
+        .objects
+        .values()
+        .map(|o| match o {
+            Object::Stream(s) => s.content.len() + 64,
+            _ => 128,
+        })
+        .sum();
+    let mut bytes = Vec::with_capacity(streams);
     lo.save_with_options(&mut bytes, save)
         .map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
     lap("serialised");
