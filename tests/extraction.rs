@@ -169,3 +169,62 @@ paragraph = "测试段落：A100与H800在2024年第3季度合计出货7200片�
         ],
     );
 }
+
+/// A TrueType CJK face (Debian's fonts-wqy-zenhei; scripts/test installs
+/// it), or `$TRUETYPE_CJK_FONT`.
+fn truetype_cjk() -> PathBuf {
+    std::env::var_os("TRUETYPE_CJK_FONT")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"))
+}
+
+#[test]
+fn a_truetype_body_face_is_embedded_and_copies_out_clean() {
+    // The analyst may configure any face: TrueType outlines go in as
+    // CIDFontType2 with their own program, not only the default CFF faces.
+    let font = truetype_cjk();
+    assert!(
+        font.is_file(),
+        "{} not found (run scripts/test, which installs fonts-wqy-zenhei, or set TRUETYPE_CJK_FONT)",
+        font.display()
+    );
+    let sb = Sandbox::new();
+    let text = std::fs::read_to_string(sb.config()).unwrap();
+    let body = text
+        .lines()
+        .find(|l| l.starts_with("body = "))
+        .expect("config names a body face")
+        .to_string();
+    sb.edit(
+        "briefing.toml",
+        &body,
+        &format!("body = {{ path = \"{}\", index = 0 }}", font.display()),
+    );
+    let out = sb.run(&["generate", "-q", "--date", "2026-11-24"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let pdf = sb.out().join("briefing-2026-11-24.pdf");
+    let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
+    let truetype: Vec<&str> = fonts
+        .lines()
+        .filter(|l| l.contains("CID TrueType"))
+        .collect();
+    assert!(!truetype.is_empty(), "no TrueType font in:\n{fonts}");
+    for l in &truetype {
+        let cols: Vec<&str> = l.split_whitespace().collect();
+        // emb sub uni
+        assert_eq!(
+            &cols[cols.len() - 5..cols.len() - 2],
+            ["yes", "yes", "yes"],
+            "{l}"
+        );
+    }
+    tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    check(
+        &pdf,
+        &["截至2026年11月24日", "2022年", "1.8万亿元", "国产AI芯片"],
+    );
+}
