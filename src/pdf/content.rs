@@ -1,0 +1,370 @@
+//! One page to a content stream: text runs become pieces of equal spacing
+//! in their font's width variants, paths and circles become path
+//! operations, and printpdf writes the operations out.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use printpdf::{
+    Codepoint, Color, ExtendedGraphicsStateId, FontId, LineDashPattern, LinePoint, Mm, Op,
+    PaintMode, PdfDocument, PdfFontHandle, PdfPage, Point, Polygon, PolygonRing, Pt, TextItem,
+    TextMatrix, WindingOrder,
+};
+
+use crate::error::{Error, Kind, Result};
+use crate::frame::{FontKind, Item, Page, Path, Rgb, Stroke, TextRun};
+
+fn color(c: Rgb) -> Color {
+    Color::Rgb(printpdf::Rgb {
+        r: c.0,
+        g: c.1,
+        b: c.2,
+        icc_profile: None,
+    })
+}
+
+/// A face and its width variant (0 = the font's own widths, k = widened by
+/// k/8 em, negative k = narrowed, for compressed punctuation).
+pub(super) type FontKey = (FontKind, i8);
+
+pub(super) fn font_id(k: FontKey) -> FontId {
+    match k.1 {
+        0 => FontId(format!("F{}", k.0 as usize + 1)),
+        v if v > 0 => FontId(format!("F{}W{}", k.0 as usize + 1, v)),
+        v => FontId(format!("F{}N{}", k.0 as usize + 1, -v)),
+    }
+}
+
+/// Gaps smaller than this (in ems) do not make extractors see a word break.
+const SILENT_GAP: f32 = 0.09;
+/// Widening steps of the width variants, in ems.
+pub(super) const VARIANT_STEP: f32 = 0.125;
+/// Widest variant (one em: the gap after 表1 in a caption).
+const MAX_VARIANT: i8 = 8;
+/// Narrowest variant (half an em: adjacent punctuation, docs/typesetting.md §2).
+const MIN_VARIANT: i8 = -4;
+
+/// Glyphs drawn from one text position with one font and one `Tc`.
+struct Piece {
+    key: FontKey,
+    size: f32,
+    color: Rgb,
+    /// Text matrix (a, b, c, d, e, f) in PDF space.
+    matrix: [f32; 6],
+    tc: f32,
+    glyphs: Vec<(u16, char)>,
+}
+
+/// Splits a run into pieces: maximal stretches of equal spacing, and each
+/// glyph followed by a visible gap alone in a width variant.
+fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
+    let n = t.glyphs.len();
+    if n == 0 {
+        return;
+    }
+    let em = t.size;
+    let (sin, cos) = if t.angle == 0.0 {
+        (0.0, 1.0)
+    } else {
+        t.angle.to_radians().sin_cos()
+    };
+    let spacing: Vec<f32> = (0..n)
+        .map(|i| {
+            if i + 1 < n {
+                t.glyphs[i + 1].x - t.glyphs[i].x - t.glyphs[i].advance
+            } else {
+                t.tail
+            }
+        })
+        .collect();
+    let is_space = |i: usize| t.glyphs[i].ch == ' ';
+    // The last glyph's gap is the run's tail, if it has one.
+    let gap = |i: usize| {
+        (i + 1 < n || t.tail > 0.0) && spacing[i].abs() >= SILENT_GAP * em && !is_space(i)
+    };
+    let mut i = 0;
+    while i < n {
+        let (variant, tc, j) = if gap(i) {
+            let k = ((spacing[i] / em) / VARIANT_STEP)
+                .round()
+                .clamp(MIN_VARIANT as f32, MAX_VARIANT as f32) as i8;
+            (k, spacing[i] - k as f32 * VARIANT_STEP * em, i + 1)
+        } else {
+            let tc = spacing[i];
+            let mut j = i + 1;
+            while j < n && !gap(j) && (j == n - 1 || (spacing[j] - tc).abs() < 0.005) {
+                j += 1;
+            }
+            (0, tc, j)
+        };
+        let g0 = &t.glyphs[i];
+        // Hundredths of a point are far below what any device resolves and
+        // keep the content streams short.
+        let r2 = |v: f32| (v * 100.0).round() / 100.0;
+        let (x, y) = (r2(t.x + g0.x * cos), r2(t.y - g0.x * sin));
+        out.push(Piece {
+            key: (t.font, variant),
+            size: t.size,
+            color: t.color,
+            matrix: [
+                cos,
+                sin,
+                if sin == 0.0 { 0.0 } else { -sin },
+                cos,
+                x,
+                r2(page_h - y),
+            ],
+            tc: (tc * 1000.0).round() / 1000.0,
+            glyphs: t.glyphs[i..j].iter().map(|g| (g.gid, g.ch)).collect(),
+        });
+        i = j;
+    }
+}
+
+/// The content stream printpdf writes for one page's operations.
+///
+/// printpdf is the writer of content streams; each page goes through it on
+/// its own, with no fonts registered (glyph codes are already the subsets'
+/// ids), so no whole-document conversion is ever made.
+pub(super) fn content_stream(ops: Vec<Op>) -> Result<Vec<u8>> {
+    let mut one = PdfDocument::new("");
+    one.pages.push(PdfPage::new(Mm(1.0), Mm(1.0), ops));
+    let save = printpdf::PdfSaveOptions {
+        optimize: false,
+        subset_fonts: false,
+        secure: true,
+        image_optimization: None,
+    };
+    let mut warnings = Vec::new();
+    let mut lo = one.to_lopdf_document(&save, &mut warnings);
+    let missing = || Error::new(Kind::Software, "printpdf wrote a page without content");
+    let page = lo
+        .get_pages()
+        .values()
+        .next()
+        .copied()
+        .ok_or_else(missing)?;
+    let content = lo
+        .get_dictionary(page)
+        .and_then(|d| d.get(b"Contents"))
+        .and_then(|c| c.as_reference())
+        .map_err(|_| missing())?;
+    match lo.objects.remove(&content) {
+        Some(lopdf::Object::Stream(s)) => Ok(s.content),
+        _ => Err(missing()),
+    }
+}
+
+/// The operations of one page, recording the font variants its text uses.
+pub(super) fn page_ops(
+    p: &Page,
+    remaps: &BTreeMap<FontKind, BTreeMap<u16, u16>>,
+    variants: &mut BTreeSet<FontKey>,
+) -> Vec<Op> {
+    let mut ops = Vec::new();
+    let mut st = TextState::default();
+    let mut ps = Vec::new();
+    for it in &p.items {
+        if !matches!(it, Item::Text(_) | Item::Link { .. }) {
+            st.pause(&mut ops);
+        }
+        match it {
+            Item::Text(t) => {
+                ps.clear();
+                pieces(t, p.height, &mut ps);
+                variants.extend(ps.iter().map(|pc| pc.key));
+                text_ops(&mut ops, &ps, remaps, &mut st);
+            }
+            Item::Path(path) => path_ops(&mut ops, path, p.height),
+            Item::Circle {
+                cx,
+                cy,
+                r,
+                fill,
+                stroke,
+                alpha,
+            } => {
+                let path = circle_path(*cx, *cy, *r, *fill, stroke.clone(), *alpha);
+                path_ops(&mut ops, &path, p.height);
+            }
+            Item::Link { .. } => {}
+        }
+    }
+    st.finish(&mut ops);
+    ops
+}
+
+/// Text state carried across the items of a page, so consecutive lines
+/// share one text object and repeat neither font, colour nor spacing: the
+/// content streams stay short and printpdf has fewer operations to translate.
+#[derive(Default)]
+struct TextState {
+    open: bool,
+    font: Option<(FontKey, u32)>,
+    color: Option<(u32, u32, u32)>,
+    tc: f32,
+}
+
+impl TextState {
+    /// Ends the text object before a path (paths cannot be drawn inside one).
+    /// Font, colour and spacing survive `ET`: they are graphics state, and
+    /// paths are drawn inside `q … Q`.
+    fn pause(&mut self, ops: &mut Vec<Op>) {
+        if self.open {
+            ops.push(Op::EndTextSection);
+            self.open = false;
+        }
+    }
+
+    fn finish(&mut self, ops: &mut Vec<Op>) {
+        self.pause(ops);
+    }
+}
+
+/// Emits the pieces of a run into the page's current text object.
+fn text_ops(
+    ops: &mut Vec<Op>,
+    pieces: &[Piece],
+    remaps: &BTreeMap<FontKind, BTreeMap<u16, u16>>,
+    st: &mut TextState,
+) {
+    if pieces.is_empty() {
+        return;
+    }
+    if !st.open {
+        ops.push(Op::StartTextSection);
+        st.open = true;
+    }
+    for pc in pieces {
+        let c = (
+            pc.color.0.to_bits(),
+            pc.color.1.to_bits(),
+            pc.color.2.to_bits(),
+        );
+        if st.color != Some(c) {
+            ops.push(Op::SetFillColor {
+                col: color(pc.color),
+            });
+            st.color = Some(c);
+        }
+        let f = (pc.key, pc.size.to_bits());
+        if st.font != Some(f) {
+            ops.push(Op::SetFont {
+                font: PdfFontHandle::External(font_id(pc.key)),
+                size: Pt(pc.size),
+            });
+            st.font = Some(f);
+        }
+        ops.push(Op::SetTextMatrix {
+            matrix: TextMatrix::Raw(pc.matrix),
+        });
+        if pc.tc != st.tc {
+            ops.push(Op::SetCharacterSpacing { multiplier: pc.tc });
+            st.tc = pc.tc;
+        }
+        let remap = &remaps[&pc.key.0];
+        let glyphs = pc
+            .glyphs
+            .iter()
+            .map(|(gid, text)| Codepoint {
+                gid: remap.get(gid).copied().unwrap_or(0),
+                offset: 0.0,
+                cid: Some(text.to_string()),
+            })
+            .collect();
+        ops.push(Op::ShowText {
+            items: vec![TextItem::GlyphIds(glyphs)],
+        });
+    }
+}
+
+fn pt(x: f32, y: f32, page_h: f32) -> LinePoint {
+    let r2 = |v: f32| (v * 100.0).round() / 100.0;
+    LinePoint {
+        p: Point {
+            x: Pt(r2(x)),
+            y: Pt(r2(page_h - y)),
+        },
+        bezier: false,
+    }
+}
+
+fn path_ops(ops: &mut Vec<Op>, p: &Path, page_h: f32) {
+    if p.points.len() < 2 {
+        return;
+    }
+    ops.push(Op::SaveGraphicsState);
+    if p.alpha < 1.0 {
+        ops.push(Op::LoadGraphicsState {
+            gs: ExtendedGraphicsStateId(format!("GS{}", (p.alpha * 1000.0).round() as u32)),
+        });
+    }
+    if let Some(f) = p.fill {
+        ops.push(Op::SetFillColor { col: color(f) });
+    }
+    if let Some(s) = &p.stroke {
+        stroke_ops(ops, s);
+    }
+    let points: Vec<LinePoint> = p.points.iter().map(|&(x, y)| pt(x, y, page_h)).collect();
+    let mode = match (p.fill.is_some(), p.stroke.is_some()) {
+        (true, true) => PaintMode::FillStroke,
+        (true, false) => PaintMode::Fill,
+        _ => PaintMode::Stroke,
+    };
+    if p.fill.is_none() && !p.closed {
+        ops.push(Op::DrawLine {
+            line: printpdf::Line {
+                points,
+                is_closed: false,
+            },
+        });
+    } else {
+        ops.push(Op::DrawPolygon {
+            polygon: Polygon {
+                rings: vec![PolygonRing { points }],
+                mode,
+                winding_order: WindingOrder::NonZero,
+            },
+        });
+    }
+    ops.push(Op::RestoreGraphicsState);
+}
+
+fn stroke_ops(ops: &mut Vec<Op>, s: &Stroke) {
+    ops.push(Op::SetOutlineColor {
+        col: color(s.color),
+    });
+    ops.push(Op::SetOutlineThickness { pt: Pt(s.width) });
+    if !s.dash.is_empty() {
+        ops.push(Op::SetLineDashPattern {
+            dash: LineDashPattern::new(0.0, &s.dash),
+        });
+    }
+}
+
+/// A circle as a closed 32-sided polygon.
+fn circle_path(
+    cx: f32,
+    cy: f32,
+    r: f32,
+    fill: Option<Rgb>,
+    stroke: Option<Stroke>,
+    alpha: f32,
+) -> Path {
+    // Polygon points with bezier flags are not expressible in `Path`, so
+    // approximate with 32 segments: at chart marker sizes (≤ 4 pt) the
+    // deviation is under 0.02 pt, far below what any reader can show.
+    let n = 32;
+    let points = (0..n)
+        .map(|i| {
+            let a = i as f32 / n as f32 * std::f32::consts::TAU;
+            (cx + r * a.cos(), cy + r * a.sin())
+        })
+        .collect();
+    Path {
+        points,
+        closed: true,
+        fill,
+        stroke,
+        alpha,
+    }
+}
