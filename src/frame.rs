@@ -103,7 +103,7 @@ pub(crate) enum Item {
     Text(TextRun),
     /// Lines and polygons.
     Path(Path),
-    /// A circle (drawn with Bézier arcs).
+    /// A circle (drawn as a 32-sided polygon).
     Circle {
         /// Centre x.
         cx: f32,

@@ -10,25 +10,12 @@ mod common;
 
 use common::{Sandbox, root, tool};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Where scripts/test installs pdfjs-dist, or `$PDFJS_DIST`.
 fn pdfjs_dist() -> PathBuf {
     std::env::var_os("PDFJS_DIST")
         .map(PathBuf::from)
         .unwrap_or_else(|| root().join("target/node/node_modules/pdfjs-dist"))
-}
-
-fn run(cmd: &str, args: &[&str]) -> String {
-    let out = Command::new(cmd).args(args).output().unwrap_or_else(|e| {
-        panic!("{cmd} is required for this test ({e}); run scripts/test, which installs it")
-    });
-    assert!(
-        out.status.success(),
-        "{cmd} {args:?} failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).expect("extracted text is UTF-8")
 }
 
 /// The text each engine extracts, by engine name.
@@ -46,7 +33,7 @@ fn extract(pdf: &Path) -> Vec<(&'static str, String)> {
         ("poppler", tool("pdftotext", &["-enc", "UTF-8", file, "-"])),
         (
             "pdf.js",
-            run(
+            tool(
                 "node",
                 &[
                     helper.join("pdfjs-text.mjs").to_str().unwrap(),
@@ -57,14 +44,14 @@ fn extract(pdf: &Path) -> Vec<(&'static str, String)> {
         ),
         (
             "MuPDF",
-            run(
+            tool(
                 "python3",
                 &["-W", "ignore", py.to_str().unwrap(), "mupdf", file],
             ),
         ),
         (
             "PDFium",
-            run(
+            tool(
                 "python3",
                 &["-W", "ignore", py.to_str().unwrap(), "pdfium", file],
             ),
@@ -87,6 +74,17 @@ fn torn_figures(text: &str) -> Vec<String> {
                 .collect()
         })
         .collect()
+}
+
+/// Generates the sandbox's briefing for 2026-11-24 and returns its path.
+fn generate(sb: &Sandbox) -> PathBuf {
+    let out = sb.run(&["generate", "-q", "--date", "2026-11-24"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    sb.out().join("briefing-2026-11-24.pdf")
 }
 
 fn check(pdf: &Path, probes: &[&str]) {
@@ -116,13 +114,7 @@ fn check(pdf: &Path, probes: &[&str]) {
 #[test]
 fn default_briefing_copies_out_clean_in_four_engines() {
     let sb = Sandbox::new();
-    let out = sb.run(&["generate", "-q", "--date", "2026-11-24"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pdf = sb.out().join("briefing-2026-11-24.pdf");
+    let pdf = generate(&sb);
     check(
         &pdf,
         &[
@@ -152,13 +144,7 @@ sources = ["compute-conference-2023"]
 paragraph = "测试段落：A100与H800在2024年第3季度合计出货7200片，单价约2.5万美元；Qwen2-72B模型于2024年6月发布，参数量为720亿，训练用GPU约4096张。"
 "#,
     );
-    let out = sb.run(&["generate", "-q", "--date", "2026-11-24"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pdf = sb.out().join("briefing-2026-11-24.pdf");
+    let pdf = generate(&sb);
     check(
         &pdf,
         &[
@@ -200,13 +186,7 @@ fn a_truetype_body_face_is_embedded_and_copies_out_clean() {
         &body,
         &format!("body = {{ path = \"{}\", index = 0 }}", font.display()),
     );
-    let out = sb.run(&["generate", "-q", "--date", "2026-11-24"]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let pdf = sb.out().join("briefing-2026-11-24.pdf");
+    let pdf = generate(&sb);
     let fonts = tool("pdffonts", &[pdf.to_str().unwrap()]);
     let truetype: Vec<&str> = fonts
         .lines()

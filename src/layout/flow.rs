@@ -207,25 +207,7 @@ fn follows_table(placed: &[(Slot, f32)], order: &[&Elem], h: &Arc<Elem>) -> bool
 /// The pages [`plan`] makes of `elems`, copying their items (for tests).
 #[cfg(test)]
 pub(crate) fn paginate(elems: &[&Elem], frame: &Frame) -> Vec<Page> {
-    let plan = plan(elems, frame);
-    plan.pages
-        .into_iter()
-        .map(|(numbered, slots)| {
-            let mut page = Page {
-                width: frame.page_width,
-                height: frame.page_height,
-                numbered,
-                ..Page::default()
-            };
-            for (slot, y) in &slots {
-                match slot {
-                    Slot::Elem(k) => place(&mut page, elems[*k], *y),
-                    Slot::Header(h) => place(&mut page, h, *y),
-                }
-            }
-            page
-        })
-        .collect()
+    plan(elems, frame).into_pages(elems.iter().map(|e| (*e).clone()).collect(), frame)
 }
 
 /// Plans the pages of `elems`, breaking only where the keep rules allow.
