@@ -52,6 +52,15 @@ pub(crate) struct Program {
 
 /// The program of a subset, ready to embed; run beside the other faces'.
 pub(crate) fn program(face: &LoadedFont, sub: &Subset) -> Result<Program> {
+    if sub.bare_cff {
+        let mut d = Dictionary::new();
+        d.set("Subtype", name("CIDFontType0C"));
+        return Ok(Program {
+            subtype: "CIDFontType0",
+            file_key: "FontFile3",
+            stream: deflated(d, sub.data.clone()),
+        });
+    }
     let raw = RawFace::parse(&sub.data, 0).map_err(|e| {
         Error::new(
             Kind::Software,

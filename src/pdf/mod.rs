@@ -19,6 +19,7 @@
 //! docs/typesetting.md §7 has the alternatives measured and why this one.
 
 mod catalog;
+mod cff;
 mod content;
 mod fonts;
 mod subset;

@@ -1,9 +1,11 @@
 //! Font subsetting: only the glyphs a briefing uses are embedded.
 //!
-//! printpdf's own subsetting needs its `text_layout` feature, which parses
-//! the whole 20 MB face on every run; `subsetter` reads just the glyphs we
-//! ask for (CFF and TrueType outlines, collections) and is an order of
-//! magnitude faster (ARCHITECTURE.md).
+//! CID-keyed CFF faces (the CJK OpenType fonts) go through our own
+//! subsetter (`cff`), which copies charstrings with their subroutines
+//! inlined in one pass; anything it does not handle, and TrueType faces,
+//! through `subsetter`, which reads just the glyphs asked for. (printpdf's
+//! own subsetting parses the whole 20 MB face on every run:
+//! ARCHITECTURE.md.)
 
 use std::collections::BTreeMap;
 
@@ -14,8 +16,11 @@ use crate::text::fonts::LoadedFont;
 
 /// A subset font program and how old glyph ids map into it.
 pub(crate) struct Subset {
-    /// The subset font file (single face, OpenType).
+    /// The subset: a bare CFF table when `bare_cff`, else a single-face
+    /// OpenType or TrueType file.
     pub(crate) data: Vec<u8>,
+    /// `data` is a bare CID-keyed CFF table.
+    pub(crate) bare_cff: bool,
     /// Old glyph id → new glyph id.
     pub(crate) remap: BTreeMap<u16, u16>,
     /// `ABCDEF+PostScriptName`, the tag derived from the glyph set so equal
@@ -26,17 +31,27 @@ pub(crate) struct Subset {
 /// Subsets `font` to `gids`.
 pub(crate) fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
     let t0 = std::time::Instant::now();
-    let mut remapper = GlyphRemapper::new();
-    let mut remap = BTreeMap::new();
-    for &g in gids {
-        remap.insert(g, remapper.remap(g));
-    }
-    let data = subsetter::subset(font.data, font.index, &remapper).map_err(|e| {
-        Error::new(
-            Kind::Software,
-            format!("cannot subset font {}: {e:?}", font.ps_name),
-        )
-    })?;
+    let own = font.cff_table().map(|cff| super::cff::subset(cff, gids));
+    let (data, remap, bare_cff) = match own {
+        Some(Ok(data)) => (data, super::cff::remap(gids), true),
+        other => {
+            if let Some(Err(why)) = other {
+                log::debug!("pdf: {} goes to subsetter: {}", font.ps_name, why.0);
+            }
+            let mut remapper = GlyphRemapper::new();
+            let mut remap = BTreeMap::new();
+            for &g in gids {
+                remap.insert(g, remapper.remap(g));
+            }
+            let data = subsetter::subset(font.data, font.index, &remapper).map_err(|e| {
+                Error::new(
+                    Kind::Software,
+                    format!("cannot subset font {}: {e:?}", font.ps_name),
+                )
+            })?;
+            (data, remap, false)
+        }
+    };
     log::debug!(
         "pdf: subset of {}: {} glyphs, {} bytes, {:.1} ms",
         font.ps_name,
@@ -46,6 +61,7 @@ pub(crate) fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
     );
     Ok(Subset {
         data,
+        bare_cff,
         remap,
         name: format!("{}+{}", tag(&font.ps_name, gids), font.ps_name),
     })

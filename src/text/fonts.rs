@@ -78,6 +78,13 @@ impl LoadedFont {
         self.face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0) as f32 / self.upem
     }
 
+    /// The face's `CFF ` table, if its outlines are CFF.
+    pub(crate) fn cff_table(&self) -> Option<&'static [u8]> {
+        self.face
+            .raw_face()
+            .table(ttf_parser::Tag::from_bytes(b"CFF "))
+    }
+
     /// The metrics a PDF font descriptor states, in thousandths of an em.
     pub(crate) fn descriptor(&self) -> Descriptor {
         let k = 1000.0 / self.upem;
