@@ -353,6 +353,39 @@ impl Inliner<'_> {
     }
 }
 
+/// The font DICT of each of `n` glyphs, from the FDSelect at `at`.
+fn fd_select(cff: &[u8], at: usize, n: usize) -> R<Vec<u8>> {
+    let format = *cff.get(at).ok_or(bad("truncated FDSelect"))?;
+    let mut fd = vec![0u8; n];
+    match format {
+        0 => fd.copy_from_slice(
+            cff.get(at + 1..at + 1 + n)
+                .ok_or(bad("truncated FDSelect"))?,
+        ),
+        3 => {
+            let r = |k: usize| -> R<usize> {
+                Ok(u16::from_be_bytes(
+                    cff.get(k..k + 2)
+                        .ok_or(bad("truncated FDSelect"))?
+                        .try_into()
+                        .unwrap(),
+                ) as usize)
+            };
+            let ranges = r(at + 1)?;
+            for k in 0..ranges {
+                let p = at + 3 + k * 3;
+                let (first, f) = (r(p)?, *cff.get(p + 2).ok_or(bad("truncated FDSelect"))?);
+                let end = r(p + 3)?.min(n);
+                for slot in fd.iter_mut().take(end).skip(first) {
+                    *slot = f;
+                }
+            }
+        }
+        _ => return Err(bad("FDSelect format")),
+    }
+    Ok(fd)
+}
+
 /// The CFF table of `gids` (old glyph ids, ascending; glyph 0 is added),
 /// new glyph id i+1 for `gids[i]`.
 pub(crate) fn subset(cff: &[u8], gids: &[u16]) -> R<Vec<u8>> {
@@ -376,38 +409,7 @@ pub(crate) fn subset(cff: &[u8], gids: &[u16]) -> R<Vec<u8>> {
     let fds = Index::parse(cff, off(FD_ARRAY)?)?.0.items()?;
     let n = charstrings.len();
     // FDSelect: the font DICT of each old glyph.
-    let fd_of = {
-        let at = off(FD_SELECT)?;
-        let format = *cff.get(at).ok_or(bad("truncated FDSelect"))?;
-        let mut fd = vec![0u8; n];
-        match format {
-            0 => fd.copy_from_slice(
-                cff.get(at + 1..at + 1 + n)
-                    .ok_or(bad("truncated FDSelect"))?,
-            ),
-            3 => {
-                let r = |k: usize| -> R<usize> {
-                    Ok(u16::from_be_bytes(
-                        cff.get(k..k + 2)
-                            .ok_or(bad("truncated FDSelect"))?
-                            .try_into()
-                            .unwrap(),
-                    ) as usize)
-                };
-                let ranges = r(at + 1)?;
-                for k in 0..ranges {
-                    let p = at + 3 + k * 3;
-                    let (first, f) = (r(p)?, *cff.get(p + 2).ok_or(bad("truncated FDSelect"))?);
-                    let end = r(p + 3)?.min(n);
-                    for slot in fd.iter_mut().take(end).skip(first) {
-                        *slot = f;
-                    }
-                }
-            }
-            _ => return Err(bad("FDSelect format")),
-        }
-        fd
-    };
+    let fd_of = fd_select(cff, off(FD_SELECT)?, n)?;
     // Each font DICT's Private DICT and local subroutines.
     let mut privates: Vec<(Vec<Entry>, Index)> = Vec::with_capacity(fds.len());
     for fd in &fds {
@@ -453,6 +455,18 @@ pub(crate) fn subset(cff: &[u8], gids: &[u16]) -> R<Vec<u8>> {
         strings_out.push(inl.out);
         fd_new.push(fd);
     }
+    // Only the font DICTs the chosen glyphs use are kept, renumbered in
+    // their original order.
+    let mut keep: Vec<usize> = fd_new.iter().map(|&f| f as usize).collect();
+    keep.sort_unstable();
+    keep.dedup();
+    let renumber = |f: u8| keep.binary_search(&(f as usize)).map_or(0, |k| k as u8);
+    let fd_new: Vec<u8> = fd_new.into_iter().map(renumber).collect();
+    let fds: Vec<&[u8]> = keep.iter().map(|&k| fds[k]).collect();
+    let privates: Vec<(Vec<Entry>, Index)> = {
+        let mut all: Vec<Option<(Vec<Entry>, Index)>> = privates.into_iter().map(Some).collect();
+        keep.iter().filter_map(|&k| all[k].take()).collect()
+    };
 
     // Top DICT without the offsets; they are appended as five-byte ints.
     let top_dict = |offsets: [usize; 4]| {
@@ -584,7 +598,10 @@ pub(crate) fn remap(gids: &[u16]) -> BTreeMap<u16, u16> {
 
 #[cfg(test)]
 mod tests {
-    use super::{CHARSET, Index, dict, remap, subset};
+    use super::{
+        CHARSET, CHARSTRINGS, FD_ARRAY, FD_SELECT, Index, PRIVATE, SUBRS, dict, fd_select, remap,
+        subset,
+    };
     use crate::frame::FontKind;
     use crate::text::fonts::test_fonts;
     use ttf_parser::{GlyphId, OutlineBuilder, cff::Table};
@@ -609,6 +626,37 @@ mod tests {
         fn close(&mut self) {
             self.0.push("Z".into());
         }
+    }
+
+    /// Each glyph's Private DICT as (operator, operand values), without
+    /// `Subrs`.
+    fn privates(cff: &[u8]) -> Vec<Vec<(u16, Vec<i64>)>> {
+        let hdr = cff[2] as usize;
+        let (_, at) = Index::parse(cff, hdr).unwrap();
+        let (tops, _) = Index::parse(cff, at).unwrap();
+        let top = dict(tops.get(0).unwrap()).unwrap();
+        let off = |op: u16| top.iter().find(|e| e.op == op).unwrap().ints[0] as usize;
+        let n = Index::parse(cff, off(CHARSTRINGS)).unwrap().0.len();
+        let fds = Index::parse(cff, off(FD_ARRAY)).unwrap().0.items().unwrap();
+        let per_fd: Vec<Vec<(u16, Vec<i64>)>> = fds
+            .iter()
+            .map(|fd| {
+                let d = dict(fd).unwrap();
+                let p = d.iter().find(|e| e.op == PRIVATE).unwrap();
+                let (size, at) = (p.ints[0] as usize, p.ints[1] as usize);
+                dict(&cff[at..at + size])
+                    .unwrap()
+                    .into_iter()
+                    .filter(|e| e.op != SUBRS)
+                    .map(|e| (e.op, e.ints))
+                    .collect()
+            })
+            .collect();
+        fd_select(cff, off(FD_SELECT), n)
+            .unwrap()
+            .iter()
+            .map(|&f| per_fd[f as usize].clone())
+            .collect()
     }
 
     fn outline(t: &Table, g: u16) -> Vec<String> {
@@ -656,6 +704,12 @@ mod tests {
             let at = top.iter().find(|e| e.op == CHARSET).unwrap().ints[0] as usize;
             let left = (gids.len() - 1) as u16;
             assert_eq!(out[at..at + 5], [2, 0, 1, (left >> 8) as u8, left as u8]);
+            // Each glyph keeps its font DICT's Private DICT (hinting
+            // zones, widths), less the inlined subroutines.
+            let (a, b) = (privates(cff), privates(&out));
+            for (&old, &new) in &remap(&gids) {
+                assert_eq!(a[old as usize], b[new as usize], "Private of glyph {old}");
+            }
         }
     }
 
