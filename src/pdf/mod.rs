@@ -1,6 +1,7 @@
 //! Stage 5: pages to PDF bytes. The only module that touches printpdf.
 //!
-//! One pass: fonts are subset on helper threads while each page, in turn,
+//! One pass: fonts are subset (`cff` for CID-keyed CFF faces, `subsetter`
+//! otherwise) on helper threads while each page, in turn,
 //! becomes operations, a content stream (printpdf), and deflated bytes,
 //! after which the page's items are dropped. The font objects (`fonts`)
 //! and the document objects (`catalog`) are then written directly, and
