@@ -51,7 +51,7 @@ struct Piece {
     /// Text matrix (a, b, c, d, e, f) in PDF space.
     matrix: [f32; 6],
     tc: f32,
-    glyphs: Vec<(u16, char)>,
+    glyphs: Vec<u16>,
 }
 
 /// Splits a run into pieces: maximal stretches of equal spacing, and each
@@ -114,7 +114,7 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
                 r2(page_h - y),
             ],
             tc: (tc * 1000.0).round() / 1000.0,
-            glyphs: t.glyphs[i..j].iter().map(|g| (g.gid, g.ch)).collect(),
+            glyphs: t.glyphs[i..j].iter().map(|g| g.gid).collect(),
         });
         i = j;
     }
@@ -265,10 +265,12 @@ fn text_ops(
         let glyphs = pc
             .glyphs
             .iter()
-            .map(|(gid, text)| Codepoint {
+            .map(|gid| Codepoint {
                 gid: remap.get(gid).copied().unwrap_or(0),
                 offset: 0.0,
-                cid: Some(text.to_string()),
+                // printpdf reads this only for fonts registered with it;
+                // ours are written by `fonts`, with their own ToUnicode.
+                cid: None,
             })
             .collect();
         ops.push(Op::ShowText {

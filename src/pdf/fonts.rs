@@ -18,22 +18,18 @@ use crate::text::fonts::LoadedFont;
 
 /// A stream deflated now, at the writer's level, when that makes it
 /// smaller.
-pub(crate) fn deflated(dict: Dictionary, bytes: Vec<u8>) -> Stream {
-    let mut dict = dict;
-    let packed = super::deflate(&bytes);
-    match packed {
+pub(crate) fn deflated(mut dict: Dictionary, bytes: Vec<u8>) -> Stream {
+    let content = match super::deflate(&bytes) {
         Some(z) => {
             dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
-            let mut s = Stream::new(dict, z);
-            s.allows_compression = false;
-            s
+            z
         }
-        None => {
-            let mut s = Stream::new(dict, bytes);
-            s.allows_compression = false;
-            s
-        }
-    }
+        None => bytes,
+    };
+    let mut s = Stream::new(dict, content);
+    // Already as small as it gets: lopdf must not touch it.
+    s.allows_compression = false;
+    s
 }
 
 fn name(s: &str) -> Object {
