@@ -135,6 +135,23 @@ struct Entry<'a> {
     ints: Vec<i64>,
 }
 
+/// The integer encodings DICTs and charstrings share (operator bytes 28
+/// and 32–254): value and length, `None` for any other first byte.
+fn shared_int(t: &[u8]) -> R<Option<(i64, usize)>> {
+    let b = *t.first().ok_or(bad("truncated number"))?;
+    let byte = |k: usize| t.get(k).map(|&x| x as i64).ok_or(bad("truncated number"));
+    Ok(match b {
+        28 => Some((
+            i16::from_be_bytes([byte(1)? as u8, byte(2)? as u8]) as i64,
+            3,
+        )),
+        32..=246 => Some((b as i64 - 139, 1)),
+        247..=250 => Some(((b as i64 - 247) * 256 + byte(1)? + 108, 2)),
+        251..=254 => Some((-(b as i64 - 251) * 256 - byte(1)? - 108, 2)),
+        _ => None,
+    })
+}
+
 fn dict(data: &[u8]) -> R<Vec<Entry<'_>>> {
     let mut out = Vec::new();
     let (mut i, mut start) = (0, 0);
@@ -159,16 +176,6 @@ fn dict(data: &[u8]) -> R<Vec<Entry<'_>>> {
                 i += len;
                 start = i;
             }
-            28 => {
-                let v = i16::from_be_bytes(
-                    data.get(i + 1..i + 3)
-                        .ok_or(bad("truncated DICT"))?
-                        .try_into()
-                        .unwrap(),
-                );
-                ints.push(v as i64);
-                i += 3;
-            }
             29 => {
                 let v = i32::from_be_bytes(
                     data.get(i + 1..i + 5)
@@ -191,21 +198,13 @@ fn dict(data: &[u8]) -> R<Vec<Entry<'_>>> {
                 }
                 ints.push(0);
             }
-            32..=246 => {
-                ints.push(b as i64 - 139);
-                i += 1;
-            }
-            247..=250 => {
-                let b1 = *data.get(i + 1).ok_or(bad("truncated DICT"))? as i64;
-                ints.push((b as i64 - 247) * 256 + b1 + 108);
-                i += 2;
-            }
-            251..=254 => {
-                let b1 = *data.get(i + 1).ok_or(bad("truncated DICT"))? as i64;
-                ints.push(-(b as i64 - 251) * 256 - b1 - 108);
-                i += 2;
-            }
-            _ => return Err(bad("reserved byte in DICT")),
+            _ => match shared_int(&data[i..])? {
+                Some((v, len)) => {
+                    ints.push(v);
+                    i += len;
+                }
+                None => return Err(bad("reserved byte in DICT")),
+            },
         }
     }
     Ok(out)
@@ -266,22 +265,14 @@ impl Inliner<'_> {
         let mut i = 0;
         while i < code.len() && !self.done {
             let b = code[i];
-            let n = match b {
-                28 => 3,
-                32..=246 => 1,
-                247..=254 => 2,
-                255 => 5,
-                _ => 0,
+            let number = if b == 255 {
+                // 16.16 fixed: never a subroutine index.
+                Some((None, 5))
+            } else {
+                shared_int(&code[i..])?.map(|(v, len)| (Some(v), len))
             };
-            if n > 0 {
+            if let Some((v, n)) = number {
                 let t = code.get(i..i + n).ok_or(bad("truncated charstring"))?;
-                let v = match b {
-                    28 => Some(i16::from_be_bytes([t[1], t[2]]) as i64),
-                    32..=246 => Some(b as i64 - 139),
-                    247..=250 => Some((b as i64 - 247) * 256 + t[1] as i64 + 108),
-                    251..=254 => Some(-(b as i64 - 251) * 256 - t[1] as i64 - 108),
-                    _ => None,
-                };
                 self.marks.push(self.out.len());
                 self.out.extend_from_slice(t);
                 self.stack.push(v);
