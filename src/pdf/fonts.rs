@@ -47,37 +47,38 @@ pub(crate) struct Program {
 }
 
 /// The program of a subset, ready to embed; run beside the other faces'.
-pub(crate) fn program(face: &LoadedFont, sub: &Subset) -> Result<Program> {
-    if sub.bare_cff {
-        let mut d = Dictionary::new();
-        d.set("Subtype", name("CIDFontType0C"));
-        return Ok(Program {
-            subtype: "CIDFontType0",
-            file_key: "FontFile3",
-            stream: deflated(d, sub.data.clone()),
-        });
-    }
-    let raw = RawFace::parse(&sub.data, 0).map_err(|e| {
-        Error::new(
-            Kind::Software,
-            format!("subset of {} unreadable: {e}", face.ps_name),
-        )
-    })?;
-    // CFF outlines go in bare (`CIDFontType0C`: the subsetter's CFF is
-    // CID-keyed with CID = glyph id); TrueType outlines as the whole
+/// Takes the subset's bytes (nothing reads them after this).
+pub(crate) fn program(face: &LoadedFont, sub: &mut Subset) -> Result<Program> {
+    let data = std::mem::take(&mut sub.data);
+    // CFF outlines go in bare (`CIDFontType0C`: both subsetters write
+    // CID-keyed CFF with CID = glyph id); TrueType outlines as the whole
     // program, with CID = glyph id by `/CIDToGIDMap /Identity`.
-    let (subtype, file_key, program) = match raw.table(Tag::from_bytes(b"CFF ")) {
-        Some(cff) => {
-            let mut d = Dictionary::new();
+    let (cff, truetype) = if sub.bare_cff {
+        (Some(data), None)
+    } else {
+        let raw = RawFace::parse(&data, 0).map_err(|e| {
+            Error::new(
+                Kind::Software,
+                format!("subset of {} unreadable: {e}", face.ps_name),
+            )
+        })?;
+        match raw.table(Tag::from_bytes(b"CFF ")) {
+            Some(cff) => (Some(cff.to_vec()), None),
+            None if raw.table(Tag::from_bytes(b"glyf")).is_some() => (None, Some(data)),
+            None => (None, None),
+        }
+    };
+    let mut d = Dictionary::new();
+    let (subtype, file_key, bytes) = match (cff, truetype) {
+        (Some(cff), _) => {
             d.set("Subtype", name("CIDFontType0C"));
-            ("CIDFontType0", "FontFile3", deflated(d, cff.to_vec()))
+            ("CIDFontType0", "FontFile3", cff)
         }
-        None if raw.table(Tag::from_bytes(b"glyf")).is_some() => {
-            let mut d = Dictionary::new();
-            d.set("Length1", sub.data.len() as i64);
-            ("CIDFontType2", "FontFile2", deflated(d, sub.data.clone()))
+        (None, Some(ttf)) => {
+            d.set("Length1", ttf.len() as i64);
+            ("CIDFontType2", "FontFile2", ttf)
         }
-        None => {
+        (None, None) => {
             return Err(Error::new(
                 Kind::Software,
                 format!(
@@ -90,7 +91,7 @@ pub(crate) fn program(face: &LoadedFont, sub: &Subset) -> Result<Program> {
     Ok(Program {
         subtype,
         file_key,
-        stream: program,
+        stream: deflated(d, bytes),
     })
 }
 

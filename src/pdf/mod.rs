@@ -128,7 +128,7 @@ pub(crate) fn write(
         {
             let font = fonts.get(*kind);
             let cut = subset::subset(font, gids)
-                .and_then(|sub| fonts::program(font, &sub).map(|p| (sub, p)));
+                .and_then(|mut sub| fonts::program(font, &mut sub).map(|p| (sub, p)));
             done.lock()
                 .unwrap_or_else(|e| e.into_inner())
                 .push((*kind, cut));
