@@ -1,10 +1,14 @@
 //! Copy and paste in the engines readers use: poppler (Evince, Okular,
 //! `pdftotext`), pdf.js (Firefox), PDFium (Chrome, Edge) and MuPDF
-//! (SumatraPDF, mutool). Each reads the real PDF the real binary wrote.
+//! (SumatraPDF; both the current library, through PyMuPDF, and the
+//! distribution's `mutool`, an older MuPDF that places glyphs by the
+//! embedded program's own advances). Each reads the real PDF the real
+//! binary wrote.
 //!
 //! A visible gap (the quarter em between `2022` and `年`) must not come out
-//! as a space in any of them: docs/typesetting.md §7 says how the PDF
-//! achieves that and which engines were measured.
+//! as a space in any of them, and every font's widths must be its
+//! program's (fontTools reads both): docs/typesetting.md §7 says how the
+//! PDF achieves both and which engines were measured.
 
 mod common;
 
@@ -41,6 +45,10 @@ fn extract(pdf: &Path) -> Vec<(&'static str, String)> {
                     file,
                 ],
             ),
+        ),
+        (
+            "mutool",
+            tool("mutool", &["draw", "-q", "-F", "txt", "-o", "-", file]),
         ),
         (
             "MuPDF",
@@ -111,10 +119,37 @@ fn check(pdf: &Path, probes: &[&str]) {
     }
 }
 
+/// Every font's `/W` widths are the advances of its embedded program, and
+/// each face is embedded once.
+fn honest_widths(pdf: &Path) {
+    let out = std::process::Command::new("python3")
+        .arg(root().join("tests/support/widths.py"))
+        .arg(pdf)
+        .output()
+        .expect("python3 runs (scripts/test installs fontTools)");
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "widths differ from the programs:\n{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One line per font: `/ABCDEF+Face: …`.
+    let mut faces: Vec<&str> = report
+        .lines()
+        .filter_map(|l| l.split_once('+').and_then(|(_, f)| f.split(':').next()))
+        .collect();
+    let n = faces.len();
+    faces.sort_unstable();
+    faces.dedup();
+    assert_eq!(faces.len(), n, "a face embedded twice:\n{report}");
+    assert_eq!(n, 3, "one font per configured face:\n{report}");
+}
+
 #[test]
-fn default_briefing_copies_out_clean_in_four_engines() {
+fn default_briefing_copies_out_clean_in_five_engines_with_honest_widths() {
     let sb = Sandbox::new();
     let pdf = generate(&sb);
+    honest_widths(&pdf);
     check(
         &pdf,
         &[
@@ -129,7 +164,7 @@ fn default_briefing_copies_out_clean_in_four_engines() {
 }
 
 #[test]
-fn invented_mixed_text_copies_out_clean_in_four_engines() {
+fn invented_mixed_text_copies_out_clean_in_five_engines() {
     // Figures, Latin names and units in one paragraph, with gaps on both
     // sides of each Latin run: the cases width variants exist for.
     let sb = Sandbox::new();
@@ -203,6 +238,7 @@ fn a_truetype_body_face_is_embedded_and_copies_out_clean() {
         );
     }
     tool("qpdf", &["--check", pdf.to_str().unwrap()]);
+    honest_widths(&pdf);
     check(
         &pdf,
         &["截至2026年11月24日", "2022年", "1.8万亿元", "国产AI芯片"],

@@ -13,8 +13,6 @@
 //! format 2 with CID = new glyph id; FDSelect format 3; Private DICTs
 //! without `Subrs`; and the new CharStrings.
 
-use std::collections::BTreeMap;
-
 /// Why a font is left to the general subsetter.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Unsupported(pub(crate) &'static str);
@@ -217,6 +215,26 @@ fn int5(out: &mut Vec<u8>, v: usize) {
     out.extend_from_slice(&(v as i32).to_be_bytes());
 }
 
+/// An integer in the shortest of the encodings [`shared_int`] reads
+/// (values beyond ±32767, never a width, are clamped).
+fn push_int(out: &mut Vec<u8>, v: i64) {
+    match v {
+        -107..=107 => out.push((v + 139) as u8),
+        108..=1131 => {
+            let w = v - 108;
+            out.extend_from_slice(&[(247 + w / 256) as u8, (w % 256) as u8]);
+        }
+        -1131..=-108 => {
+            let w = -v - 108;
+            out.extend_from_slice(&[(251 + w / 256) as u8, (w % 256) as u8]);
+        }
+        _ => {
+            out.push(28);
+            out.extend_from_slice(&(v.clamp(-32768, 32767) as i16).to_be_bytes());
+        }
+    }
+}
+
 fn op(out: &mut Vec<u8>, op: u16) {
     if op >= 1200 {
         out.extend_from_slice(&[12, (op - 1200) as u8]);
@@ -255,6 +273,10 @@ struct Inliner<'a> {
     marks: Vec<usize>,
     stems: usize,
     done: bool,
+    /// The width operand to write at the first stack-clearing operator
+    /// (already less `nominalWidthX`), for a copy with a new advance;
+    /// taken when written.
+    width: Option<i64>,
 }
 
 impl Inliner<'_> {
@@ -280,6 +302,9 @@ impl Inliner<'_> {
                 continue;
             }
             i += 1;
+            if self.width.is_some() && matches!(b, 1 | 3 | 4 | 14 | 18..=23) {
+                self.set_width(b);
+            }
             match b {
                 10 | 29 => {
                     // callsubr / callgsubr: the index is not copied.
@@ -336,6 +361,45 @@ impl Inliner<'_> {
         Ok(())
     }
 
+    /// Writes the new width before the first stack-clearing operator `b`,
+    /// in place of the charstring's own width operand if it has one. The
+    /// operand is there when the operator has one argument more than it
+    /// takes (Type 2 charstrings, §3.1): an odd count for stems and hint
+    /// masks, 3 for `rmoveto`, 2 for `hmoveto`/`vmoveto`, 1 or 5 for
+    /// `endchar`.
+    fn set_width(&mut self, b: u8) {
+        let Some(w) = self.width.take() else { return };
+        let n = self.stack.len();
+        let has = match b {
+            21 => n > 2,
+            22 | 4 => n > 1,
+            14 => n == 1 || n == 5,
+            _ => n % 2 == 1,
+        };
+        let at = self.marks.first().copied().unwrap_or(self.out.len());
+        let end = if has {
+            self.marks.get(1).copied().unwrap_or(self.out.len())
+        } else {
+            at
+        };
+        let mut enc = Vec::with_capacity(5);
+        push_int(&mut enc, w);
+        let delta = enc.len() as isize - (end - at) as isize;
+        self.out.splice(at..end, enc);
+        if has {
+            self.stack[0] = Some(w);
+            for m in self.marks.iter_mut().skip(1) {
+                *m = (*m as isize + delta) as usize;
+            }
+        } else {
+            self.stack.insert(0, Some(w));
+            for m in self.marks.iter_mut() {
+                *m = (*m as isize + delta) as usize;
+            }
+            self.marks.insert(0, at);
+        }
+    }
+
     /// Copies a stack-clearing operator.
     fn clear(&mut self, b: u8) {
         self.out.push(b);
@@ -377,9 +441,11 @@ fn fd_select(cff: &[u8], at: usize, n: usize) -> R<Vec<u8>> {
     Ok(fd)
 }
 
-/// The CFF table of `gids` (old glyph ids, ascending; glyph 0 is added),
-/// new glyph id i+1 for `gids[i]`.
-pub(crate) fn subset(cff: &[u8], gids: &[u16]) -> R<Vec<u8>> {
+/// The CFF table of `glyphs`, new glyph id i+1 for `glyphs[i]` (glyph 0,
+/// `.notdef`, is added). Each is an old glyph id and, for a copy drawn
+/// with a different advance, that advance in font units; an old glyph
+/// may appear several times.
+pub(crate) fn subset(cff: &[u8], glyphs: &[(u16, Option<i64>)]) -> R<Vec<u8>> {
     let hdr = *cff.get(2).ok_or(bad("no header"))? as usize;
     let (names, at) = Index::parse(cff, hdr)?;
     let (tops, at) = Index::parse(cff, at)?;
@@ -423,16 +489,30 @@ pub(crate) fn subset(cff: &[u8], gids: &[u16]) -> R<Vec<u8>> {
         };
         privates.push((pd, local));
     }
+    // A charstring's width operand is relative to its Private DICT's
+    // nominalWidthX (operator 21; 0 when absent).
+    let nominal = |pd: &[Entry]| -> R<i64> {
+        match pd.iter().find(|e| e.op == 21) {
+            None => Ok(0),
+            Some(e) if e.raw.first() == Some(&30) => Err(bad("real nominalWidthX")),
+            Some(e) => e.ints.first().copied().ok_or(bad("bad nominalWidthX")),
+        }
+    };
 
     // The new charstrings.
-    let mut glyphs: Vec<u16> = Vec::with_capacity(gids.len() + 1);
-    glyphs.push(0);
-    glyphs.extend(gids.iter().copied().filter(|&g| g != 0));
+    let mut all: Vec<(u16, Option<i64>)> = Vec::with_capacity(glyphs.len() + 1);
+    all.push((0, None));
+    all.extend(glyphs.iter().copied().filter(|&(g, _)| g != 0));
+    let glyphs = all;
     let mut strings_out: Vec<Vec<u8>> = Vec::with_capacity(glyphs.len());
     let mut fd_new: Vec<u8> = Vec::with_capacity(glyphs.len());
-    for &g in &glyphs {
+    for &(g, advance) in &glyphs {
         let fd = *fd_of.get(g as usize).ok_or(bad("glyph out of range"))?;
-        let local = &privates.get(fd as usize).ok_or(bad("FD out of range"))?.1;
+        let (pd, local) = privates.get(fd as usize).ok_or(bad("FD out of range"))?;
+        let width = match advance {
+            Some(a) => Some(a - nominal(pd)?),
+            None => None,
+        };
         let mut inl = Inliner {
             global: &global,
             local,
@@ -441,8 +521,12 @@ pub(crate) fn subset(cff: &[u8], gids: &[u16]) -> R<Vec<u8>> {
             marks: Vec::new(),
             stems: 0,
             done: false,
+            width,
         };
         inl.run(charstrings.get(g as usize)?, 0)?;
+        if inl.width.is_some() {
+            return Err(bad("charstring without a stack-clearing operator"));
+        }
         strings_out.push(inl.out);
         fd_new.push(fd);
     }
@@ -577,21 +661,11 @@ pub(crate) fn subset(cff: &[u8], gids: &[u16]) -> R<Vec<u8>> {
     Ok(out)
 }
 
-/// Old glyph id → new, as [`subset`] numbers them.
-pub(crate) fn remap(gids: &[u16]) -> BTreeMap<u16, u16> {
-    gids.iter()
-        .copied()
-        .filter(|&g| g != 0)
-        .enumerate()
-        .map(|(i, g)| (g, i as u16 + 1))
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::{
-        CHARSET, CHARSTRINGS, FD_ARRAY, FD_SELECT, Index, PRIVATE, SUBRS, dict, fd_select, remap,
-        subset,
+        CHARSET, CHARSTRINGS, FD_ARRAY, FD_SELECT, Index, PRIVATE, SUBRS, dict, fd_select,
+        shared_int, subset,
     };
     use crate::frame::FontKind;
     use crate::text::fonts::test_fonts;
@@ -656,9 +730,60 @@ mod tests {
         pen.0
     }
 
+    /// Each glyph's advance as its charstring states it (Type 2
+    /// charstrings §3.1), read from a subset, whose charstrings call no
+    /// subroutines: the optional width operand before the first
+    /// stem, hint mask, moveto or endchar, plus nominalWidthX, else
+    /// defaultWidthX.
+    fn widths(cff: &[u8]) -> Vec<i64> {
+        let hdr = cff[2] as usize;
+        let (_, at) = Index::parse(cff, hdr).unwrap();
+        let (tops, _) = Index::parse(cff, at).unwrap();
+        let top = dict(tops.get(0).unwrap()).unwrap();
+        let off = |op: u16| top.iter().find(|e| e.op == op).unwrap().ints[0] as usize;
+        let strings = Index::parse(cff, off(CHARSTRINGS)).unwrap().0;
+        let value =
+            |p: &Vec<(u16, Vec<i64>)>, op: u16| p.iter().find(|e| e.0 == op).map_or(0, |e| e.1[0]);
+        privates(cff)
+            .iter()
+            .enumerate()
+            .map(|(g, p)| {
+                let code = strings.get(g).unwrap();
+                let (mut i, mut args) = (0, Vec::new());
+                loop {
+                    if let Some((v, n)) = shared_int(&code[i..]).unwrap() {
+                        args.push(v);
+                        i += n;
+                        continue;
+                    }
+                    let n = args.len();
+                    let has = match code[i] {
+                        255 => {
+                            args.push(0);
+                            i += 5;
+                            continue;
+                        }
+                        1 | 3 | 18 | 23 | 19 | 20 => n % 2 == 1,
+                        21 => n > 2,
+                        22 | 4 => n > 1,
+                        14 => n == 1 || n == 5,
+                        b => panic!("operator {b} before the width"),
+                    };
+                    return if has {
+                        value(p, 21) + args[0]
+                    } else {
+                        value(p, 20)
+                    };
+                }
+            })
+            .collect()
+    }
+
     /// Every glyph of the subset draws exactly what the original glyph
-    /// draws, has CID = its new id, and keeps the original's font DICT's
-    /// hinting data; checked on a spread of glyphs across every face.
+    /// draws, has CID = its new id, keeps the original's font DICT's
+    /// hinting data, and has the original's advance, or the one asked for
+    /// where a copy with another advance was asked for; checked on a spread
+    /// of glyphs across every face.
     #[test]
     fn subset_glyphs_draw_as_the_originals() {
         let fonts = test_fonts();
@@ -676,13 +801,35 @@ mod tests {
                 .collect();
             gids.sort();
             gids.dedup();
-            let out = subset(cff, &gids).expect("CID-keyed CFF");
+            // Copies: wider (every third glyph), narrower (every fifth), and
+            // with widths in each integer encoding.
+            let own = |g: u16| face.advance_units(g) as i64;
+            let mut glyphs: Vec<(u16, Option<i64>)> = Vec::new();
+            for (k, &g) in gids.iter().enumerate() {
+                glyphs.push((g, None));
+                if k % 3 == 0 {
+                    glyphs.push((g, Some(own(g) + 125 * (k as i64 % 9 + 1))));
+                }
+                if k % 5 == 0 {
+                    glyphs.push((g, Some((own(g) - 500).max(0))));
+                }
+            }
+            let out = subset(cff, &glyphs).expect("CID-keyed CFF");
             let sub = Table::parse(&out).expect("the subset parses");
-            assert_eq!(sub.number_of_glyphs() as usize, gids.len() + 1);
-            for (&old, &new) in &remap(&gids) {
+            assert_eq!(sub.number_of_glyphs() as usize, glyphs.len() + 1);
+            let new_widths = widths(&out);
+            assert_eq!(new_widths[0], own(0), ".notdef");
+            for (i, &(old, advance)) in glyphs.iter().enumerate() {
+                let new = i as u16 + 1;
                 let (a, b) = (outline(&original, old), outline(&sub, new));
-                assert!(!a.is_empty() || old == 0 || b.is_empty());
+                assert!(!a.is_empty() || b.is_empty());
                 assert_eq!(a, b, "{} glyph {old} → {new}", face.ps_name);
+                assert_eq!(
+                    new_widths[new as usize],
+                    advance.unwrap_or(own(old)),
+                    "{} advance of glyph {old} → {new}",
+                    face.ps_name
+                );
             }
             assert!(out.len() < cff.len() / 10, "a subset, not the font");
             // CID = new glyph id: charset format 2, one range from CID 1.
@@ -693,20 +840,20 @@ mod tests {
             };
             let top = dict(tops.get(0).unwrap()).unwrap();
             let at = top.iter().find(|e| e.op == CHARSET).unwrap().ints[0] as usize;
-            let left = (gids.len() - 1) as u16;
+            let left = (glyphs.len() - 1) as u16;
             assert_eq!(out[at..at + 5], [2, 0, 1, (left >> 8) as u8, left as u8]);
             // Each glyph keeps its font DICT's Private DICT (hinting
             // zones, widths), less the inlined subroutines.
             let (a, b) = (privates(cff), privates(&out));
-            for (&old, &new) in &remap(&gids) {
-                assert_eq!(a[old as usize], b[new as usize], "Private of glyph {old}");
+            for (i, &(old, _)) in glyphs.iter().enumerate() {
+                assert_eq!(a[old as usize], b[i + 1], "Private of glyph {old}");
             }
         }
     }
 
     #[test]
     fn fonts_it_does_not_handle_are_refused_not_mangled() {
-        assert!(subset(b"", &[1]).is_err());
-        assert!(subset(&[1, 0, 4, 4, 0, 0], &[1]).is_err());
+        assert!(subset(b"", &[(1, None)]).is_err());
+        assert!(subset(&[1, 0, 4, 4, 0, 0], &[(1, None)]).is_err());
     }
 }

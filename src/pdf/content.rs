@@ -1,8 +1,9 @@
 //! One page to a content stream: text runs become pieces of equal spacing
-//! in their font's width variants, paths and circles become path
-//! operations, and printpdf writes the operations out.
+//! (a glyph followed by a visible gap drawn as its copy with a wider
+//! advance), paths and circles become path operations, and printpdf
+//! writes the operations out.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use printpdf::{
     Codepoint, Color, ExtendedGraphicsStateId, FontId, LineDashPattern, LinePoint, Mm, Op,
@@ -22,21 +23,20 @@ fn color(c: Rgb) -> Color {
     })
 }
 
-/// A face and its width variant (0 = the font's own widths, k = widened by
-/// k/8 em, negative k = narrowed, for compressed punctuation).
+/// A face and a width variant of its glyphs (0 = the glyph's own advance,
+/// k = widened by k/8 em, negative k = narrowed, for compressed
+/// punctuation); each glyph drawn in a variant ≠ 0 is a copy of the glyph
+/// with that advance in the subset.
 pub(super) type FontKey = (FontKind, i8);
 
-pub(super) fn font_id(k: FontKey) -> FontId {
-    match k.1 {
-        0 => FontId(format!("F{}", k.0 as usize + 1)),
-        v if v > 0 => FontId(format!("F{}W{}", k.0 as usize + 1, v)),
-        v => FontId(format!("F{}N{}", k.0 as usize + 1, -v)),
-    }
+/// The resource name of a face's font.
+pub(super) fn font_id(k: FontKind) -> FontId {
+    FontId(format!("F{}", k as usize + 1))
 }
 
 /// Gaps smaller than this (in ems) do not make extractors see a word break.
 const SILENT_GAP: f32 = 0.09;
-/// Widening steps of the width variants, in ems.
+/// Steps of the width variants, in ems.
 pub(super) const VARIANT_STEP: f32 = 0.125;
 /// Widest variant (one em: the gap after 表1 in a caption).
 const MAX_VARIANT: i8 = 8;
@@ -120,6 +120,16 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
     }
 }
 
+/// Each glyph of a run with the width variant it is drawn in, as
+/// [`page_ops`] will draw it: what the subsets must hold.
+pub(super) fn glyph_keys(t: &TextRun, out: &mut Vec<(u16, i8)>) {
+    let mut ps = Vec::new();
+    pieces(t, 0.0, &mut ps);
+    for pc in &ps {
+        out.extend(pc.glyphs.iter().map(|&g| (g, pc.key.1)));
+    }
+}
+
 /// The content stream printpdf writes for one page's operations.
 ///
 /// printpdf is the writer of content streams; each page goes through it on
@@ -154,12 +164,11 @@ pub(super) fn content_stream(ops: Vec<Op>) -> Result<Vec<u8>> {
     }
 }
 
-/// The operations of one page, recording the font variants its text uses.
-pub(super) fn page_ops(
-    p: &Page,
-    remaps: &BTreeMap<FontKind, BTreeMap<u16, u16>>,
-    variants: &mut BTreeSet<FontKey>,
-) -> Vec<Op> {
+/// The glyph id in its face's subset of each glyph and width variant.
+pub(super) type Remaps = BTreeMap<FontKind, BTreeMap<(u16, i8), u16>>;
+
+/// The operations of one page.
+pub(super) fn page_ops(p: &Page, remaps: &Remaps) -> Vec<Op> {
     let mut ops = Vec::new();
     let mut st = TextState::default();
     let mut ps = Vec::new();
@@ -171,7 +180,6 @@ pub(super) fn page_ops(
             Item::Text(t) => {
                 ps.clear();
                 pieces(t, p.height, &mut ps);
-                variants.extend(ps.iter().map(|pc| pc.key));
                 text_ops(&mut ops, &ps, remaps, &mut st);
             }
             Item::Path(path) => path_ops(&mut ops, path, p.height),
@@ -199,7 +207,7 @@ pub(super) fn page_ops(
 #[derive(Default)]
 struct TextState {
     open: bool,
-    font: Option<(FontKey, u32)>,
+    font: Option<(FontKind, u32)>,
     color: Option<(u32, u32, u32)>,
     tc: f32,
 }
@@ -221,12 +229,7 @@ impl TextState {
 }
 
 /// Emits the pieces of a run into the page's current text object.
-fn text_ops(
-    ops: &mut Vec<Op>,
-    pieces: &[Piece],
-    remaps: &BTreeMap<FontKind, BTreeMap<u16, u16>>,
-    st: &mut TextState,
-) {
+fn text_ops(ops: &mut Vec<Op>, pieces: &[Piece], remaps: &Remaps, st: &mut TextState) {
     if pieces.is_empty() {
         return;
     }
@@ -246,10 +249,10 @@ fn text_ops(
             });
             st.color = Some(c);
         }
-        let f = (pc.key, pc.size.to_bits());
+        let f = (pc.key.0, pc.size.to_bits());
         if st.font != Some(f) {
             ops.push(Op::SetFont {
-                font: PdfFontHandle::External(font_id(pc.key)),
+                font: PdfFontHandle::External(font_id(pc.key.0)),
                 size: Pt(pc.size),
             });
             st.font = Some(f);
@@ -266,7 +269,7 @@ fn text_ops(
             .glyphs
             .iter()
             .map(|gid| Codepoint {
-                gid: remap.get(gid).copied().unwrap_or(0),
+                gid: remap.get(&(*gid, pc.key.1)).copied().unwrap_or(0),
                 offset: 0.0,
                 // printpdf reads this only for fonts registered with it;
                 // ours are written by `fonts`, with their own ToUnicode.

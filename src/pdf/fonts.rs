@@ -1,10 +1,10 @@
 //! The font objects of a briefing, written directly: for each face one
-//! embedded program, one descriptor and one ToUnicode map, and one small
-//! Type0 dictionary per width variant (`super` explains the variants).
+//! embedded program, one descriptor, one ToUnicode map and one Type0 font
+//! whose `/W` widths are the program's own advances (copies of glyphs
+//! with other advances included: `super` explains them).
 //!
-//! printpdf would parse every subset again, copy the program once per
-//! variant and leave the copies to be found and merged; writing the few
-//! objects here keeps the program single from the start.
+//! printpdf would parse every subset again to write what is written here
+//! from what the subsetter already knows.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -50,9 +50,9 @@ pub(crate) struct Program {
 /// Takes the subset's bytes (nothing reads them after this).
 pub(crate) fn program(face: &LoadedFont, sub: &mut Subset) -> Result<Program> {
     let data = std::mem::take(&mut sub.data);
-    // CFF outlines go in bare (`CIDFontType0C`: both subsetters write
-    // CID-keyed CFF with CID = glyph id); TrueType outlines as the whole
-    // program, with CID = glyph id by `/CIDToGIDMap /Identity`.
+    // CFF outlines go in bare (`CIDFontType0C`: CID-keyed CFF with CID =
+    // glyph id); TrueType outlines as the whole program, with CID = glyph
+    // id by `/CIDToGIDMap /Identity`.
     let (cff, truetype) = if sub.bare_cff {
         (Some(data), None)
     } else {
@@ -62,9 +62,8 @@ pub(crate) fn program(face: &LoadedFont, sub: &mut Subset) -> Result<Program> {
                 format!("subset of {} unreadable: {e}", face.ps_name),
             )
         })?;
-        match raw.table(Tag::from_bytes(b"CFF ")) {
-            Some(cff) => (Some(cff.to_vec()), None),
-            None if raw.table(Tag::from_bytes(b"glyf")).is_some() => (None, Some(data)),
+        match raw.table(Tag::from_bytes(b"glyf")) {
+            Some(_) => (None, Some(data)),
             None => (None, None),
         }
     };
@@ -95,20 +94,16 @@ pub(crate) fn program(face: &LoadedFont, sub: &mut Subset) -> Result<Program> {
     })
 }
 
-/// Adds the objects of one face and returns the Type0 font of each width
-/// variant, keyed by its step (0 = the program's own widths).
+/// Adds the objects of one face and returns its Type0 font.
 ///
-/// `texts` maps each subset glyph id to the characters it stands for;
-/// `step` is the width of one variant step in thousandths of an em.
+/// `texts` maps each subset glyph id to the character it stands for.
 pub(crate) fn add_face(
     lo: &mut Document,
     face: &LoadedFont,
     sub: &Subset,
     program: Program,
     texts: &BTreeMap<u16, char>,
-    variants: &[i8],
-    step: i32,
-) -> Result<Vec<(i8, ObjectId)>> {
+) -> Result<ObjectId> {
     let program_id = lo.add_object(program.stream);
     let (subtype, file_key) = (program.subtype, program.file_key);
 
@@ -133,53 +128,43 @@ pub(crate) fn add_face(
 
     let to_unicode = lo.add_object(deflated(Dictionary::new(), cmap(&sub.name, texts)));
 
-    // The program's own advances, per subset glyph id (0 = .notdef).
-    let mut old_of = vec![0u16; sub.remap.len() + 1];
-    for (&old, &new) in &sub.remap {
-        old_of[new as usize] = old;
-    }
-    let widths: Vec<i32> = old_of
+    // The program's own advances, in thousandths of an em, for every
+    // glyph id from 0: the widths match the program (PDF/A-2 §6.2.11.5).
+    let k = 1000.0 / face.upem;
+    let w: Vec<Object> = sub
+        .advances
         .iter()
-        .map(|&g| (face.advance(g) * 1000.0).round() as i32)
+        .map(|&a| Object::Integer((a as f32 * k).round() as i64))
         .collect();
-
-    let mut out = Vec::with_capacity(variants.len());
-    for &v in variants {
-        let w: Vec<Object> = widths
-            .iter()
-            .map(|&w| Object::Integer((w + v as i32 * step).max(0) as i64))
-            .collect();
-        let mut info = Dictionary::new();
-        info.set("Registry", Object::string_literal("Adobe"));
-        info.set("Ordering", Object::string_literal("Identity"));
-        info.set("Supplement", 0);
-        let mut cid = Dictionary::new();
-        cid.set("Type", name("Font"));
-        cid.set("Subtype", name(subtype));
-        cid.set("BaseFont", name(&sub.name));
-        cid.set("CIDSystemInfo", info);
-        cid.set("FontDescriptor", Object::Reference(desc_id));
-        cid.set(
-            "W",
-            Object::Array(vec![Object::Integer(0), Object::Array(w)]),
-        );
-        if subtype == "CIDFontType2" {
-            cid.set("CIDToGIDMap", name("Identity"));
-        }
-        let cid_id = lo.add_object(cid);
-        let mut t0 = Dictionary::new();
-        t0.set("Type", name("Font"));
-        t0.set("Subtype", name("Type0"));
-        t0.set("BaseFont", name(&sub.name));
-        t0.set("Encoding", name("Identity-H"));
-        t0.set(
-            "DescendantFonts",
-            Object::Array(vec![Object::Reference(cid_id)]),
-        );
-        t0.set("ToUnicode", Object::Reference(to_unicode));
-        out.push((v, lo.add_object(t0)));
+    let mut info = Dictionary::new();
+    info.set("Registry", Object::string_literal("Adobe"));
+    info.set("Ordering", Object::string_literal("Identity"));
+    info.set("Supplement", 0);
+    let mut cid = Dictionary::new();
+    cid.set("Type", name("Font"));
+    cid.set("Subtype", name(subtype));
+    cid.set("BaseFont", name(&sub.name));
+    cid.set("CIDSystemInfo", info);
+    cid.set("FontDescriptor", Object::Reference(desc_id));
+    cid.set(
+        "W",
+        Object::Array(vec![Object::Integer(0), Object::Array(w)]),
+    );
+    if subtype == "CIDFontType2" {
+        cid.set("CIDToGIDMap", name("Identity"));
     }
-    Ok(out)
+    let cid_id = lo.add_object(cid);
+    let mut t0 = Dictionary::new();
+    t0.set("Type", name("Font"));
+    t0.set("Subtype", name("Type0"));
+    t0.set("BaseFont", name(&sub.name));
+    t0.set("Encoding", name("Identity-H"));
+    t0.set(
+        "DescendantFonts",
+        Object::Array(vec![Object::Reference(cid_id)]),
+    );
+    t0.set("ToUnicode", Object::Reference(to_unicode));
+    Ok(lo.add_object(t0))
 }
 
 /// A ToUnicode CMap: each two-byte code (the subset glyph id) to the

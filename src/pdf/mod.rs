@@ -12,17 +12,21 @@
 //!
 //! Text extractors (poppler, pdf.js, PDFium, MuPDF; search, copy and
 //! paste) insert a space wherever the gap between two glyphs exceeds about
-//! a tenth of an em, measured against the font's `/W` widths. The Han–Latin
-//! quarter em would then copy out as `2022 年`. So a glyph followed by a
-//! visible gap is drawn in a *width variant* of its font: the same embedded
-//! program (stored once) with `/W` widths widened by k × ⅛ em, which makes
-//! the gap part of the glyph for every extractor while the ink stays put.
-//! docs/typesetting.md §7 has the alternatives measured and why this one.
+//! a tenth of an em, measured against the glyphs' advances (`/W`, or the
+//! program's own in older MuPDF). The Han–Latin quarter em would then copy
+//! out as `2022 年`. So a glyph followed by a visible gap is drawn as a
+//! *copy* of itself whose advance is wider by k × ⅛ em (narrower, for
+//! compressed punctuation): the subsets hold such copies as glyphs of
+//! their own, with that advance in the program and in `/W` alike, which
+//! makes the gap part of the glyph for every extractor while the ink stays
+//! put and every width is honest. docs/typesetting.md §7 has the
+//! alternatives measured and why this one.
 
 mod catalog;
 mod cff;
 mod content;
 mod fonts;
+mod glyf;
 mod subset;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -30,7 +34,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use lopdf::{Dictionary, Object};
 use sha2::{Digest, Sha256};
 
-use content::{FontKey, VARIANT_STEP, content_stream, font_id, page_ops};
+use content::{Remaps, VARIANT_STEP, content_stream, font_id, page_ops};
 
 use crate::error::{Error, Kind, Result};
 use crate::frame::Meta;
@@ -59,17 +63,22 @@ pub(crate) fn write(
     let t0 = std::time::Instant::now();
     let lap = |what: &str| log::debug!("pdf: {what} at {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
 
-    // The glyphs each face needs, with the characters each stands for, and
-    // the opacities paths use.
-    let mut used: BTreeMap<FontKind, BTreeMap<u16, char>> = BTreeMap::new();
+    // The glyphs each face needs (in each width variant), with the
+    // characters each stands for, and the opacities paths use.
+    let mut used: BTreeMap<FontKind, BTreeMap<(u16, i8), char>> = BTreeMap::new();
     let mut alphas: BTreeSet<u32> = BTreeSet::new();
+    let mut keys = Vec::new();
     for p in &pages {
         for it in &p.items {
             let a = match it {
                 Item::Text(t) => {
                     let face = used.entry(t.font).or_default();
-                    for g in t.glyphs.iter().filter(|g| g.gid != 0) {
-                        face.entry(g.gid).or_insert(g.ch);
+                    keys.clear();
+                    content::glyph_keys(t, &mut keys);
+                    for (key, g) in keys.iter().zip(&t.glyphs) {
+                        if key.0 != 0 {
+                            face.entry(*key).or_insert(g.ch);
+                        }
                     }
                     1.0
                 }
@@ -82,16 +91,17 @@ pub(crate) fn write(
             }
         }
     }
-    // A subset numbers its glyphs in ascending order after .notdef
-    // (`subsetter::GlyphRemapper` fed sorted ids), so the page operations,
-    // which need the new ids, are built while the subsets are being cut;
-    // the subsets' own maps are checked against this one below.
-    let remaps: BTreeMap<FontKind, BTreeMap<u16, u16>> = used
+    // A subset numbers its glyphs in the order it is given them, after
+    // .notdef: here, by glyph id and variant, so a glyph's copies sit next
+    // to it in the program (and deflate to little). The page operations,
+    // which need the new ids, are built while the subsets are being cut.
+    let remaps: Remaps = used
         .iter()
-        .map(|(k, gids)| {
+        .map(|(k, glyphs)| {
             (
                 *k,
-                gids.keys()
+                glyphs
+                    .keys()
                     .enumerate()
                     .map(|(i, &g)| (g, i as u16 + 1))
                     .collect(),
@@ -115,9 +125,17 @@ pub(crate) fn write(
     // left. Largest glyph set first: it is the longest job. One helper per
     // spare core: more would only make the longest job wait its turn.
     type Cut = Result<(subset::Subset, fonts::Program)>;
-    let mut jobs: Vec<(FontKind, Vec<u16>)> = used
+    let mut jobs: Vec<(FontKind, Vec<(u16, i32)>)> = used
         .iter()
-        .map(|(k, gids)| (*k, gids.keys().copied().collect()))
+        .map(|(k, glyphs)| {
+            // A variant's change of advance, in the face's units.
+            let unit = VARIANT_STEP * fonts.get(*k).upem;
+            let list = glyphs
+                .keys()
+                .map(|&(g, v)| (g, (v as f32 * unit).round() as i32))
+                .collect();
+            (*k, list)
+        })
         .collect();
     jobs.sort_by_key(|(_, gids)| std::cmp::Reverse(gids.len()));
     let next = std::sync::atomic::AtomicUsize::new(0);
@@ -137,9 +155,8 @@ pub(crate) fn write(
     let helpers = std::thread::available_parallelism()
         .map_or(1, |n| n.get().saturating_sub(1))
         .clamp(1, jobs.len().max(1));
-    let (contents, marks, variants) = std::thread::scope(|sc| {
+    let (contents, marks) = std::thread::scope(|sc| {
         let handles: Vec<_> = (0..helpers).map(|_| sc.spawn(work)).collect();
-        let mut variants: BTreeSet<FontKey> = BTreeSet::new();
         let mut contents = Vec::with_capacity(pages.len());
         let mut marks = Vec::with_capacity(pages.len());
         for p in pages {
@@ -150,7 +167,7 @@ pub(crate) fn write(
                     }
                 }
             }
-            let ops = page_ops(&p, &remaps, &mut variants);
+            let ops = page_ops(&p, &remaps);
             let content = content_stream(ops)?;
             contents.push((
                 p.width,
@@ -177,7 +194,7 @@ pub(crate) fn write(
             // below.
             let _ = h.join();
         }
-        Ok::<_, Error>((contents, marks, variants))
+        Ok::<_, Error>((contents, marks))
     })?;
     let mut programs = done.into_inner().unwrap_or_else(|e| e.into_inner());
     // In face order, not finishing order: equal inputs, equal bytes.
@@ -191,36 +208,23 @@ pub(crate) fn write(
     let mut font_dict = Dictionary::new();
     for (kind, cut) in programs {
         let (sub, program) = cut?;
-        if sub.remap != remaps[&kind] {
+        let glyphs = &used[&kind];
+        if sub.advances.len() <= glyphs.len() {
             return Err(Error::new(
                 Kind::Software,
                 format!(
-                    "glyph numbering of the {} subset differs from the page operations",
+                    "the {} subset lacks glyphs the page operations use",
                     fonts.get(kind).ps_name
                 ),
             ));
         }
-        let texts: BTreeMap<u16, char> = used[&kind]
-            .iter()
-            .map(|(old, ch)| (sub.remap[old], *ch))
+        let texts: BTreeMap<u16, char> = glyphs
+            .values()
+            .enumerate()
+            .map(|(i, ch)| (i as u16 + 1, *ch))
             .collect();
-        let steps: Vec<i8> = variants
-            .iter()
-            .filter(|k| k.0 == kind)
-            .map(|k| k.1)
-            .collect();
-        let step = (VARIANT_STEP * 1000.0).round() as i32;
-        for (v, obj) in fonts::add_face(
-            &mut lo,
-            fonts.get(kind),
-            &sub,
-            program,
-            &texts,
-            &steps,
-            step,
-        )? {
-            font_dict.set(font_id((kind, v)).0, Object::Reference(obj));
-        }
+        let font = fonts::add_face(&mut lo, fonts.get(kind), &sub, program, &texts)?;
+        font_dict.set(font_id(kind).0, Object::Reference(font));
     }
     // Opacity states, named by value so output is deterministic.
     let mut states = Dictionary::new();

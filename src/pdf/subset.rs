@@ -7,75 +7,113 @@
 //! own subsetting parses the whole 20 MB face on every run:
 //! ARCHITECTURE.md.)
 
-use std::collections::BTreeMap;
-
 use subsetter::GlyphRemapper;
 
 use crate::error::{Error, Kind, Result};
 use crate::text::fonts::LoadedFont;
 
-/// A subset font program and how old glyph ids map into it.
+/// A subset font program.
 pub(crate) struct Subset {
     /// The subset: a bare CFF table when `bare_cff`, else a single-face
-    /// OpenType or TrueType file.
+    /// TrueType file.
     pub(crate) data: Vec<u8>,
     /// `data` is a bare CID-keyed CFF table.
     pub(crate) bare_cff: bool,
-    /// Old glyph id → new glyph id.
-    pub(crate) remap: BTreeMap<u16, u16>,
+    /// The advance of every glyph of the program, in font units, by new
+    /// glyph id: what the font's `/W` widths state.
+    pub(crate) advances: Vec<u16>,
     /// `ABCDEF+PostScriptName`, the tag derived from the glyph set so equal
     /// inputs give equal output.
     pub(crate) name: String,
 }
 
-/// Subsets `font` to `gids`.
-pub(crate) fn subset(font: &LoadedFont, gids: &[u16]) -> Result<Subset> {
+/// Subsets `font` to `glyphs`: new glyph id i+1 for `glyphs[i]`, an old
+/// glyph id (not 0) and a change of its advance in font units (0 for the
+/// glyph as it is; otherwise the subset has a copy of the glyph with that
+/// advance). TrueType subsets may have further glyphs after these, the
+/// components of composite glyphs.
+pub(crate) fn subset(font: &LoadedFont, glyphs: &[(u16, i32)]) -> Result<Subset> {
     let t0 = std::time::Instant::now();
-    let own = font.cff_table().map(|cff| super::cff::subset(cff, gids));
-    let (data, remap, bare_cff) = match own {
-        Some(Ok(data)) => (data, super::cff::remap(gids), true),
+    let fail = |why: &str| {
+        Error::new(
+            Kind::Software,
+            format!("cannot subset font {}: {why}", font.ps_name),
+        )
+    };
+    let own = |g: u16| font.advance_units(g);
+    let advance = |g: u16, d: i32| (d != 0).then(|| (own(g) as i32 + d).clamp(0, 0xFFFF) as u16);
+    let cff_list = |id: &dyn Fn(u16) -> u16| -> Vec<(u16, Option<i64>)> {
+        glyphs
+            .iter()
+            .map(|&(g, d)| (id(g), advance(g, d).map(i64::from)))
+            .collect()
+    };
+    let cff_advances = || {
+        std::iter::once(own(0))
+            .chain(glyphs.iter().map(|&(g, d)| advance(g, d).unwrap_or(own(g))))
+            .collect::<Vec<u16>>()
+    };
+    let mine = font
+        .cff_table()
+        .map(|cff| super::cff::subset(cff, &cff_list(&|g| g)));
+    let (data, bare_cff, advances) = match mine {
+        Some(Ok(data)) => (data, true, cff_advances()),
         other => {
             if let Some(Err(why)) = other {
                 log::debug!("pdf: {} goes to subsetter: {}", font.ps_name, why.0);
             }
+            // `subsetter` cuts the distinct glyphs; the copies and the
+            // order are then made on its output, whose glyph ids are the
+            // remapper's.
+            let mut bases: Vec<u16> = glyphs.iter().map(|&(g, _)| g).collect();
+            bases.sort_unstable();
+            bases.dedup();
             let mut remapper = GlyphRemapper::new();
-            let mut remap = BTreeMap::new();
-            for &g in gids {
-                remap.insert(g, remapper.remap(g));
+            for &g in &bases {
+                remapper.remap(g);
             }
-            let data = subsetter::subset(font.data, font.index, &remapper).map_err(|e| {
-                Error::new(
-                    Kind::Software,
-                    format!("cannot subset font {}: {e:?}", font.ps_name),
-                )
-            })?;
-            (data, remap, false)
+            let id = |g: u16| remapper.get(g).unwrap_or(0);
+            let cut = subsetter::subset(font.data, font.index, &remapper)
+                .map_err(|e| fail(&format!("{e:?}")))?;
+            let raw = ttf_parser::RawFace::parse(&cut, 0).map_err(|e| fail(&e.to_string()))?;
+            if let Some(cff) = raw.table(ttf_parser::Tag::from_bytes(b"CFF ")) {
+                let data = super::cff::subset(cff, &cff_list(&id)).map_err(|w| fail(w.0))?;
+                (data, true, cff_advances())
+            } else {
+                let list: Vec<(u16, Option<u16>)> = glyphs
+                    .iter()
+                    .map(|&(g, d)| (id(g), advance(g, d)))
+                    .collect();
+                let (data, advances) = super::glyf::arrange(&cut, &list).map_err(fail)?;
+                (data, false, advances)
+            }
         }
     };
     log::debug!(
         "pdf: subset of {}: {} glyphs, {} bytes, {:.1} ms",
         font.ps_name,
-        gids.len(),
+        glyphs.len(),
         data.len(),
         t0.elapsed().as_secs_f64() * 1e3
     );
     Ok(Subset {
         data,
         bare_cff,
-        remap,
-        name: format!("{}+{}", tag(&font.ps_name, gids), font.ps_name),
+        advances,
+        name: format!("{}+{}", tag(&font.ps_name, glyphs), font.ps_name),
     })
 }
 
 /// Six capital letters from a hash of the face name and glyph set (PDF
 /// 32000 §9.6.4 asks for a tag that differs between different subsets).
-fn tag(name: &str, gids: &[u16]) -> String {
+fn tag(name: &str, glyphs: &[(u16, i32)]) -> String {
     // FNV-1a: tiny, stable across platforms and releases.
     let mut h: u64 = 0xcbf29ce484222325;
-    for b in name
-        .bytes()
-        .chain(gids.iter().flat_map(|g| g.to_be_bytes()))
-    {
+    for b in name.bytes().chain(glyphs.iter().flat_map(|&(g, d)| {
+        let [a, b] = g.to_be_bytes();
+        let [c, e, f, h] = d.to_be_bytes();
+        [a, b, c, e, f, h]
+    })) {
         h ^= b as u64;
         h = h.wrapping_mul(0x100000001b3);
     }
@@ -90,8 +128,9 @@ mod tests {
 
     #[test]
     fn tags_are_stable_and_differ_by_glyph_set() {
-        assert_eq!(tag("X", &[1, 2]), tag("X", &[1, 2]));
-        assert_ne!(tag("X", &[1, 2]), tag("X", &[1, 3]));
+        assert_eq!(tag("X", &[(1, 0), (2, 0)]), tag("X", &[(1, 0), (2, 0)]));
+        assert_ne!(tag("X", &[(1, 0), (2, 0)]), tag("X", &[(1, 0), (3, 0)]));
+        assert_ne!(tag("X", &[(1, 0)]), tag("X", &[(1, 125)]));
         assert!(tag("X", &[]).chars().all(|c| c.is_ascii_uppercase()));
     }
 }

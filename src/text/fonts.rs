@@ -78,6 +78,11 @@ impl LoadedFont {
         self.face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0) as f32 / self.upem
     }
 
+    /// Advance width of `gid` in font units, as the face's `hmtx` states it.
+    pub(crate) fn advance_units(&self, gid: u16) -> u16 {
+        self.face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0)
+    }
+
     /// The face's `CFF ` table, if its outlines are CFF.
     pub(crate) fn cff_table(&self) -> Option<&'static [u8]> {
         self.face
