@@ -1,11 +1,12 @@
 //! Stage 5: pages to PDF bytes. The only module that touches printpdf.
 //!
-//! One pass: fonts are subset (`cff` for CID-keyed CFF faces, `subsetter`
-//! otherwise) on helper threads while each page, in turn,
-//! becomes operations, a content stream (printpdf), and deflated bytes,
-//! after which the page's items are dropped. The font objects (`fonts`)
-//! and the document objects (`catalog`) are then written directly, and
-//! lopdf serialises the file once, with object streams.
+//! One pass: after one scan of the pages for the glyphs they use, one
+//! thread per core takes jobs from a queue: each face's subset (`cff` for
+//! CID-keyed CFF faces, `subsetter` and then `cff` or `glyf` otherwise),
+//! then each page, which becomes operations, a content stream (printpdf)
+//! and deflated bytes, after which its items are dropped. The font objects
+//! (`fonts`) and the document objects (`catalog`) are then written
+//! directly, and lopdf serialises the file once, with object streams.
 //!
 //! Text is written as glyph ids of our own subsets, in pieces of equal
 //! inter-glyph spacing set with `Tc`.
@@ -30,6 +31,8 @@ mod glyf;
 mod subset;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use lopdf::{Dictionary, Object};
 use sha2::{Digest, Sha256};
@@ -56,19 +59,32 @@ pub(crate) struct PdfOptions {
 /// writer holds compressed streams, not pages.
 pub(crate) fn write(
     doc: &Meta,
-    pages: Vec<Page>,
+    mut pages: Vec<Page>,
     fonts: &FontSet,
     opts: &PdfOptions,
 ) -> Result<Vec<u8>> {
     let t0 = std::time::Instant::now();
     let lap = |what: &str| log::debug!("pdf: {what} at {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
 
-    // The glyphs each face needs (in each width variant), with the
-    // characters each stands for, and the opacities paths use.
+    // The file identifier digests what the document says.
+    let mut id = Sha256::new();
+    id.update(doc.title.as_bytes());
+    id.update(doc.date_text.as_bytes());
+    id.update(
+        opts.epoch
+            .unwrap_or_else(|| chrono::Utc::now().timestamp())
+            .to_be_bytes(),
+    );
+
+    // One pass over the pages for what the document needs as a whole: the
+    // glyphs each face needs (in each width variant) with the characters
+    // each stands for, the opacities paths use, the text for the file
+    // identifier, and each page's links and anchors.
     let mut used: BTreeMap<FontKind, BTreeMap<(u16, i8), char>> = BTreeMap::new();
     let mut alphas: BTreeSet<u32> = BTreeSet::new();
+    let mut marks = Vec::with_capacity(pages.len());
     let mut keys = Vec::new();
-    for p in &pages {
+    for p in &mut pages {
         for it in &p.items {
             let a = match it {
                 Item::Text(t) => {
@@ -76,6 +92,7 @@ pub(crate) fn write(
                     keys.clear();
                     content::glyph_keys(t, &mut keys);
                     for (key, g) in keys.iter().zip(&t.glyphs) {
+                        id.update(g.ch.encode_utf8(&mut [0; 4]).as_bytes());
                         if key.0 != 0 {
                             face.entry(*key).or_insert(g.ch);
                         }
@@ -90,6 +107,19 @@ pub(crate) fn write(
                 alphas.insert((a * 1000.0).round() as u32);
             }
         }
+        marks.push(catalog::PageMark {
+            height: p.height,
+            links: p
+                .items
+                .iter()
+                .filter_map(|it| match it {
+                    Item::Link { rect, target } => Some((*rect, target.clone())),
+                    _ => None,
+                })
+                .collect(),
+            anchors: std::mem::take(&mut p.anchors),
+            numbered: p.numbered,
+        });
     }
     // A subset numbers its glyphs in the order it is given them, after
     // .notdef: here, by glyph id and variant, so a glyph's copies sit next
@@ -109,21 +139,10 @@ pub(crate) fn write(
         })
         .collect();
 
-    // The file identifier digests what the document says.
-    let mut id = Sha256::new();
-    id.update(doc.title.as_bytes());
-    id.update(doc.date_text.as_bytes());
-    id.update(
-        opts.epoch
-            .unwrap_or_else(|| chrono::Utc::now().timestamp())
-            .to_be_bytes(),
-    );
-
-    // Subsetting reads each face's glyph tables; the faces are independent,
-    // so they are cut (and their programs deflated) by helper threads
-    // while this thread writes the page contents, then helps with what is
-    // left. Largest glyph set first: it is the longest job. One helper per
-    // spare core: more would only make the longest job wait its turn.
+    // The faces' subsets and the pages' contents are independent jobs,
+    // taken from one queue by one thread per core: the subsets first,
+    // largest glyph set first (the longest job), then the pages in order.
+    // Each page is dropped as soon as its content stream is deflated.
     type Cut = Result<(subset::Subset, fonts::Program)>;
     let mut jobs: Vec<(FontKind, Vec<(u16, i32)>)> = used
         .iter()
@@ -138,70 +157,58 @@ pub(crate) fn write(
         })
         .collect();
     jobs.sort_by_key(|(_, gids)| std::cmp::Reverse(gids.len()));
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let done: std::sync::Mutex<Vec<(FontKind, Cut)>> = std::sync::Mutex::new(Vec::new());
-    let work = || {
-        while let Some((kind, gids)) =
-            jobs.get(next.fetch_add(1, std::sync::atomic::Ordering::Relaxed))
-        {
+    type Content = Result<(f32, f32, lopdf::Stream)>;
+    let pages: Vec<Mutex<Option<Page>>> = pages.into_iter().map(|p| Mutex::new(Some(p))).collect();
+    let streams: Vec<Mutex<Option<Content>>> = (0..pages.len()).map(|_| Mutex::new(None)).collect();
+    let total = jobs.len() + pages.len();
+    let next = AtomicUsize::new(0);
+    let done: Mutex<Vec<(FontKind, Cut)>> = Mutex::new(Vec::new());
+    let work = || loop {
+        let k = next.fetch_add(1, Ordering::Relaxed);
+        if let Some((kind, glyphs)) = jobs.get(k) {
             let font = fonts.get(*kind);
-            let cut = subset::subset(font, gids)
+            let cut = subset::subset(font, glyphs)
                 .and_then(|mut sub| fonts::program(font, &mut sub).map(|p| (sub, p)));
-            done.lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .push((*kind, cut));
+            lock(&done).push((*kind, cut));
+        } else if k < total {
+            let i = k - jobs.len();
+            let Some(p) = lock(&pages[i]).take() else {
+                continue;
+            };
+            let content = content_stream(page_ops(&p, &remaps))
+                .map(|c| (p.width, p.height, fonts::deflated(Dictionary::new(), c)));
+            drop(p);
+            *lock(&streams[i]) = Some(content);
+        } else {
+            break;
         }
     };
     let helpers = std::thread::available_parallelism()
         .map_or(1, |n| n.get().saturating_sub(1))
-        .clamp(1, jobs.len().max(1));
-    let (contents, marks) = std::thread::scope(|sc| {
+        .clamp(1, total.max(1));
+    std::thread::scope(|sc| {
         let handles: Vec<_> = (0..helpers).map(|_| sc.spawn(work)).collect();
-        let mut contents = Vec::with_capacity(pages.len());
-        let mut marks = Vec::with_capacity(pages.len());
-        for p in pages {
-            for it in &p.items {
-                if let Item::Text(t) = it {
-                    for g in &t.glyphs {
-                        id.update(g.ch.encode_utf8(&mut [0; 4]).as_bytes());
-                    }
-                }
-            }
-            let ops = page_ops(&p, &remaps);
-            let content = content_stream(ops)?;
-            contents.push((
-                p.width,
-                p.height,
-                fonts::deflated(Dictionary::new(), content),
-            ));
-            marks.push(catalog::PageMark {
-                height: p.height,
-                links: p
-                    .items
-                    .iter()
-                    .filter_map(|it| match it {
-                        Item::Link { rect, target } => Some((*rect, target.clone())),
-                        _ => None,
-                    })
-                    .collect(),
-                anchors: p.anchors,
-                numbered: p.numbered,
-            });
-        }
         work();
         for h in handles {
-            // A helper that panicked leaves its face out; that is caught
+            // A helper that panicked leaves its job undone; that is caught
             // below.
             let _ = h.join();
         }
-        Ok::<_, Error>((contents, marks))
-    })?;
+    });
     let mut programs = done.into_inner().unwrap_or_else(|e| e.into_inner());
     // In face order, not finishing order: equal inputs, equal bytes.
     programs.sort_by_key(|(kind, _)| *kind);
     if programs.len() != jobs.len() {
         return Err(Error::new(Kind::Software, "font subsetting panicked"));
     }
+    let contents = streams
+        .into_iter()
+        .map(|m| {
+            m.into_inner()
+                .unwrap_or_else(|e| e.into_inner())
+                .unwrap_or_else(|| Err(Error::new(Kind::Software, "page content panicked")))
+        })
+        .collect::<Result<Vec<_>>>()?;
     lap("subsets and page contents");
 
     let mut lo = lopdf::Document::with_version("1.5");
@@ -297,6 +304,12 @@ pub(crate) fn write(
         .map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
     lap("serialised");
     Ok(bytes)
+}
+
+/// The value behind `m`, even if a thread panicked holding it (each job's
+/// result is checked after the jobs end).
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 /// Deflate level of libdeflate, chosen by measurement on the default

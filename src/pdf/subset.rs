@@ -33,6 +33,12 @@ pub(crate) struct Subset {
 /// advance). TrueType subsets may have further glyphs after these, the
 /// components of composite glyphs.
 pub(crate) fn subset(font: &LoadedFont, glyphs: &[(u16, i32)]) -> Result<Subset> {
+    subset_by(font, glyphs, true)
+}
+
+/// [`subset`], by our CFF subsetter where it can (`mine`) or by
+/// `subsetter` and then the copies made on its output.
+fn subset_by(font: &LoadedFont, glyphs: &[(u16, i32)], mine: bool) -> Result<Subset> {
     let t0 = std::time::Instant::now();
     let fail = |why: &str| {
         Error::new(
@@ -55,6 +61,7 @@ pub(crate) fn subset(font: &LoadedFont, glyphs: &[(u16, i32)]) -> Result<Subset>
     };
     let mine = font
         .cff_table()
+        .filter(|_| mine)
         .map(|cff| super::cff::subset(cff, &cff_list(&|g| g)));
     let (data, bare_cff, advances) = match mine {
         Some(Ok(data)) => (data, true, cff_advances()),
@@ -124,7 +131,74 @@ fn tag(name: &str, glyphs: &[(u16, i32)]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::tag;
+    use super::{subset_by, tag};
+    use crate::frame::FontKind;
+    use crate::text::fonts::test_fonts;
+    use ttf_parser::{GlyphId, OutlineBuilder, cff::Table};
+
+    #[derive(Default)]
+    struct Pen(String);
+
+    impl OutlineBuilder for Pen {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.0 += &format!("M{x} {y}");
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.0 += &format!("L{x} {y}");
+        }
+        fn quad_to(&mut self, a: f32, b: f32, x: f32, y: f32) {
+            self.0 += &format!("Q{a} {b} {x} {y}");
+        }
+        fn curve_to(&mut self, a: f32, b: f32, c: f32, d: f32, x: f32, y: f32) {
+            self.0 += &format!("C{a} {b} {c} {d} {x} {y}");
+        }
+        fn close(&mut self) {
+            self.0 += "Z";
+        }
+    }
+
+    /// The route through `subsetter` (taken by faces our CFF subsetter
+    /// refuses) gives the same glyphs, copies and advances as ours.
+    #[test]
+    fn both_cff_routes_give_the_same_glyphs_and_copies() {
+        let fonts = test_fonts();
+        let face = fonts.get(FontKind::Sans);
+        let step = 125;
+        let mut glyphs = Vec::new();
+        for c in "国产AI芯片2022年，“算力”（EFLOPS）1.8万亿元".chars() {
+            let g = face.glyph(c).unwrap();
+            glyphs.extend([(g, -4 * step), (g, 0), (g, 2 * step)]);
+        }
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        let (a, b) = (
+            subset_by(face, &glyphs, true).unwrap(),
+            subset_by(face, &glyphs, false).unwrap(),
+        );
+        assert!(a.bare_cff && b.bare_cff);
+        assert_eq!(a.advances, b.advances);
+        let (ta, tb) = (
+            Table::parse(&a.data).unwrap(),
+            Table::parse(&b.data).unwrap(),
+        );
+        assert_eq!(ta.number_of_glyphs() as usize, glyphs.len() + 1);
+        assert_eq!(tb.number_of_glyphs(), ta.number_of_glyphs());
+        for g in 1..=glyphs.len() as u16 {
+            let (mut pa, mut pb) = (Pen::default(), Pen::default());
+            ta.outline(GlyphId(g), &mut pa).unwrap();
+            tb.outline(GlyphId(g), &mut pb).unwrap();
+            assert_eq!(pa.0, pb.0, "glyph {g}");
+        }
+        // Narrowed by half an em, but never below zero.
+        let own = face.advance_units(glyphs[0].0) as i32;
+        assert_eq!(a.advances[1] as i32, (own - 500).max(0));
+        assert!(
+            a.advances
+                .iter()
+                .zip(&b.advances)
+                .any(|(x, y)| x == y && *x > 1000)
+        );
+    }
 
     #[test]
     fn tags_are_stable_and_differ_by_glyph_set() {
