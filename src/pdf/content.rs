@@ -54,6 +54,31 @@ struct Piece {
     glyphs: Vec<u16>,
 }
 
+/// The space after glyph `i` of a run: to the next glyph, or the run's
+/// tail after the last.
+fn spacing(t: &TextRun, i: usize) -> f32 {
+    match t.glyphs.get(i + 1) {
+        Some(next) => next.x - t.glyphs[i].x - t.glyphs[i].advance,
+        None => t.tail,
+    }
+}
+
+/// The width variant for the gap after glyph `i` of a run: the nearest
+/// step (never 0 for a gap [`is_gap`] admits).
+fn variant(t: &TextRun, i: usize) -> i8 {
+    ((spacing(t, i) / t.size) / VARIANT_STEP)
+        .round()
+        .clamp(MIN_VARIANT as f32, MAX_VARIANT as f32) as i8
+}
+
+/// Whether glyph `i` of a run is followed by a gap extractors would see
+/// (a space glyph reads as a space anyway).
+fn is_gap(t: &TextRun, i: usize) -> bool {
+    (i + 1 < t.glyphs.len() || t.tail > 0.0)
+        && spacing(t, i).abs() >= SILENT_GAP * t.size
+        && t.glyphs[i].ch != ' '
+}
+
 /// Splits a run into pieces: maximal stretches of equal spacing, and each
 /// glyph followed by a visible gap alone in a width variant.
 fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
@@ -67,31 +92,15 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
     } else {
         t.angle.to_radians().sin_cos()
     };
-    let spacing: Vec<f32> = (0..n)
-        .map(|i| {
-            if i + 1 < n {
-                t.glyphs[i + 1].x - t.glyphs[i].x - t.glyphs[i].advance
-            } else {
-                t.tail
-            }
-        })
-        .collect();
-    let is_space = |i: usize| t.glyphs[i].ch == ' ';
-    // The last glyph's gap is the run's tail, if it has one.
-    let gap = |i: usize| {
-        (i + 1 < n || t.tail > 0.0) && spacing[i].abs() >= SILENT_GAP * em && !is_space(i)
-    };
     let mut i = 0;
     while i < n {
-        let (variant, tc, j) = if gap(i) {
-            let k = ((spacing[i] / em) / VARIANT_STEP)
-                .round()
-                .clamp(MIN_VARIANT as f32, MAX_VARIANT as f32) as i8;
-            (k, spacing[i] - k as f32 * VARIANT_STEP * em, i + 1)
+        let (variant, tc, j) = if is_gap(t, i) {
+            let k = variant(t, i);
+            (k, spacing(t, i) - k as f32 * VARIANT_STEP * em, i + 1)
         } else {
-            let tc = spacing[i];
+            let tc = spacing(t, i);
             let mut j = i + 1;
-            while j < n && !gap(j) && (j == n - 1 || (spacing[j] - tc).abs() < 0.005) {
+            while j < n && !is_gap(t, j) && (j == n - 1 || (spacing(t, j) - tc).abs() < 0.005) {
                 j += 1;
             }
             (0, tc, j)
@@ -121,13 +130,12 @@ fn pieces(t: &TextRun, page_h: f32, out: &mut Vec<Piece>) {
 }
 
 /// Each glyph of a run with the width variant it is drawn in, as
-/// [`page_ops`] will draw it: what the subsets must hold.
+/// [`pieces`] draws it: what the subsets must hold.
 pub(super) fn glyph_keys(t: &TextRun, out: &mut Vec<(u16, i8)>) {
-    let mut ps = Vec::new();
-    pieces(t, 0.0, &mut ps);
-    for pc in &ps {
-        out.extend(pc.glyphs.iter().map(|&g| (g, pc.key.1)));
-    }
+    out.extend((0..t.glyphs.len()).map(|i| {
+        let k = if is_gap(t, i) { variant(t, i) } else { 0 };
+        (t.glyphs[i].gid, k)
+    }));
 }
 
 /// The content stream printpdf writes for one page's operations.
