@@ -85,12 +85,12 @@ pub(crate) fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
     }
     // Record who holds it, for the message a waiting run prints: written
     // over the old content first and cut to length after, so a reader
-    // never finds the file empty.
+    // never finds the file empty. Not flushed to disk: the lock dies with
+    // the process, and so does the meaning of the number.
     let pid = format!("{}\n", std::process::id());
     let _ = file.rewind();
     let _ = file.write_all(pid.as_bytes());
     let _ = file.set_len(pid.len() as u64);
-    let _ = file.sync_data();
     Ok(OutputLock { file })
 }
 
