@@ -668,30 +668,9 @@ mod tests {
         shared_int, subset,
     };
     use crate::frame::FontKind;
+    use crate::pdf::tests::Pen;
     use crate::text::fonts::test_fonts;
-    use ttf_parser::{GlyphId, OutlineBuilder, cff::Table};
-
-    /// Records an outline as text, to compare two fonts' drawings.
-    #[derive(Default)]
-    struct Pen(Vec<String>);
-
-    impl OutlineBuilder for Pen {
-        fn move_to(&mut self, x: f32, y: f32) {
-            self.0.push(format!("M{x} {y}"));
-        }
-        fn line_to(&mut self, x: f32, y: f32) {
-            self.0.push(format!("L{x} {y}"));
-        }
-        fn quad_to(&mut self, a: f32, b: f32, x: f32, y: f32) {
-            self.0.push(format!("Q{a} {b} {x} {y}"));
-        }
-        fn curve_to(&mut self, a: f32, b: f32, c: f32, d: f32, x: f32, y: f32) {
-            self.0.push(format!("C{a} {b} {c} {d} {x} {y}"));
-        }
-        fn close(&mut self) {
-            self.0.push("Z".into());
-        }
-    }
+    use ttf_parser::{GlyphId, cff::Table};
 
     /// Each glyph's Private DICT as (operator, operand values), without
     /// `Subrs`.

@@ -278,30 +278,9 @@ fn assemble(font: &[u8], tables: &[([u8; 4], std::borrow::Cow<[u8]>)]) -> Result
 #[cfg(test)]
 mod tests {
     use crate::pdf::subset::subset;
+    use crate::pdf::tests::Pen;
     use crate::text::fonts::LoadedFont;
-    use ttf_parser::{Face, GlyphId, OutlineBuilder};
-
-    /// Records an outline as text.
-    #[derive(Default)]
-    struct Pen(Vec<String>);
-
-    impl OutlineBuilder for Pen {
-        fn move_to(&mut self, x: f32, y: f32) {
-            self.0.push(format!("M{x} {y}"));
-        }
-        fn line_to(&mut self, x: f32, y: f32) {
-            self.0.push(format!("L{x} {y}"));
-        }
-        fn quad_to(&mut self, a: f32, b: f32, x: f32, y: f32) {
-            self.0.push(format!("Q{a} {b} {x} {y}"));
-        }
-        fn curve_to(&mut self, a: f32, b: f32, c: f32, d: f32, x: f32, y: f32) {
-            self.0.push(format!("C{a} {b} {c} {d} {x} {y}"));
-        }
-        fn close(&mut self) {
-            self.0.push("Z".into());
-        }
-    }
+    use ttf_parser::{Face, GlyphId};
 
     fn outline(f: &Face, g: u16) -> Vec<String> {
         let mut pen = Pen::default();

@@ -346,3 +346,31 @@ pub(crate) fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
         (n + 19 < bytes.len()).then(|| buf[..n].to_vec())
     })
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use ttf_parser::OutlineBuilder;
+
+    /// Records a glyph outline as text, so the subsetters' tests can
+    /// compare what two fonts draw.
+    #[derive(Default)]
+    pub(crate) struct Pen(pub(crate) Vec<String>);
+
+    impl OutlineBuilder for Pen {
+        fn move_to(&mut self, x: f32, y: f32) {
+            self.0.push(format!("M{x} {y}"));
+        }
+        fn line_to(&mut self, x: f32, y: f32) {
+            self.0.push(format!("L{x} {y}"));
+        }
+        fn quad_to(&mut self, a: f32, b: f32, x: f32, y: f32) {
+            self.0.push(format!("Q{a} {b} {x} {y}"));
+        }
+        fn curve_to(&mut self, a: f32, b: f32, c: f32, d: f32, x: f32, y: f32) {
+            self.0.push(format!("C{a} {b} {c} {d} {x} {y}"));
+        }
+        fn close(&mut self) {
+            self.0.push("Z".into());
+        }
+    }
+}

@@ -133,29 +133,9 @@ fn tag(name: &str, glyphs: &[(u16, i32)]) -> String {
 mod tests {
     use super::{subset_by, tag};
     use crate::frame::FontKind;
+    use crate::pdf::tests::Pen;
     use crate::text::fonts::test_fonts;
-    use ttf_parser::{GlyphId, OutlineBuilder, cff::Table};
-
-    #[derive(Default)]
-    struct Pen(String);
-
-    impl OutlineBuilder for Pen {
-        fn move_to(&mut self, x: f32, y: f32) {
-            self.0 += &format!("M{x} {y}");
-        }
-        fn line_to(&mut self, x: f32, y: f32) {
-            self.0 += &format!("L{x} {y}");
-        }
-        fn quad_to(&mut self, a: f32, b: f32, x: f32, y: f32) {
-            self.0 += &format!("Q{a} {b} {x} {y}");
-        }
-        fn curve_to(&mut self, a: f32, b: f32, c: f32, d: f32, x: f32, y: f32) {
-            self.0 += &format!("C{a} {b} {c} {d} {x} {y}");
-        }
-        fn close(&mut self) {
-            self.0 += "Z";
-        }
-    }
+    use ttf_parser::{GlyphId, cff::Table};
 
     /// The route through `subsetter` (taken by faces our CFF subsetter
     /// refuses) gives the same glyphs, copies and advances as ours.
