@@ -166,7 +166,7 @@ fn default_briefing_copies_out_clean_in_five_engines_with_honest_widths() {
 #[test]
 fn invented_mixed_text_copies_out_clean_in_five_engines() {
     // Figures, Latin names and units in one paragraph, with gaps on both
-    // sides of each Latin run: the cases width variants exist for.
+    // sides of each Latin run: the cases the widened glyph copies exist for.
     let sb = Sandbox::new();
     sb.append(
         "themes/compute-totals.toml",

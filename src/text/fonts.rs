@@ -26,6 +26,10 @@ pub(crate) struct LoadedFont {
     pub(crate) ps_name: String,
     /// Units per em.
     pub(crate) upem: f32,
+    /// Which halves of a glyph's em box hold no ink (left, right), by
+    /// glyph id: found from the outline the first time a glyph is asked
+    /// about, for the few punctuation glyphs that are.
+    blank: std::sync::Mutex<std::collections::HashMap<u16, (bool, bool)>>,
 }
 
 impl std::fmt::Debug for LoadedFont {
@@ -65,6 +69,7 @@ impl LoadedFont {
             face,
             ps_name: ps_name.replace(' ', ""),
             upem,
+            blank: Default::default(),
         })
     }
 
@@ -81,6 +86,29 @@ impl LoadedFont {
     /// Advance width of `gid` in font units, as the face's `hmtx` states it.
     pub(crate) fn advance_units(&self, gid: u16) -> u16 {
         self.face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0)
+    }
+
+    /// Whether the right half (`right`) or the left half of `gid`'s advance
+    /// holds no ink, to within a twentieth of an em: the half a full-width
+    /// mark may lose when compressed. Simplified Chinese fonts put a
+    /// comma's ink on the left and an opening bracket's on the right;
+    /// fonts made for other conventions centre some marks, and those must
+    /// keep their width or their ink would run into the next character.
+    pub(crate) fn blank_half(&self, gid: u16, right: bool) -> bool {
+        let mut cache = self.blank.lock().unwrap_or_else(|e| e.into_inner());
+        let (left_blank, right_blank) = *cache.entry(gid).or_insert_with(|| {
+            let half = self.advance_units(gid) as f32 / 2.0;
+            let tolerance = self.upem / 20.0;
+            match self.face.glyph_bounding_box(GlyphId(gid)) {
+                Some(b) => (
+                    b.x_min as f32 >= half - tolerance,
+                    b.x_max as f32 <= half + tolerance,
+                ),
+                // No ink at all: either half may go.
+                None => (true, true),
+            }
+        });
+        if right { right_blank } else { left_blank }
     }
 
     /// The face's `CFF ` table, if its outlines are CFF.

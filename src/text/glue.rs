@@ -53,7 +53,9 @@ pub(crate) struct Shaped {
     pub(crate) adv: Vec<f32>,
     /// `glue[i]` sits between glyph `i` and `i + 1`.
     pub(crate) glue: Vec<Glue>,
-    /// Full-width punctuation (its blank half may be compressed).
+    /// Full-width punctuation whose blank half (right for closing, pause
+    /// and stop marks, left for opening ones) is blank in this font, and
+    /// may be compressed.
     pub(crate) full: Vec<bool>,
     /// No break before this character.
     pub(crate) bound: Vec<bool>,
@@ -113,11 +115,15 @@ pub(crate) fn shape(fonts: &FontSet, c: Collected, font: FontKind, em: f32) -> R
         gids.push(g);
         adv.push(face.advance(g) * em * if sup[i] { SUP_SCALE } else { 1.0 });
     }
-    let full: Vec<bool> = chars
-        .iter()
-        .zip(&adv)
-        .zip(&sup)
-        .map(|((&c, &a), &u)| !u && is_compressible(c) && a >= 0.9 * em)
+    // A mark is compressed only where its blank half really is blank.
+    let full: Vec<bool> = (0..chars.len())
+        .map(|i| {
+            let c = chars[i];
+            !sup[i]
+                && is_compressible(c)
+                && adv[i] >= 0.9 * em
+                && face.blank_half(gids[i], class(c) != Class::Open)
+        })
         .collect();
     let mut glue = Vec::with_capacity(chars.len().saturating_sub(1));
     for (i, &space) in em_before.iter().enumerate().skip(1) {
@@ -171,6 +177,8 @@ fn between(chars: &[char], adv: &[f32], full: &[bool], sup: &[bool], i: usize, e
     let (a, b) = (chars[i - 1], chars[i]);
     let (ca, cb) = (class(a), class(b));
     let mut g = Glue::default();
+    // A full-width mark, whether or not it has a blank half to lose.
+    let wide = |k: usize| !sup[k] && is_compressible(chars[k]) && adv[k] >= 0.9 * em;
     // `%` closes a figure: `50%以上` takes the same quarter em as `50以上`.
     let alnum = |c: char| c.is_ascii_alphanumeric() || c == '%';
     if sup[i] || sup[i - 1] {
@@ -193,13 +201,13 @@ fn between(chars: &[char], adv: &[f32], full: &[bool], sup: &[bool], i: usize, e
         g.stretch1 = HAN_LATIN_FLEX * em;
         g.shrink1 = HAN_LATIN_FLEX * em;
         g.stretch2 = LETTER_SPACE * em;
-    } else if full[i - 1]
-        && full[i]
-        && (matches!(ca, Class::Close | Class::PauseStop)
-            || (ca == Class::Open && cb == Class::Open))
+    } else if wide(i - 1)
+        && wide(i)
+        && ((full[i - 1] && matches!(ca, Class::Close | Class::PauseStop))
+            || (full[i] && cb == Class::Open))
     {
-        // Adjacent punctuation takes 1.5 em: the blank half between them
-        // goes (§2).
+        // Adjacent punctuation takes 1.5 em: a blank half between them
+        // goes (§2), the first mark's if it has one, else the second's.
         g.natural = -0.5 * em;
     } else if ca == Class::Dash && cb == Class::Dash {
         // Never expand inside —— or …… (§3).

@@ -114,3 +114,70 @@ fn the_last_line_avoids_three_characters_when_it_can() {
     let last = texts(&lines).pop().unwrap();
     assert!(last.chars().count() != 3, "{:?}", texts(&lines));
 }
+
+/// A face that centres its full-width pause and stop marks (WenQuanYi Zen
+/// Hei, as fonts made for other conventions do; scripts/test installs
+/// it), or `$TRUETYPE_CJK_FONT`, as the body face.
+fn centred_marks() -> FontSet {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let wqy = std::env::var_os("TRUETYPE_CJK_FONT")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc".into());
+    let noto = |n: &str| crate::config::FontFile {
+        path: root.join(n),
+        index: 2,
+    };
+    FontSet::load(&crate::config::FontFiles {
+        body: crate::config::FontFile {
+            path: wqy.clone(),
+            index: 0,
+        },
+        heading: noto("NotoSansCJK-Regular.ttc"),
+        bold: noto("NotoSansCJK-Bold.ttc"),
+    })
+    .unwrap_or_else(|e| {
+        panic!(
+            "{}: {e:?} (run scripts/test, which installs fonts-wqy-zenhei)",
+            wqy.display()
+        )
+    })
+}
+
+/// The x of each glyph of a one-line paragraph, in ems.
+fn xs(f: &FontSet, text: &str) -> Vec<(char, f32)> {
+    let lines = layout(f, text, &style(10.0, 0.0), 1000.0).unwrap();
+    assert_eq!(lines.len(), 1);
+    lines[0]
+        .run
+        .glyphs
+        .iter()
+        .map(|g| (g.ch, g.x / 10.0))
+        .collect()
+}
+
+#[test]
+fn a_mark_is_compressed_only_where_its_blank_half_is_blank() {
+    let (noto, wqy) = (fonts(), centred_marks());
+    // Two adjacent marks take 1.5 em: in a Simplified Chinese face the
+    // stop's blank right half goes; where the stop is centred, the
+    // bracket's blank left half goes instead.
+    for f in [&noto, &wqy] {
+        let x = xs(f, "同！《报");
+        assert!((x[3].1 - x[1].1 - 1.5).abs() < 0.01, "{x:?}");
+    }
+    // A centred comma before a bracket with no blank half to give (the
+    // face's quotes are narrow) keeps its whole em.
+    let x = xs(&wqy, "同，“报");
+    assert!((x[2].1 - x[1].1 - 1.0).abs() < 0.01, "{x:?}");
+    let x = xs(&noto, "同，“报");
+    assert!((x[2].1 - x[1].1 - 0.5).abs() < 0.01, "{x:?}");
+    // Only a comma set on the left may lose its right half (when a line
+    // is tight, or at a line end).
+    let comma = |f: &FontSet| {
+        glue::shape(f, collect::collect("甲，乙", None), FontKind::Serif, 10.0)
+            .unwrap()
+            .full[1]
+    };
+    assert!(comma(&noto));
+    assert!(!comma(&wqy), "a centred comma taken for a left-set one");
+}
