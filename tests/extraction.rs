@@ -6,9 +6,10 @@
 //! binary wrote.
 //!
 //! A visible gap (the quarter em between `2022` and `年`) must not come out
-//! as a space in any of them, and every font's widths must be its
-//! program's (fontTools reads both): docs/typesetting.md §7 says how the
-//! PDF achieves both and which engines were measured.
+//! as a space in any of them, every font's widths must be its program's
+//! (fontTools reads both), and pdf.js must load every subset as embedded,
+//! without a warning: docs/typesetting.md §7 says how the PDF achieves
+//! this and which engines were measured.
 
 mod common;
 
@@ -119,6 +120,23 @@ fn check(pdf: &Path, probes: &[&str]) {
     }
 }
 
+/// pdf.js loads every font from its embedded program, without warnings
+/// (a subset it could not read would fall back to a substitute face).
+fn pdfjs_reads_the_fonts(pdf: &Path) {
+    let out = std::process::Command::new("node")
+        .arg(root().join("tests/support/pdfjs-fonts.mjs"))
+        .arg(pdfjs_dist())
+        .arg(pdf)
+        .output()
+        .expect("node runs (scripts/test installs it)");
+    assert!(
+        out.status.success(),
+        "pdf.js could not load the fonts as embedded:\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
 /// Every font's `/W` widths are the advances of its embedded program, and
 /// each face is embedded once.
 fn honest_widths(pdf: &Path) {
@@ -150,6 +168,7 @@ fn default_briefing_copies_out_clean_in_five_engines_with_honest_widths() {
     let sb = Sandbox::new();
     let pdf = generate(&sb);
     honest_widths(&pdf);
+    pdfjs_reads_the_fonts(&pdf);
     check(
         &pdf,
         &[
@@ -239,6 +258,7 @@ fn a_truetype_body_face_is_embedded_and_copies_out_clean() {
     }
     tool("qpdf", &["--check", pdf.to_str().unwrap()]);
     honest_widths(&pdf);
+    pdfjs_reads_the_fonts(&pdf);
     check(
         &pdf,
         &["截至2026年11月24日", "2022年", "1.8万亿元", "国产AI芯片"],
