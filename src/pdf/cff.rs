@@ -664,7 +664,7 @@ pub(crate) fn subset(cff: &[u8], glyphs: &[(u16, Option<i64>)]) -> R<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::{
-        CHARSET, CHARSTRINGS, FD_ARRAY, FD_SELECT, Index, PRIVATE, SUBRS, dict, fd_select,
+        CHARSET, CHARSTRINGS, FD_ARRAY, FD_SELECT, Index, Inliner, PRIVATE, SUBRS, dict, fd_select,
         shared_int, subset,
     };
     use crate::frame::FontKind;
@@ -827,6 +827,157 @@ mod tests {
             for (i, &(old, _)) in glyphs.iter().enumerate() {
                 assert_eq!(a[old as usize], b[i + 1], "Private of glyph {old}");
             }
+        }
+    }
+
+    /// The first stack-clearing operator of each charstring of a subset
+    /// (no subroutines left), as 1 (stems and hint masks), 21 (rmoveto),
+    /// 22 (hmoveto and vmoveto) or 14 (endchar), and whether a width
+    /// operand precedes it.
+    fn first_operators(cff: &[u8]) -> Vec<(u8, bool)> {
+        let hdr = cff[2] as usize;
+        let (_, at) = Index::parse(cff, hdr).unwrap();
+        let (tops, _) = Index::parse(cff, at).unwrap();
+        let top = dict(tops.get(0).unwrap()).unwrap();
+        let off = top.iter().find(|e| e.op == CHARSTRINGS).unwrap().ints[0] as usize;
+        let strings = Index::parse(cff, off).unwrap().0;
+        (0..strings.len())
+            .map(|g| {
+                let code = strings.get(g).unwrap();
+                let (mut i, mut n) = (0, 0);
+                loop {
+                    if let Some((_, len)) = shared_int(&code[i..]).unwrap() {
+                        n += 1;
+                        i += len;
+                        continue;
+                    }
+                    return match code[i] {
+                        255 => {
+                            n += 1;
+                            i += 5;
+                            continue;
+                        }
+                        1 | 3 | 18 | 23 | 19 | 20 => (1, n % 2 == 1),
+                        21 => (21, n > 2),
+                        22 | 4 => (22, n > 1),
+                        14 => (14, n == 1 || n == 5),
+                        b => panic!("operator {b} first"),
+                    };
+                }
+            })
+            .collect()
+    }
+
+    /// A copy gets the advance asked for whichever operator its charstring
+    /// starts with, and whether or not it had a width operand: glyphs of
+    /// every kind the serif face has are picked from the whole face.
+    #[test]
+    fn copies_get_their_width_whatever_operator_comes_first() {
+        let fonts = test_fonts();
+        let face = fonts.get(FontKind::Serif);
+        let cff = face.cff_table().unwrap();
+        let n = Table::parse(cff).unwrap().number_of_glyphs();
+        let all: Vec<(u16, Option<i64>)> = (1..n).step_by(3).map(|g| (g, None)).collect();
+        let kinds = first_operators(&subset(cff, &all).unwrap());
+        // Up to four glyphs of each kind.
+        let mut picked: Vec<u16> = Vec::new();
+        let mut seen: std::collections::BTreeMap<(u8, bool), usize> = Default::default();
+        for (i, kind) in kinds.iter().enumerate().skip(1) {
+            let count = seen.entry(*kind).or_default();
+            if *count < 4 {
+                *count += 1;
+                picked.push(all[i - 1].0);
+            }
+        }
+        // (The CJK faces hint every outline, so none starts with a moveto:
+        // `widths_are_written_before_any_first_operator` covers those.)
+        for needed in [(1, true), (1, false), (14, false), (14, true)] {
+            assert!(
+                seen.contains_key(&needed),
+                "no glyph of kind {needed:?}: {seen:?}"
+            );
+        }
+        let own = |g: u16| face.advance_units(g) as i64;
+        let glyphs: Vec<(u16, Option<i64>)> = picked
+            .iter()
+            .flat_map(|&g| [(g, None), (g, Some(own(g) + 250)), (g, Some(0))])
+            .collect();
+        let out = subset(cff, &glyphs).unwrap();
+        let (original, sub) = (Table::parse(cff).unwrap(), Table::parse(&out).unwrap());
+        let w = widths(&out);
+        for (i, &(g, advance)) in glyphs.iter().enumerate() {
+            assert_eq!(
+                w[i + 1],
+                advance.unwrap_or(own(g)),
+                "glyph {g} {:?}",
+                kinds[0]
+            );
+            assert_eq!(
+                outline(&original, g),
+                outline(&sub, i as u16 + 1),
+                "glyph {g}"
+            );
+        }
+    }
+
+    /// The width operand is replaced where a charstring has one and
+    /// inserted where it has none, before each kind of first operator.
+    #[test]
+    fn widths_are_written_before_any_first_operator() {
+        let empty = Index::parse(&[0, 0], 0).unwrap().0;
+        let int = |v: i64| {
+            let mut b = Vec::new();
+            super::push_int(&mut b, v);
+            b
+        };
+        let code = |parts: &[&[u8]]| parts.concat();
+        let (w, new) = (int(300), int(-400));
+        let (a, b) = (int(10), int(-1200));
+        let cases: Vec<(Vec<u8>, Vec<u8>)> = vec![
+            // rmoveto: 2 arguments, 3 with a width.
+            (code(&[&a, &b, &[21, 14]]), code(&[&new, &a, &b, &[21, 14]])),
+            (
+                code(&[&w, &a, &b, &[21, 14]]),
+                code(&[&new, &a, &b, &[21, 14]]),
+            ),
+            // hmoveto, vmoveto: 1 argument, 2 with a width.
+            (code(&[&a, &[22, 14]]), code(&[&new, &a, &[22, 14]])),
+            (code(&[&w, &b, &[4, 14]]), code(&[&new, &b, &[4, 14]])),
+            // endchar: none (or 4, accent), 1 or 5 with a width.
+            (vec![14], code(&[&new, &[14]])),
+            (code(&[&w, &[14]]), code(&[&new, &[14]])),
+            (
+                code(&[&a, &a, &a, &a, &[14]]),
+                code(&[&new, &a, &a, &a, &a, &[14]]),
+            ),
+            (
+                code(&[&w, &a, &a, &a, &a, &[14]]),
+                code(&[&new, &a, &a, &a, &a, &[14]]),
+            ),
+            // Stems: pairs, odd with a width; a hint mask's bytes follow.
+            (
+                code(&[&a, &b, &[1, 19, 0x80, 14]]),
+                code(&[&new, &a, &b, &[1, 19, 0x80, 14]]),
+            ),
+            (
+                code(&[&w, &a, &b, &[18, 14]]),
+                code(&[&new, &a, &b, &[18, 14]]),
+            ),
+        ];
+        for (input, want) in cases {
+            let mut inl = Inliner {
+                global: &empty,
+                local: &empty,
+                out: Vec::new(),
+                stack: Vec::new(),
+                marks: Vec::new(),
+                stems: 0,
+                done: false,
+                width: Some(-400),
+            };
+            inl.run(&input, 0).unwrap();
+            assert_eq!(inl.out, want, "from {input:?}");
+            assert!(inl.width.is_none());
         }
     }
 
