@@ -8,9 +8,9 @@
 //! A visible gap (the quarter em between `2022` and `年`) must not come out
 //! as a space in any of them, every font's widths must be its program's
 //! (fontTools reads both), and pdf.js must load every subset as embedded,
-//! without a warning, and draw every page as poppler does:
-//! docs/typesetting.md §7 says how the PDF achieves this and which engines
-//! were measured.
+//! without a warning; pdf.js and MuPDF must draw every page as poppler
+//! does. docs/typesetting.md §7 says how the PDF achieves this and which
+//! engines were measured.
 
 mod common;
 
@@ -158,12 +158,13 @@ fn pages_in(dir: &Path, prefix: &str) -> Vec<String> {
     pages.into_iter().map(|(_, p)| p).collect()
 }
 
-/// pdf.js draws every page as poppler does: the same glyphs in the same
-/// places (a subset pdf.js misread, or a width it took otherwise, would
-/// show as ink where poppler has none).
-fn pdfjs_renders_like_poppler(pdf: &Path) {
+/// pdf.js and MuPDF (`mutool draw`) draw every page as poppler does: the
+/// same glyphs in the same places (a subset an engine misread, or a width
+/// it took otherwise, would show as ink where poppler has none).
+fn engines_draw_like_poppler(pdf: &Path) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
+    let file = pdf.to_str().unwrap();
     tool(
         "node",
         &[
@@ -172,38 +173,51 @@ fn pdfjs_renders_like_poppler(pdf: &Path) {
                 .to_str()
                 .unwrap(),
             pdfjs_dist().to_str().unwrap(),
-            pdf.to_str().unwrap(),
+            file,
             d.join("js").to_str().unwrap(),
             "80",
         ],
     );
     tool(
-        "pdftoppm",
+        "mutool",
         &[
+            "draw",
+            "-q",
             "-r",
             "80",
-            "-png",
-            pdf.to_str().unwrap(),
-            d.join("pp").to_str().unwrap(),
+            "-o",
+            d.join("mu-%d.png").to_str().unwrap(),
+            file,
         ],
     );
-    let (js, pp) = (pages_in(d, "js"), pages_in(d, "pp"));
-    assert!(!js.is_empty() && js.len() == pp.len(), "{js:?} {pp:?}");
-    let out = std::process::Command::new("python3")
-        .arg(root().join("tests/support/render_compare.py"))
-        // Measured: 1.4 % at most between the two engines' anti-aliasing
-        // on these briefings; a face pdf.js cannot read gives 2–6 %.
-        .arg("0.025")
-        .arg(js.join(","))
-        .arg(pp.join(","))
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "pdf.js draws pages unlike poppler:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    tool(
+        "pdftoppm",
+        &["-r", "80", "-png", file, d.join("pp").to_str().unwrap()],
     );
+    let pp = pages_in(d, "pp");
+    for engine in ["js", "mu"] {
+        let pages = pages_in(d, engine);
+        assert!(
+            !pages.is_empty() && pages.len() == pp.len(),
+            "{pages:?} {pp:?}"
+        );
+        let out = std::process::Command::new("python3")
+            .arg(root().join("tests/support/render_compare.py"))
+            // Measured: 1.4 % at most between pdf.js's anti-aliasing and
+            // poppler's on these briefings (MuPDF 0.6 %); a face pdf.js
+            // cannot read gives 2–6 %.
+            .arg("0.025")
+            .arg(pages.join(","))
+            .arg(pp.join(","))
+            .output()
+            .expect("python3 runs");
+        assert!(
+            out.status.success(),
+            "{engine} draws pages unlike poppler:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 /// Every font's `/W` widths are the advances of its embedded program, and
@@ -238,7 +252,7 @@ fn default_briefing_copies_out_clean_in_five_engines_with_honest_widths() {
     let pdf = generate(&sb);
     honest_widths(&pdf);
     pdfjs_reads_the_fonts(&pdf);
-    pdfjs_renders_like_poppler(&pdf);
+    engines_draw_like_poppler(&pdf);
     check(
         &pdf,
         &[
@@ -329,7 +343,7 @@ fn a_truetype_body_face_is_embedded_and_copies_out_clean() {
     tool("qpdf", &["--check", pdf.to_str().unwrap()]);
     honest_widths(&pdf);
     pdfjs_reads_the_fonts(&pdf);
-    pdfjs_renders_like_poppler(&pdf);
+    engines_draw_like_poppler(&pdf);
     check(
         &pdf,
         &["截至2026年11月24日", "2022年", "1.8万亿元", "国产AI芯片"],
