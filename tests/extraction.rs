@@ -121,20 +121,33 @@ fn check(pdf: &Path, probes: &[&str]) {
     }
 }
 
+/// Runs a checking script and returns what it printed; panics with its
+/// report, saying `what` went wrong, when it exits non-zero.
+fn checked(cmd: &str, args: &[&std::ffi::OsStr], what: &str) -> String {
+    let out = std::process::Command::new(cmd)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{cmd} is required ({e}); run scripts/test, which installs it"));
+    let report = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{what}:\n{report}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    report
+}
+
 /// pdf.js loads every font from its embedded program, without warnings
 /// (a subset it could not read would fall back to a substitute face).
 fn pdfjs_reads_the_fonts(pdf: &Path) {
-    let out = std::process::Command::new("node")
-        .arg(root().join("tests/support/pdfjs-fonts.mjs"))
-        .arg(pdfjs_dist())
-        .arg(pdf)
-        .output()
-        .expect("node runs (scripts/test installs it)");
-    assert!(
-        out.status.success(),
-        "pdf.js could not load the fonts as embedded:\n{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
+    checked(
+        "node",
+        &[
+            root().join("tests/support/pdfjs-fonts.mjs").as_os_str(),
+            pdfjs_dist().as_os_str(),
+            pdf.as_os_str(),
+        ],
+        "pdf.js could not load the fonts as embedded",
     );
 }
 
@@ -201,21 +214,19 @@ fn engines_draw_like_poppler(pdf: &Path) {
             !pages.is_empty() && pages.len() == pp.len(),
             "{pages:?} {pp:?}"
         );
-        let out = std::process::Command::new("python3")
-            .arg(root().join("tests/support/render_compare.py"))
-            // Measured: 1.4 % at most between pdf.js's anti-aliasing and
-            // poppler's on these briefings (MuPDF 0.6 %); a face pdf.js
-            // cannot read gives 2–6 %.
-            .arg("0.025")
-            .arg(pages.join(","))
-            .arg(pp.join(","))
-            .output()
-            .expect("python3 runs");
-        assert!(
-            out.status.success(),
-            "{engine} draws pages unlike poppler:\n{}{}",
-            String::from_utf8_lossy(&out.stdout),
-            String::from_utf8_lossy(&out.stderr)
+        let (pages, pp) = (pages.join(","), pp.join(","));
+        checked(
+            "python3",
+            &[
+                root().join("tests/support/render_compare.py").as_os_str(),
+                // Measured: 1.4 % at most between pdf.js's anti-aliasing
+                // and poppler's on these briefings (MuPDF 0.6 %); a face
+                // pdf.js cannot read gives 2–6 %.
+                "0.025".as_ref(),
+                pages.as_ref(),
+                pp.as_ref(),
+            ],
+            &format!("{engine} draws pages unlike poppler"),
         );
     }
 }
@@ -223,16 +234,13 @@ fn engines_draw_like_poppler(pdf: &Path) {
 /// Every font's `/W` widths are the advances of its embedded program, and
 /// each face is embedded once.
 fn honest_widths(pdf: &Path) {
-    let out = std::process::Command::new("python3")
-        .arg(root().join("tests/support/widths.py"))
-        .arg(pdf)
-        .output()
-        .expect("python3 runs (scripts/test installs fontTools)");
-    let report = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "widths differ from the programs:\n{report}{}",
-        String::from_utf8_lossy(&out.stderr)
+    let report = checked(
+        "python3",
+        &[
+            root().join("tests/support/widths.py").as_os_str(),
+            pdf.as_os_str(),
+        ],
+        "widths differ from the programs",
     );
     // One line per font: `/ABCDEF+Face: …`.
     let mut faces: Vec<&str> = report

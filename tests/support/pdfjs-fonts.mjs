@@ -3,9 +3,7 @@
 // embedded program was found and translated, and any warning pdf.js gave.
 // Exits 1 if a font fell back to a substitute or pdf.js warned.
 // Usage: node pdfjs-fonts.mjs PDFJS_DIR FILE.pdf
-import { readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { open } from "./pdfjs-open.mjs";
 
 const [pdfjsDir, file] = process.argv.slice(2);
 const warnings = [];
@@ -16,15 +14,12 @@ console.log = (...args) => {
   if (/^Warning|^Error/.test(line)) warnings.push(line);
   else log(...args);
 };
-const { getDocument, OPS } = await import(
-  pathToFileURL(join(pdfjsDir, "legacy/build/pdf.mjs")).href
-);
-const doc = await getDocument({
-  data: new Uint8Array(readFileSync(file)),
+const { pdfjs, doc } = await open(pdfjsDir, file, {
   verbosity: 1,
   fontExtraProperties: true,
   disableFontFace: true,
-}).promise;
+});
+const { OPS } = pdfjs;
 const fonts = new Map();
 for (let i = 1; i <= doc.numPages; i++) {
   const page = await doc.getPage(i);

@@ -2,18 +2,11 @@
 // its Node canvas (@napi-rs/canvas, installed with pdfjs-dist), to
 // PREFIX-N.png at DPI.
 // Usage: node pdfjs-render.mjs PDFJS_DIR FILE.pdf PREFIX DPI
-import { readFileSync, writeFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { writeFileSync } from "node:fs";
+import { open } from "./pdfjs-open.mjs";
 
 const [pdfjsDir, file, prefix, dpi] = process.argv.slice(2);
-const { getDocument } = await import(
-  pathToFileURL(join(pdfjsDir, "legacy/build/pdf.mjs")).href
-);
-const doc = await getDocument({
-  data: new Uint8Array(readFileSync(file)),
-  verbosity: 0,
-}).promise;
+const { doc } = await open(pdfjsDir, file);
 for (let i = 1; i <= doc.numPages; i++) {
   const page = await doc.getPage(i);
   const viewport = page.getViewport({ scale: Number(dpi) / 72 });

@@ -1,18 +1,10 @@
 // Prints the text pdf.js (the viewer in Firefox) extracts from a PDF, one
 // page per form feed, items joined as its text layer joins them.
 // Usage: node pdfjs-text.mjs PDFJS_DIR FILE.pdf
-import { readFileSync } from "node:fs";
-import { pathToFileURL } from "node:url";
-import { join } from "node:path";
+import { open } from "./pdfjs-open.mjs";
 
 const [pdfjsDir, file] = process.argv.slice(2);
-const { getDocument } = await import(
-  pathToFileURL(join(pdfjsDir, "legacy/build/pdf.mjs")).href
-);
-const doc = await getDocument({
-  data: new Uint8Array(readFileSync(file)),
-  verbosity: 0,
-}).promise;
+const { doc } = await open(pdfjsDir, file);
 const pages = [];
 for (let i = 1; i <= doc.numPages; i++) {
   const content = await (await doc.getPage(i)).getTextContent();
