@@ -277,7 +277,8 @@ fn default_briefing_copies_out_clean_in_five_engines_with_honest_widths() {
 #[test]
 fn invented_mixed_text_copies_out_clean_in_five_engines() {
     // Figures, Latin names and units in one paragraph, with gaps on both
-    // sides of each Latin run: the cases the widened glyph copies exist for.
+    // sides of each Latin run, and a long URL that stretches its line: the
+    // cases the widened glyph copies exist for.
     let sb = Sandbox::new();
     sb.append(
         "themes/compute-totals.toml",
@@ -288,6 +289,10 @@ title = "混排检验"
 [[section.block]]
 sources = ["compute-conference-2023"]
 paragraph = "测试段落：A100与H800在2024年第3季度合计出货7200片，单价约2.5万美元；Qwen2-72B模型于2024年6月发布，参数量为720亿，训练用GPU约4096张。"
+
+[[section.block]]
+sources = ["compute-conference-2023"]
+paragraph = "详见https://example.org/very/long/path/to/a/report/on/compute-capacity-2024-final-version.pdf?lang=zh&page=12。功耗约350W/卡，带宽3.35TB/s。"
 "#,
     );
     let pdf = generate(&sb);
@@ -298,6 +303,10 @@ paragraph = "测试段落：A100与H800在2024年第3季度合计出货7200片�
             "约2.5万美元",
             "Qwen2-72B模型于2024年6月发布",
             "训练用GPU约4096张",
+            // The URL cannot break before its joints: the line's few Han
+            // characters open gaps of more than an em.
+            "详见https://example.org/very",
+            "功耗约350W/卡",
         ],
     );
 }

@@ -38,8 +38,12 @@ pub(super) fn font_id(k: FontKind) -> FontId {
 const SILENT_GAP: f32 = 0.09;
 /// Steps of the width variants, in ems.
 pub(super) const VARIANT_STEP: f32 = 0.125;
-/// Widest variant (one em: the gap after 表1 in a caption).
-const MAX_VARIANT: i8 = 8;
+/// Widest variant: any gap a line can hold (about 16 em). Most are a
+/// quarter em or an em (the gap after 表1 in a caption), but a line that
+/// must stretch around an unbreakable URL can open gaps of several ems
+/// between its few Han characters, and those must not copy out as spaces
+/// either. Each distinct glyph and width is one copy in the subset.
+const MAX_VARIANT: i8 = i8::MAX;
 /// Narrowest variant (half an em: adjacent punctuation, docs/typesetting.md §2).
 const MIN_VARIANT: i8 = -4;
 
