@@ -103,7 +103,7 @@ pub(crate) enum Item {
     Text(TextRun),
     /// Lines and polygons.
     Path(Path),
-    /// A circle (drawn as a 32-sided polygon).
+    /// A circle (drawn as four Bézier curves).
     Circle {
         /// Centre x.
         cx: f32,

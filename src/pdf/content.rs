@@ -6,9 +6,9 @@
 use std::collections::BTreeMap;
 
 use printpdf::{
-    Codepoint, Color, ExtendedGraphicsStateId, FontId, LineDashPattern, LinePoint, Mm, Op,
-    PaintMode, PdfDocument, PdfFontHandle, PdfPage, Point, Polygon, PolygonRing, Pt, TextItem,
-    TextMatrix, WindingOrder,
+    Color, DictItem, ExtendedGraphicsStateId, FontId, LineDashPattern, LinePoint, Mm, Op,
+    PaintMode, PdfDocument, PdfFontHandle, PdfPage, Point, Polygon, PolygonRing, Pt, TextMatrix,
+    WindingOrder,
 };
 
 use crate::error::{Error, Kind, Result};
@@ -153,7 +153,9 @@ pub(super) fn content_stream(ops: Vec<Op>) -> Result<Vec<u8>> {
     let save = printpdf::PdfSaveOptions {
         optimize: false,
         subset_fonts: false,
-        secure: true,
+        // Lets `Op::Unknown` through: the `Tj` of each piece (`text_ops`).
+        // Every operation here is ours.
+        secure: false,
         image_optimization: None,
     };
     let mut warnings = Vec::new();
@@ -203,8 +205,15 @@ pub(super) fn page_ops(p: &Page, remaps: &Remaps) -> Vec<Op> {
                 stroke,
                 alpha,
             } => {
-                let path = circle_path(*cx, *cy, *r, *fill, stroke.clone(), *alpha);
-                path_ops(&mut ops, &path, p.height);
+                let path = Path {
+                    points: Vec::new(),
+                    closed: true,
+                    fill: *fill,
+                    stroke: stroke.clone(),
+                    alpha: *alpha,
+                };
+                let ring = circle_ring(*cx, *cy, *r, p.height);
+                paint_ops(&mut ops, &path, ring);
             }
             Item::Link { .. } => {}
         }
@@ -277,19 +286,23 @@ fn text_ops(ops: &mut Vec<Op>, pieces: &[Piece], remaps: &Remaps, st: &mut TextS
             st.tc = pc.tc;
         }
         let remap = &remaps[&pc.key.0];
-        let glyphs = pc
-            .glyphs
-            .iter()
-            .map(|gid| Codepoint {
-                gid: remap.get(&(*gid, pc.key.1)).copied().unwrap_or(0),
-                offset: 0.0,
-                // printpdf reads this only for fonts registered with it;
-                // ours are written by `fonts`, with their own ToUnicode.
-                cid: None,
-            })
-            .collect();
-        ops.push(Op::ShowText {
-            items: vec![TextItem::GlyphIds(glyphs)],
+        // One string of two-byte codes (the subset's glyph ids, Identity-H)
+        // per piece, shown with `Tj` through printpdf's generic operator.
+        // Its own `ShowText` writes every glyph id as a separate hex string
+        // in a `TJ` array: three times the bytes and an allocation per
+        // glyph (measured on the default briefing: content streams 205 KB →
+        // 161 KB before deflate, page writing about a third faster).
+        let mut codes = Vec::with_capacity(2 * pc.glyphs.len());
+        for gid in &pc.glyphs {
+            let id = remap.get(&(*gid, pc.key.1)).copied().unwrap_or(0);
+            codes.extend_from_slice(&id.to_be_bytes());
+        }
+        ops.push(Op::Unknown {
+            key: "Tj".into(),
+            value: vec![DictItem::String {
+                data: codes,
+                literal: true,
+            }],
         });
     }
 }
@@ -309,6 +322,13 @@ fn path_ops(ops: &mut Vec<Op>, p: &Path, page_h: f32) {
     if p.points.len() < 2 {
         return;
     }
+    let points: Vec<LinePoint> = p.points.iter().map(|&(x, y)| pt(x, y, page_h)).collect();
+    paint_ops(ops, p, points);
+}
+
+/// Paints `points` (page coordinates) with `p`'s fill, stroke and
+/// opacity; `p.points` is not read.
+fn paint_ops(ops: &mut Vec<Op>, p: &Path, points: Vec<LinePoint>) {
     ops.push(Op::SaveGraphicsState);
     if p.alpha < 1.0 {
         ops.push(Op::LoadGraphicsState {
@@ -321,7 +341,6 @@ fn path_ops(ops: &mut Vec<Op>, p: &Path, page_h: f32) {
     if let Some(s) = &p.stroke {
         stroke_ops(ops, s);
     }
-    let points: Vec<LinePoint> = p.points.iter().map(|&(x, y)| pt(x, y, page_h)).collect();
     let mode = match (p.fill.is_some(), p.stroke.is_some()) {
         (true, true) => PaintMode::FillStroke,
         (true, false) => PaintMode::Fill,
@@ -358,30 +377,31 @@ fn stroke_ops(ops: &mut Vec<Op>, s: &Stroke) {
     }
 }
 
-/// A circle as a closed 32-sided polygon.
-fn circle_path(
-    cx: f32,
-    cy: f32,
-    r: f32,
-    fill: Option<Rgb>,
-    stroke: Option<Stroke>,
-    alpha: f32,
-) -> Path {
-    // Polygon points with bezier flags are not expressible in `Path`, so
-    // approximate with 32 segments: at chart marker sizes (≤ 4 pt) the
-    // deviation is under 0.02 pt, far below what any reader can show.
-    let n = 32;
-    let points = (0..n)
-        .map(|i| {
-            let a = i as f32 / n as f32 * std::f32::consts::TAU;
-            (cx + r * a.cos(), cy + r * a.sin())
-        })
-        .collect();
-    Path {
-        points,
-        closed: true,
-        fill,
-        stroke,
-        alpha,
-    }
+/// A circle as four cubic Béziers (printpdf writes a point flagged
+/// `bezier` as a control point): the usual kappa = 4/3·(√2 − 1) puts the
+/// curve within 0.03 % of the radius of a true circle, which no reader can
+/// show, in 13 points rather than a polygon's many.
+fn circle_ring(cx: f32, cy: f32, r: f32, page_h: f32) -> Vec<LinePoint> {
+    const KAPPA: f32 = 0.552_284_8;
+    let k = r * KAPPA;
+    let on = |x: f32, y: f32| pt(cx + x, cy + y, page_h);
+    let ctrl = |x: f32, y: f32| LinePoint {
+        bezier: true,
+        ..on(x, y)
+    };
+    vec![
+        on(r, 0.0),
+        ctrl(r, k),
+        ctrl(k, r),
+        on(0.0, r),
+        ctrl(-k, r),
+        ctrl(-r, k),
+        on(-r, 0.0),
+        ctrl(-r, -k),
+        ctrl(-k, -r),
+        on(0.0, -r),
+        ctrl(k, -r),
+        ctrl(r, -k),
+        on(r, 0.0),
+    ]
 }
