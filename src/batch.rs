@@ -38,6 +38,8 @@ pub struct Request {
     pub allow_future: bool,
     /// The date "本期新增" compares with, for every profile.
     pub since: Option<NaiveDate>,
+    /// Cut every font afresh, neither reading nor writing the font cache.
+    pub no_cache: bool,
 }
 
 /// What one profile produced.
@@ -223,7 +225,19 @@ fn check_collisions(config: &Config, profiles: &[&Profile], date: NaiveDate) -> 
 /// every PDF was written is `TempFail`.
 pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     signals::install();
-    let config = config::load(&req.config)?;
+    let mut config = config::load(&req.config)?;
+    let out_dir = req
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| config.output_dir.clone());
+    // The font cache lives with the briefings it serves.
+    config.font_cache = match req.no_cache {
+        true => None,
+        false => config
+            .font_cache
+            .take()
+            .map(|_| config::font_cache_in(&out_dir)),
+    };
     let today = today(&config);
     let date = req.date.unwrap_or(today);
     check_window(date, today, req.allow_future)?;
@@ -237,10 +251,6 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     }
     let profiles = selected(&config, &req.profiles)?;
     check_collisions(&config, &profiles, date)?;
-    let out_dir = req
-        .output_dir
-        .clone()
-        .unwrap_or_else(|| config.output_dir.clone());
     // Mail settings and the password are checked before anything is built,
     // so a missing password variable fails fast with nothing written.
     let mailer = if req.mail {
@@ -448,7 +458,9 @@ pub fn diff(
 /// characters missing from the fonts, which only layout can see), writing
 /// nothing; returns a one-line summary.
 pub fn check(path: &Path) -> Result<String> {
-    let config = config::load(path)?;
+    let mut config = config::load(path)?;
+    // Checking writes nothing, not even cache entries.
+    config.font_cache = None;
     let fonts = FontSet::load(&config.fonts)?;
     let date = today(&config);
     for p in &config.profiles {

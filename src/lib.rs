@@ -90,6 +90,7 @@ pub fn build_timed(
     let opts = pdf::PdfOptions {
         epoch,
         producer: format!("briefing {}", env!("CARGO_PKG_VERSION")),
+        cache: config.font_cache.clone(),
     };
     let page_count = pages.len();
     let bytes = pdf::write(&meta(&doc), pages, fonts, &opts)?;

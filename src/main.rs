@@ -105,6 +105,9 @@ struct GenerateArgs {
     /// Mail each briefing right after it is written ([mail] in the config).
     #[arg(long)]
     mail: bool,
+    /// Cut every font afresh: neither read nor write the font cache.
+    #[arg(long)]
+    no_cache: bool,
 }
 
 fn main() -> ExitCode {
@@ -165,6 +168,7 @@ fn generate(a: &GenerateArgs) -> Result<()> {
         epoch: batch::source_date_epoch()?,
         allow_future: a.allow_future,
         since: a.since.as_deref().map(batch::parse_date).transpose()?,
+        no_cache: a.no_cache,
     };
     let progress = (!a.quiet && !a.json && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::hidden();

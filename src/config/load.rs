@@ -174,6 +174,7 @@ pub fn load(path: &Path) -> Result<Config> {
         classification: raw.classification,
         closing_note: raw.closing_note.clone(),
         time_zone,
+        font_cache: (raw.cache != Some(false)).then(|| font_cache_in(&output_dir)),
         output_dir,
         file_name,
         keep,
@@ -585,4 +586,9 @@ pub(super) fn source_refs(
         }
     }
     Ok(out)
+}
+
+/// The font cache of briefings written to `output_dir`.
+pub fn font_cache_in(output_dir: &Path) -> PathBuf {
+    output_dir.join(".briefing-cache")
 }

@@ -12,5 +12,5 @@ pub mod template;
 
 pub use catalog::load_catalog;
 pub(crate) use catalog::significant_digits;
-pub use load::load;
+pub use load::{font_cache_in, load};
 pub use model::*;

@@ -32,6 +32,9 @@ pub struct Config {
     pub time_zone: chrono_tz::Tz,
     /// Output directory, resolved.
     pub output_dir: PathBuf,
+    /// Where finished font programs are kept between runs (the output
+    /// directory's `.briefing-cache`); `None` with `cache = false`.
+    pub font_cache: Option<PathBuf>,
     /// File name pattern.
     pub file_name: String,
     /// Retention: newest N dated briefings per profile.

@@ -39,6 +39,8 @@ pub struct RawConfig {
     pub sources: Option<Spanned<String>>,
     /// Keep only the newest N dated briefings per profile.
     pub keep: Option<Spanned<i64>>,
+    /// Keep finished font programs between runs (default true).
+    pub cache: Option<bool>,
     /// Paper and margins.
     pub page: Option<RawPage>,
     /// Font files.

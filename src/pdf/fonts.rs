@@ -46,6 +46,60 @@ pub(crate) struct Program {
     stream: Stream,
 }
 
+impl Program {
+    /// The stream's bytes as embedded (deflated when that made them
+    /// smaller).
+    pub(crate) fn content(&self) -> &[u8] {
+        &self.stream.content
+    }
+
+    /// TrueType outlines (`FontFile2`) rather than bare CFF.
+    pub(crate) fn is_truetype(&self) -> bool {
+        self.file_key == "FontFile2"
+    }
+
+    /// The stream is deflated.
+    pub(crate) fn is_deflated(&self) -> bool {
+        self.stream.dict.has(b"Filter")
+    }
+
+    /// A TrueType program's undeflated length.
+    pub(crate) fn length1(&self) -> Option<i64> {
+        self.stream
+            .dict
+            .get(b"Length1")
+            .ok()
+            .and_then(|l| l.as_i64().ok())
+    }
+
+    /// The program [`program`] made, from what [`Program::content`] and
+    /// the other accessors give: the dictionary is built in the same
+    /// order, so the file's bytes are the same.
+    pub(crate) fn restore(length1: Option<i64>, deflated: bool, content: Vec<u8>) -> Program {
+        let mut d = Dictionary::new();
+        let (subtype, file_key) = match length1 {
+            None => {
+                d.set("Subtype", name("CIDFontType0C"));
+                ("CIDFontType0", "FontFile3")
+            }
+            Some(n) => {
+                d.set("Length1", n);
+                ("CIDFontType2", "FontFile2")
+            }
+        };
+        if deflated {
+            d.set("Filter", Object::Name(b"FlateDecode".to_vec()));
+        }
+        let mut stream = Stream::new(d, content);
+        stream.allows_compression = false;
+        Program {
+            subtype,
+            file_key,
+            stream,
+        }
+    }
+}
+
 /// The program of a subset, ready to embed; run beside the other faces'.
 /// Takes the subset's bytes (nothing reads them after this).
 pub(crate) fn program(face: &LoadedFont, sub: &mut Subset) -> Result<Program> {

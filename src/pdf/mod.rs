@@ -23,6 +23,7 @@
 //! put and every width is honest. docs/typesetting.md §7 has the
 //! alternatives measured and why this one.
 
+mod cache;
 mod catalog;
 mod cff;
 mod content;
@@ -31,6 +32,7 @@ mod glyf;
 mod subset;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -52,6 +54,9 @@ pub(crate) struct PdfOptions {
     pub(crate) epoch: Option<i64>,
     /// Producer string.
     pub(crate) producer: String,
+    /// Where finished font programs are kept between runs; `None`: cut
+    /// every face afresh.
+    pub(crate) cache: Option<PathBuf>,
 }
 
 /// Serialises laid-out pages, consuming them: each page's items are
@@ -167,8 +172,22 @@ pub(crate) fn write(
         let k = next.fetch_add(1, Ordering::Relaxed);
         if let Some((kind, glyphs)) = jobs.get(k) {
             let font = fonts.get(*kind);
-            let cut = subset::subset(font, glyphs)
-                .and_then(|mut sub| fonts::program(font, &mut sub).map(|p| (sub, p)));
+            let cache = opts.cache.as_deref().map(cache::Cache::new);
+            let key = cache.as_ref().and_then(|_| cache::Cache::key(font, glyphs));
+            let kept = cache.as_ref().zip(key.as_ref()).and_then(|(c, k)| c.get(k));
+            let cut = match kept {
+                Some(entry) => {
+                    log::debug!("pdf: {} from the font cache", font.ps_name);
+                    Ok(entry)
+                }
+                None => subset::subset(font, glyphs)
+                    .and_then(|mut sub| fonts::program(font, &mut sub).map(|p| (sub, p)))
+                    .inspect(|(sub, program)| {
+                        if let Some((c, k)) = cache.as_ref().zip(key.as_ref()) {
+                            c.put(k, sub, program);
+                        }
+                    }),
+            };
             lock(&done).push((*kind, cut));
         } else if k < total {
             let i = k - jobs.len();

@@ -1,0 +1,168 @@
+//! The font cache (`.briefing-cache` in the output folder): a hit gives
+//! the bytes a fresh cut gives, a damaged or foreign entry is never used,
+//! a face or glyph set of its own gets entries of its own, and a cache
+//! that cannot be written costs nothing but time.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{Sandbox, tool};
+
+const DATE: &str = "2024-12-31";
+
+fn pdf(sb: &Sandbox) -> PathBuf {
+    sb.out().join(format!("briefing-{DATE}.pdf"))
+}
+
+/// Runs a generate with `extra` arguments and returns the PDF's bytes.
+fn generate(sb: &Sandbox, extra: &[&str]) -> Vec<u8> {
+    let mut args = vec!["generate", "--date", DATE, "-q"];
+    args.extend_from_slice(extra);
+    let o = sb.run(&args);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    std::fs::read(pdf(sb)).unwrap()
+}
+
+/// The cache's entries, by name, with their bytes.
+fn entries(dir: &Path) -> Vec<(String, Vec<u8>)> {
+    let mut v: Vec<(String, Vec<u8>)> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    (
+                        e.file_name().to_string_lossy().into_owned(),
+                        std::fs::read(e.path()).unwrap(),
+                    )
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+fn cache(sb: &Sandbox) -> PathBuf {
+    sb.out().join(".briefing-cache")
+}
+
+#[test]
+fn a_warm_run_writes_the_bytes_a_cold_one_does() {
+    let sb = Sandbox::new();
+    let uncached = generate(&sb, &["--no-cache"]);
+    assert!(!cache(&sb).exists(), "--no-cache must not write a cache");
+    let cold = generate(&sb, &[]);
+    let stored = entries(&cache(&sb));
+    assert_eq!(stored.len(), 3, "one entry per face: {stored:?}");
+    assert!(stored.iter().all(|(n, _)| n.ends_with(".font")));
+    let warm = generate(&sb, &[]);
+    assert!(cold == uncached, "a cold run differs from --no-cache");
+    assert!(warm == cold, "a warm run differs from a cold one");
+    assert_eq!(entries(&cache(&sb)), stored, "a hit rewrote its entry");
+    tool("qpdf", &["--check", pdf(&sb).to_str().unwrap()]);
+}
+
+#[test]
+fn damaged_entries_are_cut_afresh() {
+    let sb = Sandbox::new();
+    let cold = generate(&sb, &[]);
+    let stored = entries(&cache(&sb));
+    // Each way an entry can go bad: a flipped byte in the program, a
+    // truncation, an empty file, another entry's bytes under this name.
+    let (name, bytes) = stored.iter().max_by_key(|(_, b)| b.len()).unwrap();
+    let other = &stored.iter().find(|(n, _)| n != name).unwrap().1;
+    let mut flipped = bytes.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x20;
+    for bad in [
+        flipped,
+        bytes[..bytes.len() - 7].to_vec(),
+        Vec::new(),
+        other.clone(),
+    ] {
+        std::fs::write(cache(&sb).join(name), &bad).unwrap();
+        let again = generate(&sb, &[]);
+        assert!(again == cold, "a damaged entry changed the briefing");
+        assert_eq!(
+            &std::fs::read(cache(&sb).join(name)).unwrap(),
+            bytes,
+            "the damaged entry was not replaced by a sound one"
+        );
+    }
+}
+
+#[test]
+fn another_face_or_glyph_set_gets_entries_of_its_own() {
+    let sb = Sandbox::new();
+    let default = generate(&sb, &[]);
+    let first = entries(&cache(&sb));
+    // The same file, another face of the collection (Japanese glyph forms).
+    sb.edit(
+        "briefing.toml",
+        "NotoSerifCJK-Regular.ttc\", index = 2",
+        "NotoSerifCJK-Regular.ttc\", index = 0",
+    );
+    let other_face = generate(&sb, &[]);
+    assert!(other_face != default);
+    let second = entries(&cache(&sb));
+    assert_eq!(second.len(), 4, "a new entry for the new face only");
+    assert!(first.iter().all(|e| second.contains(e)));
+    // Text the default briefing lacks: new glyphs, a new serif subset.
+    sb.append(
+        "themes/compute-totals.toml",
+        "\n[[section]]\ntitle = \"缓存测试\"\n\n[[section.block]]\nparagraph = \"鑫龘靐齉：罕见字形的段落。\"\nsources = [\"compute-conference-2023\"]\n",
+    );
+    let more = generate(&sb, &[]);
+    let third = entries(&cache(&sb));
+    // The heading's glyphs are new to the sans faces too: up to three.
+    assert!((5..=7).contains(&third.len()), "{}", third.len());
+    assert!(
+        second.iter().all(|e| third.contains(e)),
+        "older entries kept"
+    );
+    // Each briefing stays whole and readable with its own subsets.
+    for bytes in [&default, &other_face, &more] {
+        let p = sb.dir.path().join("copy.pdf");
+        std::fs::write(&p, bytes).unwrap();
+        tool("qpdf", &["--check", p.to_str().unwrap()]);
+    }
+    let text = common::text_of(&pdf(&sb));
+    assert!(text.contains("罕见字形"), "{text}");
+}
+
+#[test]
+fn config_can_turn_the_cache_off_and_a_blocked_cache_costs_nothing() {
+    let sb = Sandbox::new();
+    sb.edit("briefing.toml", "file_name", "cache = false\nfile_name");
+    let off = generate(&sb, &[]);
+    assert!(!cache(&sb).exists());
+
+    let sb2 = Sandbox::new();
+    std::fs::create_dir_all(sb2.out()).unwrap();
+    // A file where the cache folder would go: nothing can be stored.
+    std::fs::write(cache(&sb2), b"not a folder").unwrap();
+    let blocked = generate(&sb2, &[]);
+    assert!(blocked == off);
+    assert_eq!(std::fs::read(cache(&sb2)).unwrap(), b"not a folder");
+}
+
+#[test]
+fn another_build_of_the_program_never_reads_this_ones_entries() {
+    let sb = Sandbox::new();
+    let first = generate(&sb, &[]);
+    let stored = entries(&cache(&sb));
+    // A copy is a different executable file (new modification time), as
+    // a rebuilt or upgraded binary is.
+    let copy = sb.dir.path().join("briefing-copy");
+    std::fs::copy(common::bin(), &copy).unwrap();
+    let o = std::process::Command::new(&copy)
+        .args(["generate", "--date", DATE, "-q", "--config"])
+        .arg(sb.config())
+        .env("SOURCE_DATE_EPOCH", "1764000000")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let after = entries(&cache(&sb));
+    assert_eq!(after.len(), 2 * stored.len(), "the copy cut its own");
+    assert!(std::fs::read(pdf(&sb)).unwrap() == first);
+}
