@@ -8,6 +8,8 @@ pub(crate) mod contents;
 pub(crate) mod flow;
 pub(crate) mod table;
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::compose::{DocBlock, Document};
 use crate::config::PageSettings;
 use crate::error::Result;
@@ -28,6 +30,13 @@ pub(crate) fn layout_document(
     fonts: &FontSet,
     settings: &PageSettings,
 ) -> Result<Vec<Page>> {
+    let t0 = std::time::Instant::now();
+    let lap = |what: &str| {
+        log::debug!(
+            "layout: {what} at {:.1} ms",
+            t0.elapsed().as_secs_f64() * 1e3
+        )
+    };
     let frame = frame_for(settings);
     let b = blocks::Builder::new(fonts, settings, &frame);
     let entries: Vec<contents::Entry> = doc
@@ -50,6 +59,7 @@ pub(crate) fn layout_document(
         .collect();
     let mut entries = entries;
     let (head, body) = elements(doc, &b)?;
+    lap("blocks set");
     // Only the contents change between passes, and a pass only plans the
     // page breaks: the pages are made once, from the final plan.
     let mut contents = contents::contents(&b, &entries)?;
@@ -83,9 +93,11 @@ pub(crate) fn layout_document(
         }
         contents = contents::contents(&b, &entries)?;
     }
+    lap(&format!("pages planned ({pass} passes)"));
     let elems: Vec<Elem> = head.into_iter().chain(contents).chain(body).collect();
     let mut pages = plan.into_pages(elems, &frame);
     furniture(&mut pages, doc, fonts, settings, &frame)?;
+    lap("pages made");
     Ok(pages)
 }
 
@@ -157,29 +169,43 @@ fn block_elems(b: &blocks::Builder, block: &DocBlock) -> Result<Vec<Elem>> {
 /// before `Contents`) and the numbered body after it.
 ///
 /// Blocks are set in parallel: each is independent of the others until
-/// pagination, and paragraphs and charts are most of the layout time.
+/// pagination, and paragraphs and charts are most of the layout time. The
+/// threads take blocks from a shared counter (a chart costs as much as
+/// many paragraphs, so a fixed share per thread leaves one idle), and the
+/// calling thread is one of them.
 fn elements(doc: &Document, b: &blocks::Builder) -> Result<(Vec<Elem>, Vec<Elem>)> {
     let n = doc.blocks.len();
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
-        .clamp(1, 4);
+        .clamp(1, 4)
+        .min(n.max(1));
+    let next = AtomicUsize::new(0);
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(block) = doc.blocks.get(i) else {
+                return done;
+            };
+            let t = std::time::Instant::now();
+            let r = block_elems(b, block);
+            log::trace!(
+                "layout: block {i} {:.2} ms",
+                t.elapsed().as_secs_f64() * 1e3
+            );
+            done.push((i, r));
+        }
+    };
     let mut built: Vec<Option<Result<Vec<Elem>>>> = (0..n).map(|_| None).collect();
     std::thread::scope(|sc| {
-        let handles: Vec<_> = (0..threads)
-            .map(|t| {
-                // Interleaved, so long runs of similar blocks spread evenly.
-                sc.spawn(move || {
-                    (t..n)
-                        .step_by(threads)
-                        .map(|i| (i, block_elems(b, &doc.blocks[i])))
-                        .collect::<Vec<_>>()
-                })
-            })
-            .collect();
-        for h in handles {
-            for (i, r) in h.join().expect("layout thread panicked") {
-                built[i] = Some(r);
-            }
+        let helpers: Vec<_> = (1..threads).map(|_| sc.spawn(work)).collect();
+        let mine = work();
+        for (i, r) in helpers
+            .into_iter()
+            .flat_map(|h| h.join().expect("layout thread panicked"))
+            .chain(mine)
+        {
+            built[i] = Some(r);
         }
     });
     let mut head: Vec<Elem> = b.title_block(doc)?;

@@ -93,10 +93,45 @@ fn fitness(r: f32) -> usize {
     }
 }
 
+/// Lines looser than this stretch ratio are not priced on the first try.
+///
+/// Such a line alone costs at least [`PRUNED_COST`] (badness 100·r³ ≈
+/// 2,000), more than whole good paragraphs: most candidate lines of a
+/// total fit are far too short, and pricing each was half the breaker's
+/// time. Every cost is non-negative, so when the best set found without
+/// them costs less than one of them, no set with one could be better and
+/// the result is exactly the full search's; otherwise the search is run
+/// again in full.
+const LOOSEST_PRICED: f32 = 2.7;
+/// The least any line looser than [`LOOSEST_PRICED`] adds to a set.
+const PRUNED_COST: f64 = {
+    let badness = BADNESS * (LOOSEST_PRICED * LOOSEST_PRICED * LOOSEST_PRICED) as f64;
+    (LINE_PENALTY + badness) * (LINE_PENALTY + badness)
+};
+
 /// Chooses the breaks (each the index the next line starts at; the last is
 /// the text's length). Always returns a set: overfull lines are priced,
 /// not fallen back from.
 pub(crate) fn breaks(s: &Shaped, opp: &[Opportunity], goal: &Goal) -> Vec<usize> {
+    // Ragged lines are priced by their slack, not their stretch ratio.
+    if !goal.justify {
+        return total_fit(s, opp, goal, None).0;
+    }
+    match total_fit(s, opp, goal, Some(LOOSEST_PRICED)) {
+        (chosen, cost) if cost < PRUNED_COST => chosen,
+        _ => total_fit(s, opp, goal, None).0,
+    }
+}
+
+/// The best set of breaks and its cost, pricing only lines no looser than
+/// `loosest` (all lines when `None`; last lines, which may be as loose as
+/// they like, always).
+fn total_fit(
+    s: &Shaped,
+    opp: &[Opportunity],
+    goal: &Goal,
+    loosest: Option<f32>,
+) -> (Vec<usize>, f64) {
     let n = s.chars.len();
     const INF: f64 = f64::INFINITY;
     // best[b][fitness] = (demerits, previous break, previous fitness)
@@ -119,6 +154,11 @@ pub(crate) fn breaks(s: &Shaped, opp: &[Opportunity], goal: &Goal) -> Vec<usize>
             let indent = if a == 0 { goal.indent } else { 0.0 };
             let m = s.measure(start, b, indent, goal.em, opp[b].hyphen);
             let (badness, fit) = match ratio(&m, goal.width) {
+                Some(r) if !last && loosest.is_some_and(|l| r > l) => {
+                    keep.push((a, start));
+                    made[a] = true;
+                    continue;
+                }
                 Some(r) => {
                     keep.push((a, start));
                     made[a] = true;
@@ -157,7 +197,7 @@ pub(crate) fn breaks(s: &Shaped, opp: &[Opportunity], goal: &Goal) -> Vec<usize>
             active.push((b, s.skip_spaces(b)));
         }
     }
-    let (mut fit, _) = best[n]
+    let (mut fit, &(cost, _, _)) = best[n]
         .iter()
         .enumerate()
         .min_by(|x, y| x.1.0.total_cmp(&y.1.0))
@@ -173,7 +213,7 @@ pub(crate) fn breaks(s: &Shaped, opp: &[Opportunity], goal: &Goal) -> Vec<usize>
         fit = pf;
     }
     out.reverse();
-    out
+    (out, cost)
 }
 
 /// A line's badness and fitness class.
@@ -197,5 +237,62 @@ fn line_badness(m: &Measure, r: f32, goal: &Goal, last: bool) -> (f64, usize) {
             BADNESS * (r.abs() as f64).powi(3) * if r < -0.5 { TIGHT_FACTOR } else { 1.0 },
             fitness(r),
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::frame::FontKind;
+    use crate::text::fonts::test_fonts;
+    use crate::text::{breaks, collect, glue};
+
+    /// The pruned search gives exactly the full search's breaks, over
+    /// paragraphs of every kind the briefing sets (Han, Latin words,
+    /// figures, punctuation runs, URLs) at many measures, including
+    /// measures so narrow that only very loose lines exist and the search
+    /// must be run again in full.
+    #[test]
+    fn pruning_never_changes_the_breaks() {
+        let fonts = test_fonts();
+        let texts = [
+            "全国算力总规模达到197 EFLOPS，较2022年底的180 EFLOPS增长约9%，在用数据中心标准机架超过760万架。",
+            "国产AI芯片在FP16算力上与NVIDIA H100仍有差距：华为昇腾910B约320 TFLOPS，而H100约为989 TFLOPS（稀疏）。",
+            "详见https://example.org/very/long/path/to/a/report-2024-final.pdf，其中附录B列出全部测算口径。",
+            "标点连用：“（《测试》）”，——“‘引号’”……！？；【注】「甲」『乙』〔丙〕。",
+            "Supercalifragilisticexpialidocious-and-then-some 是一个很长的拉丁词，用来检验无法断开的文字。",
+            "短句。",
+        ];
+        let mut fallbacks = 0;
+        let mut checked = 0;
+        for text in texts {
+            let s =
+                glue::shape(&fonts, collect::collect(text, None), FontKind::Serif, 10.5).unwrap();
+            let opp = breaks::opportunities(&s.chars, &s.bound);
+            for width_em in [3.0f32, 5.0, 8.0, 13.0, 21.0, 34.0, 43.0] {
+                for indent in [0.0, 21.0] {
+                    let goal = Goal {
+                        width: width_em * 10.5,
+                        indent,
+                        em: 10.5,
+                        justify: true,
+                    };
+                    let full = total_fit(&s, &opp, &goal, None).0;
+                    let (pruned, cost) = total_fit(&s, &opp, &goal, Some(LOOSEST_PRICED));
+                    if cost < PRUNED_COST {
+                        assert_eq!(pruned, full, "{text} at {width_em} em");
+                    } else {
+                        fallbacks += 1;
+                    }
+                    assert_eq!(breaks(&s, &opp, &goal), full, "{text} at {width_em} em");
+                    checked += 1;
+                }
+            }
+        }
+        // Both routes are exercised.
+        assert!(
+            fallbacks > 0 && fallbacks < checked,
+            "{fallbacks} of {checked}"
+        );
     }
 }
