@@ -66,8 +66,33 @@ pub(super) fn theme_files(themes_dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Loads `sources.toml` and every `*.toml` in `themes_dir`, checked.
 pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
-    let sfile = SourceFile::read(sources_path, Kind::Data)?;
-    let raw: RawSources = sfile.parse(Kind::Data)?;
+    // Parsing is most of loading, and the files are independent: each
+    // theme file is read and parsed on a thread of its own while this one
+    // parses the sources. Errors are still reported in file order.
+    let paths = theme_files(themes_dir);
+    let (sources, themes) = std::thread::scope(|sc| {
+        let themes: Vec<_> = match &paths {
+            Ok(paths) => paths
+                .iter()
+                .map(|p| {
+                    sc.spawn(move || -> Result<(Arc<SourceFile>, RawTheme)> {
+                        let f = SourceFile::read(p, Kind::Data)?;
+                        let t: RawTheme = f.parse(Kind::Data)?;
+                        Ok((f, t))
+                    })
+                })
+                .collect(),
+            Err(_) => Vec::new(),
+        };
+        let sources = SourceFile::read(sources_path, Kind::Data)
+            .and_then(|f| f.parse::<RawSources>(Kind::Data).map(|raw| (f, raw)));
+        let themes: Vec<Result<(Arc<SourceFile>, RawTheme)>> = themes
+            .into_iter()
+            .map(|h| h.join().expect("theme parser panicked"))
+            .collect();
+        (sources, themes)
+    });
+    let (sfile, raw) = sources?;
     let mut cat = Catalog::default();
     for s in raw.sources {
         check_id(&sfile, &s.id, "source")?;
@@ -129,7 +154,7 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
         );
     }
 
-    let paths = theme_files(themes_dir)?;
+    let paths = paths?;
     if paths.is_empty() {
         return Err(Error::file(
             Kind::NoInput,
@@ -137,12 +162,7 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
             "no theme files (*.toml) found",
         ));
     }
-    let mut raws = Vec::new();
-    for p in &paths {
-        let f = SourceFile::read(p, Kind::Data)?;
-        let t: RawTheme = f.parse(Kind::Data)?;
-        raws.push((f, t));
-    }
+    let raws = themes.into_iter().collect::<Result<Vec<_>>>()?;
 
     // Pass 1: ids of themes, regions and facts, so that references in any file
     // may point at facts of any other.
