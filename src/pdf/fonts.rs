@@ -148,6 +148,13 @@ pub(crate) fn program(face: &LoadedFont, sub: &mut Subset) -> Result<Program> {
     })
 }
 
+/// An advance of `units` font units as a `/W` width: thousandths of an
+/// em, whole (what readers move the pen by, so the page operations use
+/// this too).
+pub(crate) fn pdf_width(units: u16, upem: f32) -> f32 {
+    (units as f32 * (1000.0 / upem)).round()
+}
+
 /// Adds the objects of one face and returns its Type0 font.
 ///
 /// `texts` maps each subset glyph id to the character it stands for.
@@ -184,11 +191,10 @@ pub(crate) fn add_face(
 
     // The program's own advances, in thousandths of an em, for every
     // glyph id from 0: the widths match the program (PDF/A-2 §6.2.11.5).
-    let k = 1000.0 / face.upem;
     let w: Vec<Object> = sub
         .advances
         .iter()
-        .map(|&a| Object::Integer((a as f32 * k).round() as i64))
+        .map(|&a| Object::Integer(pdf_width(a, face.upem) as i64))
         .collect();
     let mut info = Dictionary::new();
     info.set("Registry", Object::string_literal("Adobe"));

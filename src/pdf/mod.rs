@@ -42,9 +42,10 @@ use sha2::{Digest, Sha256};
 use content::{Remaps, VARIANT_STEP, content_stream, font_id, page_ops};
 
 use crate::error::{Error, Kind, Result};
+use crate::frame::FontKind;
 use crate::frame::Meta;
 use crate::frame::{Item, Page};
-use crate::{frame::FontKind, text::fonts::FontSet};
+use crate::text::fonts::{FontSet, LoadedFont};
 
 /// Settings for writing.
 #[derive(Debug, Clone, Default)]
@@ -133,14 +134,18 @@ pub(crate) fn write(
     let remaps: Remaps = used
         .iter()
         .map(|(k, glyphs)| {
-            (
-                *k,
-                glyphs
-                    .keys()
-                    .enumerate()
-                    .map(|(i, &g)| (g, i as u16 + 1))
-                    .collect(),
-            )
+            let font = fonts.get(*k);
+            let coded = glyphs.keys().enumerate().map(|(i, &(g, v))| {
+                let width = fonts::pdf_width(copy_advance(font, g, v), font.upem);
+                (
+                    (g, v),
+                    content::Coded {
+                        id: i as u16 + 1,
+                        width,
+                    },
+                )
+            });
+            (*k, coded.collect())
         })
         .collect();
 
@@ -152,11 +157,10 @@ pub(crate) fn write(
     let mut jobs: Vec<(FontKind, Vec<(u16, i32)>)> = used
         .iter()
         .map(|(k, glyphs)| {
-            // A variant's change of advance, in the face's units.
-            let unit = VARIANT_STEP * fonts.get(*k).upem;
+            let font = fonts.get(*k);
             let list = glyphs
                 .keys()
-                .map(|&(g, v)| (g, (v as f32 * unit).round() as i32))
+                .map(|&(g, v)| (g, variant_delta(font, v)))
                 .collect();
             (*k, list)
         })
@@ -323,6 +327,18 @@ pub(crate) fn write(
         .map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
     lap("serialised");
     Ok(bytes)
+}
+
+/// A width variant's change of advance, in the face's units.
+fn variant_delta(font: &LoadedFont, v: i8) -> i32 {
+    (v as f32 * VARIANT_STEP * font.upem).round() as i32
+}
+
+/// The advance, in font units, of glyph `g` drawn in width variant `v`:
+/// what the subset's copy of it has (`subset::subset`, given
+/// [`variant_delta`]).
+fn copy_advance(font: &LoadedFont, g: u16, v: i8) -> u16 {
+    (font.advance_units(g) as i32 + variant_delta(font, v)).clamp(0, 0xFFFF) as u16
 }
 
 /// The value behind `m`, even if a thread panicked holding it (each job's
