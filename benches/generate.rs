@@ -2,7 +2,10 @@
 //! default briefing, and the same content scaled 16× and 64× (every theme's
 //! sections repeated), as a whole process (what cron pays), with the
 //! per-stage breakdown the program logs at `RUST_LOG=info`, and time and
-//! memory per page.
+//! memory per page. Each scale is measured twice: with a cold font
+//! cache (`--no-cache`: every face cut and deflated, as on a first run or
+//! after new text) and a warm one (the faces' programs read back, as a
+//! daily run with the same glyphs does).
 //!
 //! Prints figures and never fails on speed: these machines are shared and
 //! noisy, so timing belongs here, not in tests. Quote medians with their
@@ -48,10 +51,12 @@ fn scaled_config(root: &Path, dir: &Path, scale: usize) -> PathBuf {
 
 /// One whole-process run: wall time, peak RSS (KiB), and the stage times
 /// the program logged.
-fn run_once(bin: &Path, config: &Path, out: &Path) -> (Duration, i64, [f64; 3]) {
+fn run_once(bin: &Path, config: &Path, out: &Path, extra: &[&str]) -> (Duration, i64, [f64; 3]) {
     let t = Instant::now();
     let mut child = Command::new(bin)
-        .args(["generate", "-q", "--date", DATE, "--output-dir"])
+        .arg("generate")
+        .args(extra)
+        .args(["-q", "--date", DATE, "--output-dir"])
         .arg(out)
         .arg("--config")
         .arg(config)
@@ -109,8 +114,9 @@ fn main() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
     let bin = PathBuf::from(env!("CARGO_BIN_EXE_briefing"));
     println!(
-        "{:>5} {:>6} {:>9} {:>17} {:>9} {:>8} {:>8} {:>8} {:>9} {:>10}",
+        "{:>5} {:>5} {:>6} {:>9} {:>17} {:>9} {:>8} {:>8} {:>8} {:>9} {:>10}",
         "scale",
+        "fonts",
         "pages",
         "KB",
         "wall ms (min–max)",
@@ -126,44 +132,50 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         let config = scaled_config(&root, dir.path(), scale);
         let out = dir.path().join("out");
-        for _ in 0..warm {
-            run_once(&bin, &config, &out);
+        for (cache, extra) in [("cold", &["--no-cache"][..]), ("warm", &[][..])] {
+            for _ in 0..warm {
+                run_once(&bin, &config, &out, &[]);
+            }
+            let results: Vec<(Duration, i64, [f64; 3])> = (0..runs)
+                .map(|_| run_once(&bin, &config, &out, extra))
+                .collect();
+            let walls: Vec<f64> = results.iter().map(|r| ms(r.0)).collect();
+            let rss = median(
+                &results
+                    .iter()
+                    .map(|r| r.1 as f64 / 1024.0)
+                    .collect::<Vec<_>>(),
+            );
+            let stage = |i: usize| median(&results.iter().map(|r| r.2[i]).collect::<Vec<_>>());
+            let pdf = out.join(format!("briefing-{DATE}.pdf"));
+            let bytes = std::fs::metadata(&pdf).unwrap().len();
+            let pages = lopdf::Document::load(&pdf)
+                .map(|d| d.get_pages().len())
+                .unwrap_or(1)
+                .max(1);
+            if scale == 1 && cache == "cold" {
+                base_rss = rss;
+            }
+            let w = median(&walls);
+            println!(
+                "{:>4}× {:>5} {:>6} {:>9.1} {:>7.1} ({:>4.0}–{:<4.0}) {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>9.2} {:>10.1}",
+                scale,
+                cache,
+                pages,
+                bytes as f64 / 1000.0,
+                w,
+                walls.iter().cloned().fold(f64::INFINITY, f64::min),
+                walls.iter().cloned().fold(0.0, f64::max),
+                rss,
+                stage(0),
+                stage(1),
+                stage(2),
+                w / pages as f64,
+                (rss - base_rss).max(0.0) * 1024.0 / pages as f64
+            );
         }
-        let results: Vec<(Duration, i64, [f64; 3])> =
-            (0..runs).map(|_| run_once(&bin, &config, &out)).collect();
-        let walls: Vec<f64> = results.iter().map(|r| ms(r.0)).collect();
-        let rss = median(
-            &results
-                .iter()
-                .map(|r| r.1 as f64 / 1024.0)
-                .collect::<Vec<_>>(),
-        );
-        let stage = |i: usize| median(&results.iter().map(|r| r.2[i]).collect::<Vec<_>>());
-        let pdf = out.join(format!("briefing-{DATE}.pdf"));
-        let bytes = std::fs::metadata(&pdf).unwrap().len();
-        let pages = lopdf::Document::load(&pdf)
-            .map(|d| d.get_pages().len())
-            .unwrap_or(1)
-            .max(1);
-        if scale == 1 {
-            base_rss = rss;
-        }
-        let w = median(&walls);
-        println!(
-            "{:>4}× {:>6} {:>9.1} {:>7.1} ({:>4.0}–{:<4.0}) {:>9.1} {:>8.1} {:>8.1} {:>8.1} {:>9.2} {:>10.1}",
-            scale,
-            pages,
-            bytes as f64 / 1000.0,
-            w,
-            walls.iter().cloned().fold(f64::INFINITY, f64::min),
-            walls.iter().cloned().fold(0.0, f64::max),
-            rss,
-            stage(0),
-            stage(1),
-            stage(2),
-            w / pages as f64,
-            (rss - base_rss).max(0.0) * 1024.0 / pages as f64
-        );
     }
-    println!("(KiB/page: peak memory above the 1× run, per page; stages in process, ms)");
+    println!(
+        "(fonts: cold = --no-cache, warm = programs from the font cache; KiB/page: peak memory above the cold 1× run, per page; stages in process, ms)"
+    );
 }

@@ -166,3 +166,38 @@ fn another_build_of_the_program_never_reads_this_ones_entries() {
     assert_eq!(after.len(), 2 * stored.len(), "the copy cut its own");
     assert!(std::fs::read(pdf(&sb)).unwrap() == first);
 }
+
+#[test]
+fn the_cache_keeps_the_most_recently_used_entries_and_sweeps_leftovers() {
+    let sb = Sandbox::new();
+    let dir = cache(&sb);
+    std::fs::create_dir_all(&dir).unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let age = |p: &Path| {
+        std::fs::File::options()
+            .append(true)
+            .open(p)
+            .unwrap()
+            .set_modified(old)
+            .unwrap()
+    };
+    // Sixty stale entries (not even sound ones: they are never read,
+    // only counted) and a temporary file a killed run left behind.
+    for i in 0..60 {
+        let p = dir.join(format!("{i:032x}.font"));
+        std::fs::write(&p, b"stale").unwrap();
+        age(&p);
+    }
+    let part = dir.join(".entry-killed.part");
+    std::fs::write(&part, b"half").unwrap();
+    age(&part);
+    let first = generate(&sb, &[]);
+    let names: Vec<String> = entries(&dir).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(names.len(), 48, "{names:?}");
+    assert!(!part.exists(), "the leftover was not swept");
+    // The three just written are among those kept: a second run hits.
+    let stale = names.iter().filter(|n| n.starts_with("0000")).count();
+    assert_eq!(stale, 45);
+    assert!(generate(&sb, &[]) == first);
+    assert_eq!(entries(&dir).len(), 48);
+}

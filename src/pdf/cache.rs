@@ -118,16 +118,33 @@ impl Cache {
         self.prune();
     }
 
-    /// Keeps the [`KEEP`] most recently used entries.
+    /// Keeps the [`KEEP`] most recently used entries, and removes what a
+    /// killed run left half-written (a temporary file older than a minute:
+    /// a live one is renamed within milliseconds).
     fn prune(&self) {
         let Ok(dir) = std::fs::read_dir(&self.dir) else {
             return;
         };
-        let mut entries: Vec<(std::time::SystemTime, PathBuf)> = dir
-            .flatten()
-            .filter(|e| e.path().extension().is_some_and(|x| x == "font"))
-            .filter_map(|e| Some((e.metadata().ok()?.modified().ok()?, e.path())))
-            .collect();
+        let now = std::time::SystemTime::now();
+        let mut entries: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+        for e in dir.flatten() {
+            let (path, Some(modified)) =
+                (e.path(), e.metadata().ok().and_then(|m| m.modified().ok()))
+            else {
+                continue;
+            };
+            match path.extension().and_then(|x| x.to_str()) {
+                Some("font") => entries.push((modified, path)),
+                Some("part")
+                    if now
+                        .duration_since(modified)
+                        .is_ok_and(|age| age.as_secs() > 60) =>
+                {
+                    let _ = std::fs::remove_file(&path);
+                }
+                _ => {}
+            }
+        }
         if entries.len() <= KEEP {
             return;
         }
