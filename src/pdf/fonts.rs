@@ -157,13 +157,13 @@ pub(crate) fn pdf_width(units: u16, upem: f32) -> f32 {
 
 /// Adds the objects of one face and returns its Type0 font.
 ///
-/// `texts` maps each subset glyph id to the character it stands for.
+/// `to_unicode` is the face's ToUnicode map ([`cmap`], deflated).
 pub(crate) fn add_face(
     lo: &mut Document,
     face: &LoadedFont,
     sub: &Subset,
     program: Program,
-    texts: &BTreeMap<u16, char>,
+    to_unicode: Stream,
 ) -> Result<ObjectId> {
     let program_id = lo.add_object(program.stream);
     let (subtype, file_key) = (program.subtype, program.file_key);
@@ -187,7 +187,7 @@ pub(crate) fn add_face(
     desc.set(file_key, Object::Reference(program_id));
     let desc_id = lo.add_object(desc);
 
-    let to_unicode = lo.add_object(deflated(Dictionary::new(), cmap(&sub.name, texts)));
+    let to_unicode = lo.add_object(to_unicode);
 
     // The program's own advances, in thousandths of an em, for every
     // glyph id from 0: the widths match the program (PDF/A-2 §6.2.11.5).

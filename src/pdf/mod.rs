@@ -31,7 +31,7 @@ mod fonts;
 mod glyf;
 mod subset;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -86,23 +86,28 @@ pub(crate) fn write(
     // glyphs each face needs (in each width variant) with the characters
     // each stands for, the opacities paths use, the text for the file
     // identifier, and each page's links and anchors.
-    let mut used: BTreeMap<FontKind, BTreeMap<(u16, i8), char>> = BTreeMap::new();
+    // (A hash map while scanning, with thousands of lookups a page; the
+    // order the subsets need comes after.)
+    let mut seen: BTreeMap<FontKind, HashMap<(u16, i8), char>> = BTreeMap::new();
     let mut alphas: BTreeSet<u32> = BTreeSet::new();
     let mut marks = Vec::with_capacity(pages.len());
     let mut keys = Vec::new();
+    let mut text = String::new();
     for p in &mut pages {
         for it in &p.items {
             let a = match it {
                 Item::Text(t) => {
-                    let face = used.entry(t.font).or_default();
+                    let face = seen.entry(t.font).or_default();
                     keys.clear();
                     content::glyph_keys(t, &mut keys);
+                    text.clear();
                     for (key, g) in keys.iter().zip(&t.glyphs) {
-                        id.update(g.ch.encode_utf8(&mut [0; 4]).as_bytes());
+                        text.push(g.ch);
                         if key.0 != 0 {
                             face.entry(*key).or_insert(g.ch);
                         }
                     }
+                    id.update(text.as_bytes());
                     1.0
                 }
                 Item::Path(p) => p.alpha,
@@ -127,6 +132,10 @@ pub(crate) fn write(
             numbered: p.numbered,
         });
     }
+    let used: BTreeMap<FontKind, BTreeMap<(u16, i8), char>> = seen
+        .into_iter()
+        .map(|(k, glyphs)| (k, glyphs.into_iter().collect()))
+        .collect();
     // A subset numbers its glyphs in the order it is given them, after
     // .notdef: here, by glyph id and variant, so a glyph's copies sit next
     // to it in the program (and deflate to little). The page operations,
@@ -153,7 +162,7 @@ pub(crate) fn write(
     // taken from one queue by one thread per core: the subsets first,
     // largest glyph set first (the longest job), then the pages in order.
     // Each page is dropped as soon as its content stream is deflated.
-    type Cut = Result<(subset::Subset, fonts::Program)>;
+    type Cut = Result<(subset::Subset, fonts::Program, lopdf::Stream)>;
     let mut jobs: Vec<(FontKind, Vec<(u16, i32)>)> = used
         .iter()
         .map(|(k, glyphs)| {
@@ -192,6 +201,17 @@ pub(crate) fn write(
                         }
                     }),
             };
+            // The face's ToUnicode map is made here too, beside the
+            // other faces' and the pages.
+            let cut = cut.map(|(sub, program)| {
+                let texts: BTreeMap<u16, char> = used[kind]
+                    .values()
+                    .enumerate()
+                    .map(|(i, ch)| (i as u16 + 1, *ch))
+                    .collect();
+                let map = fonts::deflated(Dictionary::new(), fonts::cmap(&sub.name, &texts));
+                (sub, program, map)
+            });
             lock(&done).push((*kind, cut));
         } else if k < total {
             let i = k - jobs.len();
@@ -237,7 +257,7 @@ pub(crate) fn write(
     let mut lo = lopdf::Document::with_version("1.5");
     let mut font_dict = Dictionary::new();
     for (kind, cut) in programs {
-        let (sub, program) = cut?;
+        let (sub, program, to_unicode) = cut?;
         let glyphs = &used[&kind];
         if sub.advances.len() <= glyphs.len() {
             return Err(Error::new(
@@ -248,12 +268,7 @@ pub(crate) fn write(
                 ),
             ));
         }
-        let texts: BTreeMap<u16, char> = glyphs
-            .values()
-            .enumerate()
-            .map(|(i, ch)| (i as u16 + 1, *ch))
-            .collect();
-        let font = fonts::add_face(&mut lo, fonts.get(kind), &sub, program, &texts)?;
+        let font = fonts::add_face(&mut lo, fonts.get(kind), &sub, program, to_unicode)?;
         font_dict.set(font_id(kind).0, Object::Reference(font));
     }
     // Opacity states, named by value so output is deterministic.
