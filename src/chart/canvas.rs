@@ -16,7 +16,9 @@ use plotters_backend::BackendColor;
 use super::backend::{BackendError, PdfBackend, Recorder, UNIT, plotters_size};
 use crate::error::{Error, Kind, Result};
 use crate::frame::{Item, Rgb};
-use crate::text::{Align, ParaStyle, layout, single_line};
+#[cfg(test)]
+use crate::text::layout;
+use crate::text::{Align, ParaStyle, breakable, single_line};
 use crate::{frame::FontKind, text::fonts::FontSet};
 
 /// A point length in backend units.
@@ -145,29 +147,31 @@ pub(crate) fn wrap(
     if measure(fonts, text, size, bold)? <= width {
         return Ok(vec![text.to_string()]);
     }
+    // Shaped once; each width tried only breaks it.
+    let shaped = breakable(fonts, text, &label_style(size, bold))?;
     let mut width = width;
-    let mut first = wrap_at(fonts, text, size, bold, width)?;
+    let mut first = shaped.lines(width);
     if splits_word(&first) {
         // A word wider than the line: widen to the narrowest width that
         // keeps every word whole (a label may overhang; a split word may not).
         let (mut lo, mut hi) = (width, measure(fonts, text, size, bold)?);
         while hi - lo > 0.5 {
             let mid = (lo + hi) / 2.0;
-            if splits_word(&wrap_at(fonts, text, size, bold, mid)?) {
+            if splits_word(&shaped.lines(mid)) {
                 lo = mid;
             } else {
                 hi = mid;
             }
         }
         width = hi;
-        first = wrap_at(fonts, text, size, bold, width)?;
+        first = shaped.lines(width);
     }
     let (mut lo, mut hi) = (width / first.len() as f32 * 0.8, width);
     let mut best = first.clone();
     // Bisection to half a point: labels are short, each try is cheap.
     while hi - lo > 0.5 {
         let mid = (lo + hi) / 2.0;
-        let lines = wrap_at(fonts, text, size, bold, mid)?;
+        let lines = shaped.lines(mid);
         if lines.len() <= first.len() && !splits_word(&lines) {
             hi = mid;
             best = lines;
@@ -228,20 +232,26 @@ pub(crate) fn splits_word(lines: &[String]) -> bool {
     })
 }
 
-fn wrap_at(fonts: &FontSet, text: &str, size: f32, bold: bool, width: f32) -> Result<Vec<String>> {
-    let font = if bold {
-        FontKind::SansBold
-    } else {
-        FontKind::Sans
-    };
-    let style = ParaStyle {
-        font,
+/// How chart labels are set: the chart face, ragged.
+fn label_style(size: f32, bold: bool) -> ParaStyle {
+    ParaStyle {
+        font: if bold {
+            FontKind::SansBold
+        } else {
+            FontKind::Sans
+        },
         size,
         color: Rgb(0.0, 0.0, 0.0),
         align: Align::Left,
         indent_em: 0.0,
-    };
-    let lines = layout(fonts, text, &style, width)?;
+    }
+}
+
+/// The lines of `text` set at `width` by the paragraph setter: what
+/// [`text::Breakable::lines`] must give (tested).
+#[cfg(test)]
+fn wrap_at(fonts: &FontSet, text: &str, size: f32, bold: bool, width: f32) -> Result<Vec<String>> {
+    let lines = layout(fonts, text, &label_style(size, bold), width)?;
     Ok(lines
         .iter()
         .map(|l| {
@@ -419,4 +429,39 @@ pub(crate) fn value_axis(
             .axis_desc_style(text_style(TITLE, false, SOFT, HPos::Center, VPos::Top));
     }
     mesh.draw().map_err(|e| c.err(e))
+}
+
+#[cfg(test)]
+mod wrap_tests {
+    use super::*;
+    use crate::text::fonts::test_fonts;
+
+    /// Breaking a label shaped once gives, at every width, the lines the
+    /// paragraph setter gives: Han with closing marks, Latin words and
+    /// figures, a long product name (hyphenated when nothing else fits),
+    /// spaces, a URL.
+    #[test]
+    fn breaking_once_shaped_text_matches_the_paragraph_setter() {
+        let fonts = test_fonts();
+        let labels = [
+            "英伟达对华特供芯片性能相当于H100的比例（%）",
+            "2022年9月（司库财经）：美国以功率与互联速率门槛限制A100、H100等对华出口",
+            "DeepEdge10 与 Supercalifragilisticexpialidocious 芯片",
+            "中国 AI 芯片市场份额，2023 年",
+            "见https://example.org/a/b/c-report-2024-final.pdf",
+            "算力",
+        ];
+        for text in labels {
+            for bold in [false, true] {
+                let shaped = breakable(&fonts, text, &label_style(9.0, bold)).unwrap();
+                for w in (4..60).map(|k| k as f32 * 4.5) {
+                    assert_eq!(
+                        shaped.lines(w),
+                        wrap_at(&fonts, text, 9.0, bold, w).unwrap(),
+                        "{text} at {w} pt"
+                    );
+                }
+            }
+        }
+    }
 }

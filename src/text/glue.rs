@@ -239,10 +239,7 @@ impl Shaped {
         em: f32,
         hyphen: bool,
     ) -> Measure {
-        let mut end = b;
-        while end > a && self.class[end - 1] == Class::Space {
-            end -= 1;
-        }
+        let end = self.trimmed_end(a, b);
         let mut m = Measure {
             natural: indent,
             stretch1: 0.0,
@@ -304,6 +301,15 @@ impl Shaped {
     }
 
     /// The first character at or after `a` that is not a space.
+    /// Where the text of the line `a..b` ends: before its trailing spaces.
+    pub(crate) fn trimmed_end(&self, a: usize, b: usize) -> usize {
+        let mut end = b;
+        while end > a && self.class[end - 1] == Class::Space {
+            end -= 1;
+        }
+        end
+    }
+
     pub(crate) fn skip_spaces(&self, mut a: usize) -> usize {
         while a < self.chars.len() && self.class[a] == Class::Space {
             a += 1;

@@ -100,6 +100,57 @@ pub(crate) fn layout_marked(
     Ok(finalize::lines(&s, &chosen, &hyphen, style, &goal))
 }
 
+/// A text shaped once, to be broken at several widths: chart labels are
+/// balanced by trying widths one after another, and shaping was most of
+/// each try.
+pub(crate) struct Breakable {
+    s: glue::Shaped,
+    opp: Vec<breaks::Opportunity>,
+    style: ParaStyle,
+}
+
+/// Shapes `text` for [`Breakable::lines`].
+pub(crate) fn breakable(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Breakable> {
+    let s = glue::shape(fonts, collect::collect(text, None), style.font, style.size)?;
+    let opp = breaks::opportunities(&s.chars, &s.bound);
+    Ok(Breakable {
+        s,
+        opp,
+        style: *style,
+    })
+}
+
+impl Breakable {
+    /// The text of each line [`layout`] sets at `width` (with its
+    /// inserted hyphen, spaces at the ends trimmed), without placing the
+    /// glyphs.
+    pub(crate) fn lines(&self, width: f32) -> Vec<String> {
+        let s = &self.s;
+        if s.chars.is_empty() {
+            return Vec::new();
+        }
+        let goal = linebreak::Goal {
+            width,
+            indent: self.style.indent_em * self.style.size,
+            em: self.style.size,
+            justify: self.style.align == Align::Justify,
+        };
+        let mut a = 0;
+        let mut out = Vec::new();
+        for b in linebreak::breaks(s, &self.opp, &goal) {
+            let start = s.skip_spaces(a);
+            let end = s.trimmed_end(start, b);
+            let mut line: String = s.chars[start..end].iter().collect();
+            if b < s.chars.len() && self.opp[b].hyphen && s.hyphen.is_some() {
+                line.push('-');
+            }
+            out.push(line.trim().to_string());
+            a = b;
+        }
+        out
+    }
+}
+
 /// Natural width of `text` on one line (for table columns and labels).
 pub(crate) fn natural_width(fonts: &FontSet, text: &str, font: FontKind, size: f32) -> Result<f32> {
     let s = glue::shape(fonts, collect::collect(text, None), font, size)?;
