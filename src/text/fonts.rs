@@ -30,6 +30,10 @@ pub(crate) struct LoadedFont {
     /// glyph id: found from the outline the first time a glyph is asked
     /// about, for the few punctuation glyphs that are.
     blank: std::sync::Mutex<std::collections::HashMap<u16, (bool, bool)>>,
+    /// The face's Unicode `cmap` subtables, in table order, parsed once:
+    /// `Face::glyph_index` parses every subtable's header again on every
+    /// call, which was a twentieth of a run's processor time.
+    unicode: Vec<ttf_parser::cmap::Subtable<'static>>,
 }
 
 impl std::fmt::Debug for LoadedFont {
@@ -63,6 +67,11 @@ impl LoadedFont {
             .find_map(|n| n.to_string())
             .unwrap_or_else(|| format!("Font{index}"));
         let upem = face.units_per_em() as f32;
+        let unicode = face
+            .tables()
+            .cmap
+            .map(|c| c.subtables.into_iter().filter(|t| t.is_unicode()).collect())
+            .unwrap_or_default();
         Ok(LoadedFont {
             data,
             index,
@@ -70,12 +79,19 @@ impl LoadedFont {
             ps_name: ps_name.replace(' ', ""),
             upem,
             blank: Default::default(),
+            unicode,
         })
     }
 
     /// Glyph id for `c`, or `None` when the font lacks it.
     pub(crate) fn glyph(&self, c: char) -> Option<u16> {
-        self.face.glyph_index(c).map(|g| g.0).filter(|&g| g != 0)
+        // What `Face::glyph_index` does: the first Unicode subtable that
+        // maps the character.
+        self.unicode
+            .iter()
+            .find_map(|t| t.glyph_index(u32::from(c)))
+            .map(|g| g.0)
+            .filter(|&g| g != 0)
     }
 
     /// Advance width of `gid` in ems.

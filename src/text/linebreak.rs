@@ -108,30 +108,45 @@ const PRUNED_COST: f64 = {
     let badness = BADNESS * (LOOSEST_PRICED * LOOSEST_PRICED * LOOSEST_PRICED) as f64;
     (LINE_PENALTY + badness) * (LINE_PENALTY + badness)
 };
+/// The same for ragged text (labels, table cells), whose lines are priced
+/// by the share of the measure they leave empty: lines leaving more than
+/// this are not priced on the first try.
+const EMPTIEST_PRICED: f64 = 0.5;
+/// The least any ragged line emptier than [`EMPTIEST_PRICED`] adds.
+const PRUNED_COST_RAGGED: f64 = {
+    let badness = BADNESS * (EMPTIEST_PRICED * 4.0) * (EMPTIEST_PRICED * 4.0);
+    (LINE_PENALTY + badness) * (LINE_PENALTY + badness)
+};
 
 /// Chooses the breaks (each the index the next line starts at; the last is
 /// the text's length). Always returns a set: overfull lines are priced,
 /// not fallen back from.
 pub(crate) fn breaks(s: &Shaped, opp: &[Opportunity], goal: &Goal) -> Vec<usize> {
-    // Ragged lines are priced by their slack, not their stretch ratio.
-    if !goal.justify {
-        return total_fit(s, opp, goal, None).0;
-    }
-    match total_fit(s, opp, goal, Some(LOOSEST_PRICED)) {
-        (chosen, cost) if cost < PRUNED_COST => chosen,
-        _ => total_fit(s, opp, goal, None).0,
+    let bound = if goal.justify {
+        PRUNED_COST
+    } else {
+        PRUNED_COST_RAGGED
+    };
+    match total_fit(s, opp, goal, true) {
+        (chosen, cost) if cost < bound => chosen,
+        _ => total_fit(s, opp, goal, false).0,
     }
 }
 
-/// The best set of breaks and its cost, pricing only lines no looser than
-/// `loosest` (all lines when `None`; last lines, which may be as loose as
-/// they like, always).
-fn total_fit(
-    s: &Shaped,
-    opp: &[Opportunity],
-    goal: &Goal,
-    loosest: Option<f32>,
-) -> (Vec<usize>, f64) {
+/// Whether a line (not the last) is too loose to be priced on the first
+/// try: [`LOOSEST_PRICED`], [`EMPTIEST_PRICED`].
+fn too_loose(m: &Measure, r: f32, goal: &Goal) -> bool {
+    if goal.justify {
+        r > LOOSEST_PRICED
+    } else {
+        r >= 0.0 && ((goal.width - m.natural) / goal.width) as f64 > EMPTIEST_PRICED
+    }
+}
+
+/// The best set of breaks and its cost, pricing only lines that are not
+/// [`too_loose`] when `prune` (all lines otherwise; last lines, which may
+/// be as loose as they like, always).
+fn total_fit(s: &Shaped, opp: &[Opportunity], goal: &Goal, prune: bool) -> (Vec<usize>, f64) {
     let n = s.chars.len();
     const INF: f64 = f64::INFINITY;
     // best[b][fitness] = (demerits, previous break, previous fitness)
@@ -154,7 +169,7 @@ fn total_fit(
             let indent = if a == 0 { goal.indent } else { 0.0 };
             let m = s.measure(start, b, indent, goal.em, opp[b].hyphen);
             let (badness, fit) = match ratio(&m, goal.width) {
-                Some(r) if !last && loosest.is_some_and(|l| r > l) => {
+                Some(r) if prune && !last && too_loose(&m, r, goal) => {
                     keep.push((a, start));
                     made[a] = true;
                     continue;
@@ -269,17 +284,25 @@ mod tests {
             let s =
                 glue::shape(&fonts, collect::collect(text, None), FontKind::Serif, 10.5).unwrap();
             let opp = breaks::opportunities(&s.chars, &s.bound);
-            for width_em in [3.0f32, 5.0, 8.0, 13.0, 21.0, 34.0, 43.0] {
-                for indent in [0.0, 21.0] {
+            for (width_em, indent, justify) in [3.0f32, 5.0, 8.0, 13.0, 21.0, 34.0, 43.0]
+                .into_iter()
+                .flat_map(|w| [(w, 0.0, true), (w, 21.0, true), (w, 0.0, false)])
+            {
+                {
                     let goal = Goal {
                         width: width_em * 10.5,
                         indent,
                         em: 10.5,
-                        justify: true,
+                        justify,
                     };
-                    let full = total_fit(&s, &opp, &goal, None).0;
-                    let (pruned, cost) = total_fit(&s, &opp, &goal, Some(LOOSEST_PRICED));
-                    if cost < PRUNED_COST {
+                    let full = total_fit(&s, &opp, &goal, false).0;
+                    let (pruned, cost) = total_fit(&s, &opp, &goal, true);
+                    let bound = if justify {
+                        PRUNED_COST
+                    } else {
+                        PRUNED_COST_RAGGED
+                    };
+                    if cost < bound {
                         assert_eq!(pruned, full, "{text} at {width_em} em");
                     } else {
                         fallbacks += 1;
