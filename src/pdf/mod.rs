@@ -350,10 +350,15 @@ fn variant_delta(font: &LoadedFont, v: i8) -> i32 {
 }
 
 /// The advance, in font units, of glyph `g` drawn in width variant `v`:
-/// what the subset's copy of it has (`subset::subset`, given
-/// [`variant_delta`]).
+/// what the subset's copy of it has.
 fn copy_advance(font: &LoadedFont, g: u16, v: i8) -> u16 {
-    (font.advance_units(g) as i32 + variant_delta(font, v)).clamp(0, 0xFFFF) as u16
+    advance_with(font, g, variant_delta(font, v))
+}
+
+/// Glyph `g`'s advance changed by `delta` font units: the one formula the
+/// subsets' programs and the page operations' pen both use.
+fn advance_with(font: &LoadedFont, g: u16, delta: i32) -> u16 {
+    (font.advance_units(g) as i32 + delta).clamp(0, 0xFFFF) as u16
 }
 
 /// The value behind `m`, even if a thread panicked holding it (each job's

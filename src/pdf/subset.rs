@@ -47,7 +47,7 @@ fn subset_by(font: &LoadedFont, glyphs: &[(u16, i32)], mine: bool) -> Result<Sub
         )
     };
     let own = |g: u16| font.advance_units(g);
-    let advance = |g: u16, d: i32| (d != 0).then(|| (own(g) as i32 + d).clamp(0, 0xFFFF) as u16);
+    let advance = |g: u16, d: i32| (d != 0).then(|| super::advance_with(font, g, d));
     let cff_list = |id: &dyn Fn(u16) -> u16| -> Vec<(u16, Option<i64>)> {
         glyphs
             .iter()
