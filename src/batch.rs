@@ -122,9 +122,14 @@ pub fn source_date_epoch() -> Result<Option<i64>> {
 
 /// Today in the config's time zone.
 pub fn today(config: &Config) -> NaiveDate {
-    chrono::Utc::now()
-        .with_timezone(&config.time_zone)
-        .date_naive()
+    date_in(jiff::Timestamp::now(), &config.time_zone)
+}
+
+/// The calendar date at instant `at` in zone `tz`.
+fn date_in(at: jiff::Timestamp, tz: &jiff::tz::TimeZone) -> NaiveDate {
+    let d = tz.to_datetime(at).date();
+    NaiveDate::from_ymd_opt(d.year().into(), d.month() as u32, d.day() as u32)
+        .expect("every date jiff gives is one chrono knows")
 }
 
 /// The profiles `names` selects (all when empty), or a usage error naming
@@ -500,4 +505,36 @@ pub fn themes(path: &Path) -> Result<Vec<String>> {
         }
     }
     Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// "Today" is the date where the configured zone is, not in UTC: one
+    /// instant falls on three dates.
+    #[test]
+    fn today_is_the_date_in_the_configured_zone() {
+        let at: jiff::Timestamp = "2024-07-25T16:30:00Z".parse().unwrap();
+        let on = |zone: &str| date_in(at, &jiff::tz::TimeZone::get(zone).unwrap());
+        assert_eq!(
+            on("Asia/Shanghai"),
+            NaiveDate::from_ymd_opt(2024, 7, 26).unwrap()
+        );
+        assert_eq!(on("UTC"), NaiveDate::from_ymd_opt(2024, 7, 25).unwrap());
+        assert_eq!(
+            on("Pacific/Kiritimati"),
+            NaiveDate::from_ymd_opt(2024, 7, 26).unwrap()
+        );
+        let late: jiff::Timestamp = "2024-07-26T10:30:00Z".parse().unwrap();
+        let honolulu = jiff::tz::TimeZone::get("Pacific/Honolulu").unwrap();
+        assert_eq!(
+            date_in(late, &honolulu),
+            NaiveDate::from_ymd_opt(2024, 7, 26).unwrap()
+        );
+        assert_eq!(
+            date_in(at, &honolulu),
+            NaiveDate::from_ymd_opt(2024, 7, 25).unwrap()
+        );
+    }
 }

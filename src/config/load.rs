@@ -75,8 +75,13 @@ pub fn load(path: &Path) -> Result<Config> {
         _ => "zh-CN".to_string(),
     };
     let time_zone = match &raw.time_zone {
-        None => chrono_tz::Asia::Shanghai,
-        Some(tz) => tz.get_ref().parse::<chrono_tz::Tz>().map_err(|_| {
+        None => jiff::tz::TimeZone::get("Asia/Shanghai").map_err(|e| {
+            Error::new(
+                Kind::Software,
+                format!("the built-in time zone database: {e}"),
+            )
+        })?,
+        Some(tz) => jiff::tz::TimeZone::get(tz.get_ref()).map_err(|_| {
             file.error(
                 Kind::Config,
                 tz.span(),

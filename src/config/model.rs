@@ -29,7 +29,7 @@ pub struct Config {
     /// Closing remark under the sources list.
     pub closing_note: Option<String>,
     /// Zone that decides the default date.
-    pub time_zone: chrono_tz::Tz,
+    pub time_zone: jiff::tz::TimeZone,
     /// Output directory, resolved.
     pub output_dir: PathBuf,
     /// Where finished font programs are kept between runs (the output
