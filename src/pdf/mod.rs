@@ -6,7 +6,7 @@
 //! then each page, which becomes operations, a content stream (printpdf)
 //! and deflated bytes, after which its items are dropped. The font objects
 //! (`fonts`) and the document objects (`catalog`) are then written
-//! directly, and lopdf serialises the file once, with object streams.
+//! directly, and `file` writes each object once, the small ones in object streams.
 //!
 //! Text is written as glyph ids of our own subsets, in pieces of equal
 //! inter-glyph spacing set with `Tc`.
@@ -27,6 +27,7 @@ mod cache;
 mod catalog;
 mod cff;
 mod content;
+mod file;
 mod fonts;
 mod glyf;
 mod subset;
@@ -320,12 +321,6 @@ pub(crate) fn write(
     // dictionaries (fonts, pages, outline) are deflated together, which
     // saves a tenth of the file; every reader of the last twenty years
     // opens them.
-    let save = lopdf::SaveOptions::builder()
-        .use_object_streams(true)
-        .use_xref_streams(true)
-        .max_objects_per_stream(200)
-        .compression_level(6)
-        .build();
     crate::memory::release();
     // The streams are most of the file: reserving for them up front spares
     // the output buffer's doublings (and their copies) at the peak.
@@ -334,12 +329,11 @@ pub(crate) fn write(
         .values()
         .map(|o| match o {
             Object::Stream(s) => s.content.len() + 64,
-            _ => 128,
+            _ => 64,
         })
         .sum();
     let mut bytes = Vec::with_capacity(streams);
-    lo.save_with_options(&mut bytes, save)
-        .map_err(|e| Error::new(Kind::Io, format!("cannot serialise PDF: {e}")))?;
+    file::write(&lo, &mut bytes)?;
     lap("serialised");
     Ok(bytes)
 }
