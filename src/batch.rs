@@ -266,7 +266,7 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     output::ensure_dir(&out_dir)?;
     let lock = lock::acquire(&out_dir, req.lock_wait)?;
     retention::remove_stale_temps(&out_dir);
-    let fonts = FontSet::load(&config.fonts)?;
+    let fonts = std::sync::Arc::clone(&config.faces);
     log::info!("building {} profile(s) for {date}", profiles.len());
 
     let jobs = req
@@ -466,7 +466,7 @@ pub fn check(path: &Path) -> Result<String> {
     let mut config = config::load(path)?;
     // Checking writes nothing, not even cache entries.
     config.font_cache = None;
-    let fonts = FontSet::load(&config.fonts)?;
+    let fonts = std::sync::Arc::clone(&config.faces);
     let date = today(&config);
     for p in &config.profiles {
         crate::build(&config, &fonts, p, date, p.since, Some(0))?;

@@ -15,6 +15,7 @@ use super::model::*;
 use super::schema::*;
 use super::source::SourceFile;
 use crate::error::{Error, Kind, Result, resolve};
+use crate::text::fonts::{FontSet, LoadedFont};
 
 /// Loads and checks the config at `path` with everything it refers to.
 pub fn load(path: &Path) -> Result<Config> {
@@ -118,11 +119,6 @@ pub fn load(path: &Path) -> Result<Config> {
         .as_ref()
         .map(|m| mail_settings(&file, m))
         .transpose()?;
-    let fonts = FontFiles {
-        body: font_file(&file, &base, &raw.fonts.body)?,
-        heading: font_file(&file, &base, &raw.fonts.heading)?,
-        bold: font_file(&file, &base, &raw.fonts.bold)?,
-    };
 
     let themes_dir = resolve(
         &base,
@@ -132,39 +128,62 @@ pub fn load(path: &Path) -> Result<Config> {
         &base,
         Path::new(raw.sources.as_ref().map_or("sources.toml", |s| s.get_ref())),
     );
-    // A wrong path is the config's mistake: point at the key that names it.
-    if !sources_path.is_file() {
-        return Err(path_error(
-            &file,
-            raw.sources.as_ref(),
-            "sources",
-            &sources_path,
-            "is not a file; expected the sources list (sources.toml)",
-        ));
-    }
-    if !themes_dir.is_dir() {
-        return Err(path_error(
-            &file,
-            raw.themes_dir.as_ref(),
-            "themes_dir",
-            &themes_dir,
-            "is not a folder; expected the folder of theme files",
-        ));
-    }
-    let output_dir = resolve(
-        &base,
-        Path::new(raw.output_dir.as_ref().map_or("output", |s| s.get_ref())),
-    );
-    if output_dir.exists() && !output_dir.is_dir() {
-        return Err(path_error(
-            &file,
-            raw.output_dir.as_ref(),
-            "output_dir",
-            &output_dir,
-            "exists and is not a folder; expected the folder briefings are written to",
-        ));
-    }
-    let catalog = load_catalog(&sources_path, &themes_dir)?;
+    // The fonts are mapped and parsed on a thread of their own while the
+    // catalogue's files are parsed; a font error is still reported before
+    // any error in the paths or the catalogue, as if checked first.
+    let (fonts, catalog) = std::thread::scope(|sc| {
+        let fonts = sc.spawn(|| -> Result<(FontFiles, FontSet)> {
+            let (body, b) = font_file(&file, &base, &raw.fonts.body)?;
+            let (heading, h) = font_file(&file, &base, &raw.fonts.heading)?;
+            let (bold, o) = font_file(&file, &base, &raw.fonts.bold)?;
+            Ok((
+                FontFiles {
+                    body,
+                    heading,
+                    bold,
+                },
+                FontSet::new(b, h, o),
+            ))
+        });
+        let catalog = (|| -> Result<(Catalog, PathBuf)> {
+            // A wrong path is the config's mistake: point at the key that names it.
+            if !sources_path.is_file() {
+                return Err(path_error(
+                    &file,
+                    raw.sources.as_ref(),
+                    "sources",
+                    &sources_path,
+                    "is not a file; expected the sources list (sources.toml)",
+                ));
+            }
+            if !themes_dir.is_dir() {
+                return Err(path_error(
+                    &file,
+                    raw.themes_dir.as_ref(),
+                    "themes_dir",
+                    &themes_dir,
+                    "is not a folder; expected the folder of theme files",
+                ));
+            }
+            let output_dir = resolve(
+                &base,
+                Path::new(raw.output_dir.as_ref().map_or("output", |s| s.get_ref())),
+            );
+            if output_dir.exists() && !output_dir.is_dir() {
+                return Err(path_error(
+                    &file,
+                    raw.output_dir.as_ref(),
+                    "output_dir",
+                    &output_dir,
+                    "exists and is not a folder; expected the folder briefings are written to",
+                ));
+            }
+            Ok((load_catalog(&sources_path, &themes_dir)?, output_dir))
+        })();
+        (fonts.join().expect("font loading panicked"), catalog)
+    });
+    let (fonts, faces) = fonts?;
+    let (catalog, output_dir) = catalog?;
     let mut inputs = vec![path.to_path_buf(), sources_path.clone()];
     inputs.extend(theme_files(&themes_dir)?);
 
@@ -185,6 +204,7 @@ pub fn load(path: &Path) -> Result<Config> {
         keep,
         page,
         fonts,
+        faces: std::sync::Arc::new(faces),
         mail,
         profiles,
         catalog,
@@ -285,7 +305,11 @@ fn path_error(
 /// A font face: the file must exist and be a font, and a collection needs
 /// the index of the face (a .ttc holds several scripts; face 0 of
 /// Noto CJK is Japanese, not Simplified Chinese).
-fn font_file(file: &SourceFile, base: &Path, raw: &Spanned<RawFont>) -> Result<FontFile> {
+fn font_file(
+    file: &SourceFile,
+    base: &Path,
+    raw: &Spanned<RawFont>,
+) -> Result<(FontFile, LoadedFont)> {
     let r = raw.get_ref();
     let path = resolve(base, Path::new(r.path.get_ref()));
     let at = |msg: String| file.error(Kind::Config, r.path.span(), msg);
@@ -340,13 +364,14 @@ fn font_file(file: &SourceFile, base: &Path, raw: &Spanned<RawFont>) -> Result<F
         }
         (_, i) => i.as_ref().map_or(0, |i| *i.get_ref()),
     };
-    if ttf_parser::Face::parse(&data, index).is_err() {
-        return Err(at(format!(
+    // The face is loaded here, once: the run uses what the check parsed.
+    let face = LoadedFont::from_map(data, index).map_err(|_| {
+        at(format!(
             "`{}` is not an OpenType or TrueType font",
             path.display()
-        )));
-    }
-    Ok(FontFile { path, index })
+        ))
+    })?;
+    Ok((FontFile { path, index }, face))
 }
 
 fn profiles(

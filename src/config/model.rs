@@ -43,6 +43,9 @@ pub struct Config {
     pub page: PageSettings,
     /// Font files.
     pub fonts: FontFiles,
+    /// The three faces, mapped and parsed while the config was checked
+    /// (shared by every profile of the run).
+    pub faces: std::sync::Arc<crate::text::fonts::FontSet>,
     /// Delivery by e-mail; `None` when the config has no `[mail]`.
     pub mail: Option<MailSettings>,
     /// Profiles in file order.

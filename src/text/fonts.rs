@@ -52,14 +52,23 @@ impl LoadedFont {
         // every font renderer takes with mapped fonts.
         let map = unsafe { Mmap::map(&file) }
             .map_err(|e| Error::file(Kind::Io, path, format!("cannot map font: {e}")))?;
-        let data: &'static [u8] = Box::leak(Box::new(map));
-        let face = Face::parse(data, index).map_err(|e| {
+        Self::from_map(map, index).map_err(|e| {
             Error::file(
                 Kind::NoInput,
                 path,
                 format!("not a usable font (face {index}): {e}"),
             )
-        })?;
+        })
+    }
+
+    /// Parses face `index` of a mapped font file, which it keeps for the
+    /// rest of the process.
+    pub(crate) fn from_map(
+        map: Mmap,
+        index: u32,
+    ) -> std::result::Result<LoadedFont, ttf_parser::FaceParsingError> {
+        let data: &'static [u8] = Box::leak(Box::new(map));
+        let face = Face::parse(data, index)?;
         let ps_name = face
             .names()
             .into_iter()
@@ -187,6 +196,13 @@ pub struct FontSet {
 }
 
 impl FontSet {
+    /// The three faces, in the order of [`FontFiles`].
+    pub(crate) fn new(body: LoadedFont, heading: LoadedFont, bold: LoadedFont) -> FontSet {
+        FontSet {
+            fonts: [body, heading, bold],
+        }
+    }
+
     /// Loads the faces named in the config.
     pub fn load(files: &FontFiles) -> Result<FontSet> {
         let open = |f: &FontFile| LoadedFont::open(&f.path, f.index);
