@@ -265,6 +265,7 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     };
     output::ensure_dir(&out_dir)?;
     let lock = lock::acquire(&out_dir, req.lock_wait)?;
+    crate::mark("output folder locked");
     retention::remove_stale_temps(&out_dir);
     let fonts = std::sync::Arc::clone(&config.faces);
     log::info!("building {} profile(s) for {date}", profiles.len());
@@ -304,6 +305,7 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
         }
     });
     drop(lock);
+    crate::mark("output folder unlocked");
     let mut outcomes = outcomes.into_inner().expect("workers finished");
     outcomes.sort_by_key(|(i, _)| *i);
     if let Some(m) = &mailer {
@@ -362,6 +364,7 @@ fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
     let file_name = output::file_name(&run.config.file_name, &p.name, run.date);
     let target = run.out_dir.join(&file_name);
     let staged = output::stage(run.out_dir, &built.bytes)?;
+    crate::mark("written and synced");
     {
         let _g = run.retention_lock.lock().expect("no panics while holding");
         retention::record(run.out_dir, &file_name).map_err(|e| {
@@ -376,6 +379,7 @@ fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
         })?;
     }
     let path = staged.commit(&target, true)?;
+    crate::mark("in place");
     log::info!(
         "wrote {} ({} pages, {} bytes)",
         path.display(),
@@ -394,6 +398,7 @@ fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
             run.today,
         )
     };
+    crate::mark("latest and retention done");
     use sha2::Digest;
     let sha256 = sha2::Sha256::digest(&built.bytes)
         .iter()

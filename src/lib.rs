@@ -30,6 +30,24 @@ use config::{Config, Profile};
 use error::Result;
 use text::fonts::FontSet;
 
+/// When the run began: the zero of the debug log's timeline.
+static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Starts the run's clock (the binary does so first thing); later calls
+/// change nothing.
+pub fn start_clock() {
+    START.get_or_init(std::time::Instant::now);
+}
+
+/// Logs (at debug level) how far into the run `what` happened, so that
+/// `RUST_LOG=debug` shows where a run's time goes, stage by stage.
+pub(crate) fn mark(what: &str) {
+    if log::log_enabled!(log::Level::Debug) {
+        let t = START.get_or_init(std::time::Instant::now).elapsed();
+        log::debug!("{what} at {:.1} ms", t.as_secs_f64() * 1e3);
+    }
+}
+
 /// A briefing built in memory.
 #[derive(Debug, Clone)]
 pub struct Built {
@@ -83,9 +101,11 @@ pub fn build_timed(
     let doc = compose::compose(config, &briefing);
     let digest = digest(&briefing);
     let t_content = t.elapsed();
+    mark("content selected");
     let pages =
         layout::layout_document(&doc, fonts, &config.page).map_err(|e| locate(config, e))?;
     let t_layout = t.elapsed();
+    mark("laid out");
     memory::release();
     let opts = pdf::PdfOptions {
         epoch,
@@ -94,6 +114,7 @@ pub fn build_timed(
     };
     let page_count = pages.len();
     let bytes = pdf::write(&meta(&doc), pages, fonts, &opts)?;
+    mark("pdf made");
     let timings = Timings {
         content: t_content,
         layout: t_layout - t_content,

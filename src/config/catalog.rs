@@ -92,6 +92,7 @@ pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
             .collect();
         (sources, themes)
     });
+    crate::mark("config: catalogue files parsed");
     let (sfile, raw) = sources?;
     let mut cat = Catalog::default();
     for s in raw.sources {

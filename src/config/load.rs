@@ -27,6 +27,7 @@ pub fn load(path: &Path) -> Result<Config> {
         }
     })?;
     let raw: RawConfig = file.parse(Kind::Config)?;
+    crate::mark("config: run configuration read");
     for (v, what) in [
         (Some(raw.title.as_str()), "the title"),
         (Some(raw.organisation.as_str()), "the organisation"),
@@ -180,7 +181,10 @@ pub fn load(path: &Path) -> Result<Config> {
             }
             Ok((load_catalog(&sources_path, &themes_dir)?, output_dir))
         })();
-        (fonts.join().expect("font loading panicked"), catalog)
+        crate::mark("config: catalogue read");
+        let fonts = fonts.join().expect("font loading panicked");
+        crate::mark("config: fonts loaded");
+        (fonts, catalog)
     });
     let (fonts, faces) = fonts?;
     let (catalog, output_dir) = catalog?;
@@ -188,6 +192,7 @@ pub fn load(path: &Path) -> Result<Config> {
     inputs.extend(theme_files(&themes_dir)?);
 
     let profiles = profiles(&file, &raw.profiles, &catalog, raw.closing_note.as_deref())?;
+    crate::mark("config: checked");
     Ok(Config {
         path: path.to_path_buf(),
         inputs,

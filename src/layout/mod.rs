@@ -30,13 +30,7 @@ pub(crate) fn layout_document(
     fonts: &FontSet,
     settings: &PageSettings,
 ) -> Result<Vec<Page>> {
-    let t0 = std::time::Instant::now();
-    let lap = |what: &str| {
-        log::debug!(
-            "layout: {what} at {:.1} ms",
-            t0.elapsed().as_secs_f64() * 1e3
-        )
-    };
+    let lap = |what: &str| crate::mark(&format!("layout: {what}"));
     let frame = frame_for(settings);
     let b = blocks::Builder::new(fonts, settings, &frame);
     let entries: Vec<contents::Entry> = doc

@@ -60,7 +60,7 @@ impl Cache {
     pub(crate) fn key(font: &LoadedFont, glyphs: &[(u16, i32)]) -> Option<[u8; 32]> {
         let mut h = Sha256::new();
         h.update(MAGIC);
-        h.update(super::DEFLATE_LEVEL.to_le_bytes());
+        h.update(super::THOROUGH_LEVEL.to_le_bytes());
         h.update(executable_identity()?);
         h.update((font.data.len() as u64).to_le_bytes());
         h.update(font.index.to_le_bytes());

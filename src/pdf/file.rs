@@ -81,7 +81,7 @@ pub(crate) fn write(doc: &Document, out: &mut Vec<u8>) -> Result<()> {
         dict.set("Type", Object::Name(b"ObjStm".to_vec()));
         dict.set("N", group.len() as i64);
         dict.set("First", offsets.len() as i64);
-        let stream = super::fonts::deflated(dict, content);
+        let stream = super::fonts::deflated(dict, content, super::Effort::Thorough);
         at.push((number, Place::Direct(out.len(), 0)));
         indirect(out, (number, 0), &Object::Stream(stream))?;
     }
@@ -126,7 +126,7 @@ pub(crate) fn write(doc: &Document, out: &mut Vec<u8>) -> Result<()> {
         "W",
         Object::Array(vec![1.into(), (wide as i64).into(), 2.into()]),
     );
-    let xref = super::fonts::deflated(dict, rows);
+    let xref = super::fonts::deflated(dict, rows, super::Effort::Thorough);
     indirect(out, (xref_number, 0), &Object::Stream(xref))?;
     out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
     Ok(())

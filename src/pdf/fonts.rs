@@ -12,14 +12,15 @@ use std::fmt::Write as _;
 use lopdf::{Dictionary, Document, Object, ObjectId, Stream};
 use ttf_parser::{RawFace, Tag};
 
+use super::Effort;
 use super::subset::Subset;
 use crate::error::{Error, Kind, Result};
 use crate::text::fonts::LoadedFont;
 
-/// A stream deflated now, at the writer's level, when that makes it
+/// A stream deflated now, at the level of `effort`, when that makes it
 /// smaller.
-pub(crate) fn deflated(mut dict: Dictionary, bytes: Vec<u8>) -> Stream {
-    let content = match super::deflate(&bytes) {
+pub(crate) fn deflated(mut dict: Dictionary, bytes: Vec<u8>, effort: Effort) -> Stream {
+    let content = match super::deflate(&bytes, effort) {
         Some(z) => {
             dict.set("Filter", Object::Name(b"FlateDecode".to_vec()));
             z
@@ -144,7 +145,7 @@ pub(crate) fn program(face: &LoadedFont, sub: &mut Subset) -> Result<Program> {
     Ok(Program {
         subtype,
         file_key,
-        stream: deflated(d, bytes),
+        stream: deflated(d, bytes, Effort::Thorough),
     })
 }
 

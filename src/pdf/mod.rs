@@ -70,8 +70,7 @@ pub(crate) fn write(
     fonts: &FontSet,
     opts: &PdfOptions,
 ) -> Result<Vec<u8>> {
-    let t0 = std::time::Instant::now();
-    let lap = |what: &str| log::debug!("pdf: {what} at {:.1} ms", t0.elapsed().as_secs_f64() * 1e3);
+    let lap = |what: &str| crate::mark(&format!("pdf: {what}"));
 
     // The file identifier digests what the document says.
     let mut id = Sha256::new();
@@ -210,7 +209,11 @@ pub(crate) fn write(
                     .enumerate()
                     .map(|(i, ch)| (i as u16 + 1, *ch))
                     .collect();
-                let map = fonts::deflated(Dictionary::new(), fonts::cmap(&sub.name, &texts));
+                let map = fonts::deflated(
+                    Dictionary::new(),
+                    fonts::cmap(&sub.name, &texts),
+                    Effort::Thorough,
+                );
                 (sub, program, map)
             });
             lock(&done).push((*kind, cut));
@@ -219,8 +222,13 @@ pub(crate) fn write(
             let Some(p) = lock(&pages[i]).take() else {
                 continue;
             };
-            let content = content_stream(page_ops(&p, &remaps))
-                .map(|c| (p.width, p.height, fonts::deflated(Dictionary::new(), c)));
+            let content = content_stream(page_ops(&p, &remaps)).map(|c| {
+                (
+                    p.width,
+                    p.height,
+                    fonts::deflated(Dictionary::new(), c, Effort::Quick),
+                )
+            });
             drop(p);
             *lock(&streams[i]) = Some(content);
         } else {
@@ -361,33 +369,60 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
 
-/// Deflate level of libdeflate, chosen by measurement on the default
-/// briefing (2-core VM, median of 9 runs of the deflate stage; whole file):
-/// level 1: 3.4 ms, 325.5 KB; 3: 5.3 ms, 320.7 KB; 6: 5.5 ms, 315.1 KB;
-/// 9: 8.7 ms, 313.5 KB; 10: 33 ms, 309.2 KB; 11: 51 ms, 308.8 KB.
-/// miniz (flate2's default backend) at its level 6 took 13.7 ms for
-/// 317.3 KB on the same content. Size is what a mail attachment pays for;
-/// past 6 each further kilobyte costs more than a millisecond.
-const DEFLATE_LEVEL: i32 = 6;
-
-thread_local! {
-    /// One compressor per thread, and its output buffer: both are reused
-    /// across streams.
-    static DEFLATER: std::cell::RefCell<(libdeflater::Compressor, Vec<u8>)> =
-        std::cell::RefCell::new((
-            libdeflater::Compressor::new(
-                libdeflater::CompressionLvl::new(DEFLATE_LEVEL)
-                    .unwrap_or_else(|_| libdeflater::CompressionLvl::default()),
-            ),
-            Vec::new(),
-        ));
+/// How hard a stream is deflated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Effort {
+    /// At [`THOROUGH_LEVEL`]: font programs (cut once per glyph set, then
+    /// kept in the font cache), ToUnicode maps, object and cross-reference
+    /// streams (one or a few a file, each well worth its set-up).
+    Thorough,
+    /// At [`QUICK_LEVEL`]: page contents, made again on every run, many
+    /// and small.
+    Quick,
 }
 
-/// `bytes` in zlib format at [`DEFLATE_LEVEL`], or `None` when that would
-/// not make them smaller.
-pub(crate) fn deflate(bytes: &[u8]) -> Option<Vec<u8>> {
+/// libdeflate level of [`Effort::Thorough`], chosen by measurement on the
+/// default briefing (2-core VM, median of 9 runs of the deflate stage;
+/// whole file, every stream at that level): level 1: 3.4 ms, 325.5 KB;
+/// 3: 5.3 ms, 320.7 KB; 6: 5.5 ms, 315.1 KB; 9: 8.7 ms, 313.5 KB;
+/// 10: 33 ms, 309.2 KB; 11: 51 ms, 308.8 KB. miniz (flate2's default
+/// backend) at its level 6 took 13.7 ms for 317.3 KB on the same content.
+/// Past 6 each further kilobyte costs more than a millisecond on a run
+/// that misses the font cache.
+const THOROUGH_LEVEL: i32 = 6;
+
+/// libdeflate level of [`Effort::Quick`]. Page contents are small streams
+/// (13 pages of 3–12 KB in the default briefing), for which libdeflate's
+/// set-up (clearing its match finder's tables on every call) weighs more
+/// than the matching. Measured on the default briefing's page contents
+/// (92 KB raw) in a warm loop: level 1: 0.64 ms, 32.6 KB; 4: 0.81 ms,
+/// 31.7 KB; 6: 1.06 ms, 30.9 KB; whole runs on one core (median of 30)
+/// were 1.0–1.4 ms shorter at 1 than at 6, for 1.7 KB more file (297.6
+/// against 295.8 KB).
+const QUICK_LEVEL: i32 = 1;
+
+thread_local! {
+    /// One compressor per thread and effort, and an output buffer: all are
+    /// reused across streams.
+    static DEFLATER: std::cell::RefCell<(Option<libdeflater::Compressor>, Option<libdeflater::Compressor>, Vec<u8>)> =
+        const { std::cell::RefCell::new((None, None, Vec::new())) };
+}
+
+/// `bytes` in zlib format at the level of `effort`, or `None` when that
+/// would not make them smaller.
+pub(crate) fn deflate(bytes: &[u8], effort: Effort) -> Option<Vec<u8>> {
     DEFLATER.with(|cell| {
-        let (c, buf) = &mut *cell.borrow_mut();
+        let (thorough, quick, buf) = &mut *cell.borrow_mut();
+        let (slot, level) = match effort {
+            Effort::Thorough => (thorough, THOROUGH_LEVEL),
+            Effort::Quick => (quick, QUICK_LEVEL),
+        };
+        let c = slot.get_or_insert_with(|| {
+            libdeflater::Compressor::new(
+                libdeflater::CompressionLvl::new(level)
+                    .unwrap_or_else(|_| libdeflater::CompressionLvl::default()),
+            )
+        });
         buf.resize(c.zlib_compress_bound(bytes.len()), 0);
         let n = c.zlib_compress(bytes, buf).ok()?;
         // The filter entry costs about 19 bytes of dictionary. The result
