@@ -181,6 +181,13 @@ pub(crate) fn write(
     let total = jobs.len() + pages.len();
     let next = AtomicUsize::new(0);
     let done: Mutex<Vec<(FontKind, Cut)>> = Mutex::new(Vec::new());
+    // Pages whose streams are made. Freeing one is thousands of small
+    // frees of memory the layout threads allocated; done here, beside the
+    // other thread's allocations, they fought over glibc's arena locks
+    // (260 futex calls a run, against 20 without, on the default
+    // briefing). So they are freed in batches of SPENT_BATCH, and the last
+    // few after the queue: memory stays bounded at any length.
+    let spent: Mutex<Vec<Page>> = Mutex::new(Vec::new());
     let work = || loop {
         let k = next.fetch_add(1, Ordering::Relaxed);
         if let Some((kind, glyphs)) = jobs.get(k) {
@@ -229,8 +236,13 @@ pub(crate) fn write(
                     fonts::deflated(Dictionary::new(), c, Effort::Quick),
                 )
             });
-            drop(p);
             *lock(&streams[i]) = Some(content);
+            let batch = {
+                let mut spent = lock(&spent);
+                spent.push(p);
+                (spent.len() >= SPENT_BATCH).then(|| std::mem::take(&mut *spent))
+            };
+            drop(batch);
         } else {
             break;
         }
@@ -247,6 +259,7 @@ pub(crate) fn write(
             let _ = h.join();
         }
     });
+    drop(spent);
     let mut programs = done.into_inner().unwrap_or_else(|e| e.into_inner());
     // In face order, not finishing order: equal inputs, equal bytes.
     programs.sort_by_key(|(kind, _)| *kind);
@@ -345,6 +358,10 @@ pub(crate) fn write(
     lap("serialised");
     Ok(bytes)
 }
+
+/// How many written pages are kept before they are freed together (see
+/// [`write`]): 32 pages of the default briefing hold about 0.6 MB.
+const SPENT_BATCH: usize = 32;
 
 /// A width variant's change of advance, in the face's units.
 fn variant_delta(font: &LoadedFont, v: i8) -> i32 {
