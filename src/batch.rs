@@ -38,7 +38,8 @@ pub struct Request {
     pub allow_future: bool,
     /// The date "本期新增" compares with, for every profile.
     pub since: Option<NaiveDate>,
-    /// Cut every font afresh, neither reading nor writing the font cache.
+    /// Parse the data and cut every font afresh, neither reading nor
+    /// writing the caches (catalogue and font programs).
     pub no_cache: bool,
 }
 
@@ -230,7 +231,10 @@ fn check_collisions(config: &Config, profiles: &[&Profile], date: NaiveDate) -> 
 /// every PDF was written is `TempFail`.
 pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     signals::install();
-    let mut config = config::load(&req.config)?;
+    let mut config = match req.no_cache {
+        true => config::load(&req.config)?,
+        false => config::load_for_run(&req.config, req.output_dir.as_deref())?,
+    };
     let out_dir = req
         .output_dir
         .clone()
@@ -326,6 +330,7 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
         }
     }
     if failed.is_empty() {
+        config.keep_catalogue();
         // Every PDF is on disk; undelivered mail still fails the run, with
         // EX_TEMPFAIL so a scheduler knows a retry may succeed.
         return match mail_failed.len() {

@@ -21,6 +21,7 @@ pub(crate) mod frame;
 pub(crate) mod layout;
 pub(crate) mod memory;
 pub(crate) mod pdf;
+pub(crate) mod store;
 pub(crate) mod style;
 pub mod text;
 

@@ -105,7 +105,7 @@ struct GenerateArgs {
     /// Mail each briefing right after it is written ([mail] in the config).
     #[arg(long)]
     mail: bool,
-    /// Cut every font afresh: neither read nor write the font cache.
+    /// Parse the data and cut every font afresh: neither read nor write the caches.
     #[arg(long)]
     no_cache: bool,
 }

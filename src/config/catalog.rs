@@ -66,26 +66,70 @@ pub(super) fn theme_files(themes_dir: &Path) -> Result<Vec<PathBuf>> {
 
 /// Loads `sources.toml` and every `*.toml` in `themes_dir`, checked.
 pub fn load_catalog(sources_path: &Path, themes_dir: &Path) -> Result<Catalog> {
-    // Parsing is most of loading, and the files are independent: each
-    // theme file is read and parsed on a thread of its own while this one
-    // parses the sources. Errors are still reported in file order.
+    load_catalog_cached(sources_path, themes_dir, None).map(|(cat, _)| cat)
+}
+
+/// As [`load_catalog`]; with `cache` (a folder), a catalogue checked
+/// before from the very same files (and by the very same binary) is taken
+/// from there instead of parsed and checked again. A catalogue parsed
+/// here comes with where it would be stored: the run stores it once it
+/// has succeeded ([`Config::keep_catalogue`]), so a failed run leaves
+/// nothing behind.
+pub(super) fn load_catalog_cached(
+    sources_path: &Path,
+    themes_dir: &Path,
+    cache: Option<&Path>,
+) -> Result<(Catalog, Option<super::cache::Pending>)> {
     let paths = theme_files(themes_dir);
+    // Every file is read first: a few small files, and what the cache key
+    // digests. Errors are still reported in file order, sources first.
+    let sources = SourceFile::read(sources_path, Kind::Data);
+    let themes: Vec<Result<Arc<SourceFile>>> = match &paths {
+        Ok(paths) => paths
+            .iter()
+            .map(|p| SourceFile::read(p, Kind::Data))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let pending = cache.and_then(|dir| {
+        let sources = sources.as_ref().ok()?;
+        let themes = themes
+            .iter()
+            .map(|t| t.as_ref().ok())
+            .collect::<Option<Vec<_>>>()?;
+        super::cache::Pending::new(dir, sources, &themes)
+    });
+    if let Some(cat) = pending.as_ref().and_then(|p| p.get()) {
+        crate::mark("config: catalogue from the cache");
+        return Ok((cat, None));
+    }
+    let cat = check(sources, paths, themes, sources_path, themes_dir)?;
+    Ok((cat, pending))
+}
+
+/// Parses and checks the catalogue's files, read.
+fn check(
+    sources: Result<Arc<SourceFile>>,
+    paths: Result<Vec<PathBuf>>,
+    themes: Vec<Result<Arc<SourceFile>>>,
+    sources_path: &Path,
+    themes_dir: &Path,
+) -> Result<Catalog> {
+    // Parsing is most of checking, and the files are independent: each
+    // theme file is parsed on a thread of its own while this one parses
+    // the sources. Errors are still reported in file order.
     let (sources, themes) = std::thread::scope(|sc| {
-        let themes: Vec<_> = match &paths {
-            Ok(paths) => paths
-                .iter()
-                .map(|p| {
-                    sc.spawn(move || -> Result<(Arc<SourceFile>, RawTheme)> {
-                        let f = SourceFile::read(p, Kind::Data)?;
-                        let t: RawTheme = f.parse(Kind::Data)?;
-                        Ok((f, t))
-                    })
+        let themes: Vec<_> = themes
+            .into_iter()
+            .map(|f| {
+                sc.spawn(move || -> Result<(Arc<SourceFile>, RawTheme)> {
+                    let f = f?;
+                    let t: RawTheme = f.parse(Kind::Data)?;
+                    Ok((f, t))
                 })
-                .collect(),
-            Err(_) => Vec::new(),
-        };
-        let sources = SourceFile::read(sources_path, Kind::Data)
-            .and_then(|f| f.parse::<RawSources>(Kind::Data).map(|raw| (f, raw)));
+            })
+            .collect();
+        let sources = sources.and_then(|f| f.parse::<RawSources>(Kind::Data).map(|raw| (f, raw)));
         let themes: Vec<Result<(Arc<SourceFile>, RawTheme)>> = themes
             .into_iter()
             .map(|h| h.join().expect("theme parser panicked"))

@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use toml::Spanned;
 
 use super::blocks::parse_template;
-use super::catalog::{load_catalog, theme_files};
+use super::catalog::{load_catalog_cached, theme_files};
 use super::mail::{mail_settings, mailbox};
 use super::model::*;
 use super::schema::*;
@@ -17,8 +17,21 @@ use super::source::SourceFile;
 use crate::error::{Error, Kind, Result, resolve};
 use crate::text::fonts::{FontSet, LoadedFont};
 
-/// Loads and checks the config at `path` with everything it refers to.
+/// Reads and checks the config at `path` with its sources and themes.
+/// Keeps nothing between runs; see [`load_for_run`].
 pub fn load(path: &Path) -> Result<Config> {
+    load_inner(path, None)
+}
+
+/// As [`load`], for a run that writes into `output_dir` (the config's own
+/// when `None`): the checked catalogue is read from, or stored in, that
+/// folder's cache, unless the config says `cache = false`.
+pub fn load_for_run(path: &Path, output_dir: Option<&Path>) -> Result<Config> {
+    load_inner(path, Some(output_dir))
+}
+
+/// `run`: `Some(output folder override)` for a run that may use the cache.
+fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
     let file = SourceFile::read(path, Kind::Config).map_err(|e| {
         if e.kind() == Kind::NoInput {
             e.with_help("pass --config FILE, or run from the project folder where config/briefing.toml lives")
@@ -146,7 +159,7 @@ pub fn load(path: &Path) -> Result<Config> {
                 FontSet::new(b, h, o),
             ))
         });
-        let catalog = (|| -> Result<(Catalog, PathBuf)> {
+        let catalog = (|| -> Result<((Catalog, Option<super::cache::Pending>), PathBuf)> {
             // A wrong path is the config's mistake: point at the key that names it.
             if !sources_path.is_file() {
                 return Err(path_error(
@@ -179,7 +192,14 @@ pub fn load(path: &Path) -> Result<Config> {
                     "exists and is not a folder; expected the folder briefings are written to",
                 ));
             }
-            Ok((load_catalog(&sources_path, &themes_dir)?, output_dir))
+            // The cache lives with the briefings (the font cache's folder);
+            // nothing is stored in an output folder that does not exist yet.
+            let cache = run
+                .filter(|_| raw.cache != Some(false))
+                .map(|over| font_cache_in(over.unwrap_or(&output_dir)))
+                .filter(|dir| dir.parent().is_some_and(Path::is_dir));
+            let catalog = load_catalog_cached(&sources_path, &themes_dir, cache.as_deref())?;
+            Ok((catalog, output_dir))
         })();
         crate::mark("config: catalogue read");
         let fonts = fonts.join().expect("font loading panicked");
@@ -187,7 +207,7 @@ pub fn load(path: &Path) -> Result<Config> {
         (fonts, catalog)
     });
     let (fonts, faces) = fonts?;
-    let (catalog, output_dir) = catalog?;
+    let ((catalog, catalogue_cache), output_dir) = catalog?;
     let mut inputs = vec![path.to_path_buf(), sources_path.clone()];
     inputs.extend(theme_files(&themes_dir)?);
 
@@ -213,6 +233,7 @@ pub fn load(path: &Path) -> Result<Config> {
         mail,
         profiles,
         catalog,
+        catalogue_cache,
     })
 }
 

@@ -2,6 +2,7 @@
 //! catalogue). Every error names the file, line and column.
 
 mod blocks;
+mod cache;
 mod catalog;
 mod load;
 mod mail;
@@ -12,5 +13,5 @@ pub mod template;
 
 pub use catalog::load_catalog;
 pub(crate) use catalog::significant_digits;
-pub use load::{font_cache_in, load};
+pub use load::{font_cache_in, load, load_for_run};
 pub use model::*;

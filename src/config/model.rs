@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 pub use lettre::message::Mailbox;
+use serde::{Deserialize, Serialize};
 
 /// Everything a run needs, checked.
 #[derive(Debug, Clone)]
@@ -52,6 +53,10 @@ pub struct Config {
     pub profiles: Vec<Profile>,
     /// Sources, facts and themes.
     pub catalog: Catalog,
+    /// Where the catalogue, parsed on this run, is to be kept for the next
+    /// ([`Config::keep_catalogue`]); `None` when it came from there or
+    /// nothing is kept.
+    pub(crate) catalogue_cache: Option<super::cache::Pending>,
 }
 
 /// Page geometry in points.
@@ -93,6 +98,17 @@ pub struct FontFiles {
     pub heading: FontFile,
     /// Bold sans face.
     pub bold: FontFile,
+}
+
+impl Config {
+    /// Keeps the catalogue for the next run, when this run parsed it and
+    /// may keep it: called once the run has succeeded, so a failed run
+    /// leaves nothing behind.
+    pub fn keep_catalogue(&self) {
+        if let Some(p) = &self.catalogue_cache {
+            p.put(&self.catalog);
+        }
+    }
 }
 
 /// One briefing to produce.
@@ -199,7 +215,7 @@ pub fn mail_placeholders(template: &str) -> Vec<(std::ops::Range<usize>, &str)> 
 }
 
 /// All theme data.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Catalog {
     /// Sources by id.
     pub sources: BTreeMap<String, Source>,
@@ -210,7 +226,7 @@ pub struct Catalog {
 }
 
 /// A source article or report.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Source {
     /// Id.
     pub id: String,
@@ -233,7 +249,7 @@ pub struct Source {
 }
 
 /// How precisely a source's date is known.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum DatePrecision {
     /// The day.
     Day,
@@ -255,7 +271,7 @@ impl Source {
 }
 
 /// Where a qualifier word stands relative to the figure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum QualifierPosition {
     /// `超过650万架`, `约85%`.
     Before,
@@ -268,7 +284,7 @@ pub enum QualifierPosition {
 /// How the source qualifies a figure (约, 超过, 多, 以上…): printed with the
 /// value everywhere, so an approximate or lower-bound figure never reads as
 /// an exact one.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Qualifier {
     /// The word.
     pub text: String,
@@ -277,7 +293,7 @@ pub struct Qualifier {
 }
 
 /// Curated prose: a template and the sources of what it says in words.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Curated {
     /// Text with placeholders.
     pub text: Template,
@@ -286,7 +302,7 @@ pub struct Curated {
 }
 
 /// A fact's value.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Value {
     /// A figure.
     Number(f64),
@@ -295,7 +311,7 @@ pub enum Value {
 }
 
 /// How a derived figure is computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Op {
     /// (to − from) / from × 100.
     PctChange,
@@ -309,7 +325,7 @@ pub enum Op {
 }
 
 /// A fact or a derived figure.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fact {
     /// Id.
     pub id: String,
@@ -348,7 +364,7 @@ pub struct Fact {
 }
 
 /// A theme.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Theme {
     /// Id.
     pub id: String,
@@ -365,7 +381,7 @@ pub struct Theme {
 }
 
 /// A region.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Region {
     /// Id.
     pub id: String,
@@ -374,7 +390,7 @@ pub struct Region {
 }
 
 /// A subsection.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     /// Heading.
     pub title: String,
@@ -387,7 +403,7 @@ pub struct Section {
 }
 
 /// A content block of a section, with what dates and places it.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Block {
     /// What it shows.
     pub kind: BlockKind,
@@ -399,7 +415,7 @@ pub struct Block {
 }
 
 /// What a block shows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum BlockKind {
     /// Prose with placeholders.
     Paragraph(Template),
@@ -410,14 +426,14 @@ pub enum BlockKind {
 }
 
 /// Text with fact placeholders.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct Template {
     /// Literal text and references, in order.
     pub parts: Vec<Part>,
 }
 
 /// A piece of a template.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Part {
     /// Literal text.
     Text(String),
@@ -431,7 +447,7 @@ pub enum Part {
 }
 
 /// The field a placeholder asks for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Field {
     /// Value with unit.
     Full,
@@ -452,7 +468,7 @@ pub enum Field {
 }
 
 /// A table.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     /// Caption.
     pub caption: String,
@@ -461,7 +477,7 @@ pub struct Table {
 }
 
 /// What a table shows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub enum TableBody {
     /// Standard columns 指标/数值/时期/来源 for these facts.
     Facts(Vec<String>),
@@ -477,7 +493,7 @@ pub enum TableBody {
 }
 
 /// Chart kinds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum ChartKind {
     /// Values over time.
     Line,
@@ -492,7 +508,7 @@ pub enum ChartKind {
 }
 
 /// A chart declared in theme data.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Chart {
     /// Kind.
     pub kind: ChartKind,
@@ -513,7 +529,7 @@ pub struct Chart {
 }
 
 /// A chart series.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Series {
     /// Legend name.
     pub name: String,
@@ -524,7 +540,7 @@ pub struct Series {
 }
 
 /// Where a projection's base value comes from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum ProjectionBase {
     /// A numeric fact.
     Fact(String),
@@ -533,7 +549,7 @@ pub enum ProjectionBase {
 }
 
 /// A compound-growth projection.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Projection {
     /// Legend name.
     pub name: String,

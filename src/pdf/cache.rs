@@ -14,34 +14,30 @@
 //!   executable's size and modification time, so a rebuilt binary never
 //!   reads what an older one wrote.
 //!
-//! An entry carries its key and a digest of its contents; anything that
-//! does not check out (truncated, edited, written by something else) is a
-//! miss, deleted and cut afresh. The cache never decides what a briefing
-//! says: a hit gives the same bytes a miss would (tested). Failing to read
-//! or write it only costs time, so errors are logged, never returned.
+//! Entries are kept by [`crate::store`] (whole, checked, least recently
+//! used dropped). A hit gives the same bytes a miss would (tested).
 
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use sha2::{Digest, Sha256};
 
 use super::fonts::Program;
 use super::subset::Subset;
+use crate::store::{self, Store};
 use crate::text::fonts::LoadedFont;
 
-/// First bytes of an entry; the digit changes whenever the layout below
-/// or anything that shapes a program's bytes does.
-const MAGIC: &[u8; 8] = b"BRFONT1\n";
+/// Font programs in the store: an entry is 40–300 KB; three faces a
+/// briefing, a few profiles, a few recent glyph sets each.
+const KIND: store::Kind = store::Kind {
+    ext: "font",
+    magic: b"BRFONT1\n",
+    keep: 48,
+    name: "font cache",
+};
 
-/// Entries kept: the newest by use. Three faces a briefing, a few
-/// profiles, a few recent glyph sets each; an entry is 40–300 KB.
-const KEEP: usize = 48;
-
-/// The cache in `dir` (created on first write).
+/// The font cache in `dir`.
 #[derive(Debug, Clone)]
-pub(crate) struct Cache {
-    dir: PathBuf,
-}
+pub(crate) struct Cache(Store);
 
 /// What a cached entry restores: the subset as [`super::fonts::add_face`]
 /// reads it (its bytes are in the program) and the embedded program.
@@ -50,18 +46,16 @@ pub(crate) type Entry = (Subset, Program);
 impl Cache {
     /// A cache kept in `dir`.
     pub(crate) fn new(dir: &Path) -> Cache {
-        Cache {
-            dir: dir.to_path_buf(),
-        }
+        Cache(Store::new(dir, KIND))
     }
 
     /// The key of `font` cut to `glyphs` (as [`super::subset::subset`]
     /// takes them), or `None` when the face cannot be identified.
-    pub(crate) fn key(font: &LoadedFont, glyphs: &[(u16, i32)]) -> Option<[u8; 32]> {
+    pub(crate) fn key(font: &LoadedFont, glyphs: &[(u16, i32)]) -> Option<store::Key> {
         let mut h = Sha256::new();
-        h.update(MAGIC);
+        h.update(KIND.magic);
         h.update(super::THOROUGH_LEVEL.to_le_bytes());
-        h.update(executable_identity()?);
+        h.update(store::executable_identity()?);
         h.update((font.data.len() as u64).to_le_bytes());
         h.update(font.index.to_le_bytes());
         h.update(face_identity(font.data, font.index)?);
@@ -73,102 +67,15 @@ impl Cache {
         Some(h.finalize().into())
     }
 
-    fn path(&self, key: &[u8; 32]) -> PathBuf {
-        let hex: String = key[..16].iter().map(|b| format!("{b:02x}")).collect();
-        self.dir.join(format!("{hex}.font"))
-    }
-
     /// The entry stored under `key`, if there is a sound one.
-    pub(crate) fn get(&self, key: &[u8; 32]) -> Option<Entry> {
-        let path = self.path(key);
-        let bytes = std::fs::read(&path).ok()?;
-        match decode(&bytes, key) {
-            Some(entry) => {
-                // Recently used entries are the ones kept.
-                if let Ok(f) = std::fs::File::options().append(true).open(&path) {
-                    let _ = f.set_modified(std::time::SystemTime::now());
-                }
-                Some(entry)
-            }
-            None => {
-                log::warn!("font cache: {} is damaged; cutting afresh", path.display());
-                let _ = std::fs::remove_file(&path);
-                None
-            }
-        }
+    pub(crate) fn get(&self, key: &store::Key) -> Option<Entry> {
+        self.0.get(key, decode)
     }
 
-    /// Stores `entry` under `key`: whole or not at all (a temporary file
-    /// renamed into place), then drops the least recently used entries.
-    pub(crate) fn put(&self, key: &[u8; 32], sub: &Subset, program: &Program) {
-        let write = || -> std::io::Result<()> {
-            std::fs::create_dir_all(&self.dir)?;
-            let mut tmp = tempfile::Builder::new()
-                .prefix(".entry-")
-                .suffix(".part")
-                .tempfile_in(&self.dir)?;
-            tmp.write_all(&encode(key, sub, program))?;
-            tmp.persist(self.path(key)).map_err(|e| e.error)?;
-            Ok(())
-        };
-        if let Err(e) = write() {
-            log::debug!("font cache: cannot write to {}: {e}", self.dir.display());
-            return;
-        }
-        self.prune();
+    /// Stores a cut under `key`.
+    pub(crate) fn put(&self, key: &store::Key, sub: &Subset, program: &Program) {
+        self.0.put(key, &encode(sub, program));
     }
-
-    /// Keeps the [`KEEP`] most recently used entries, and removes what a
-    /// killed run left half-written (a temporary file older than a minute:
-    /// a live one is renamed within milliseconds).
-    fn prune(&self) {
-        let Ok(dir) = std::fs::read_dir(&self.dir) else {
-            return;
-        };
-        let now = std::time::SystemTime::now();
-        let mut entries: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
-        for e in dir.flatten() {
-            let (path, Some(modified)) =
-                (e.path(), e.metadata().ok().and_then(|m| m.modified().ok()))
-            else {
-                continue;
-            };
-            match path.extension().and_then(|x| x.to_str()) {
-                Some("font") => entries.push((modified, path)),
-                Some("part")
-                    if now
-                        .duration_since(modified)
-                        .is_ok_and(|age| age.as_secs() > 60) =>
-                {
-                    let _ = std::fs::remove_file(&path);
-                }
-                _ => {}
-            }
-        }
-        if entries.len() <= KEEP {
-            return;
-        }
-        entries.sort();
-        for (_, p) in &entries[..entries.len() - KEEP] {
-            let _ = std::fs::remove_file(p);
-        }
-    }
-}
-
-/// The running executable's size and modification time: a rebuilt or
-/// upgraded binary (which may cut programs differently) gets new keys.
-fn executable_identity() -> Option<[u8; 24]> {
-    let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-    let t = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    let mut id = [0; 24];
-    id[..8].copy_from_slice(&meta.len().to_le_bytes());
-    id[8..16].copy_from_slice(&t.as_secs().to_le_bytes());
-    id[16..20].copy_from_slice(&t.subsec_nanos().to_le_bytes());
-    Some(id)
 }
 
 /// The bytes that identify face `index` of a font file: its table
@@ -197,11 +104,10 @@ fn face_identity(data: &[u8], index: u32) -> Option<Vec<u8>> {
     Some(id)
 }
 
-/// An entry: magic, key, digest of the body, body. The body holds what
-/// the font objects are written from: the subset's name, flags and
-/// advances, and the program stream (its content as embedded, deflated or
-/// not, and its `Length1`).
-fn encode(key: &[u8; 32], sub: &Subset, program: &Program) -> Vec<u8> {
+/// An entry's body: what the font objects are written from: the subset's
+/// name, flags and advances, and the program stream (its content as
+/// embedded, deflated or not, and its `Length1`).
+fn encode(sub: &Subset, program: &Program) -> Vec<u8> {
     let mut body = Vec::with_capacity(program.content().len() + 2 * sub.advances.len() + 64);
     let flags = u8::from(sub.bare_cff)
         | u8::from(program.is_truetype()) << 1
@@ -214,12 +120,7 @@ fn encode(key: &[u8; 32], sub: &Subset, program: &Program) -> Vec<u8> {
         body.extend_from_slice(&a.to_le_bytes());
     }
     put_bytes(&mut body, program.content());
-    let mut out = Vec::with_capacity(body.len() + 72);
-    out.extend_from_slice(MAGIC);
-    out.extend_from_slice(key);
-    out.extend_from_slice(&Sha256::digest(&body));
-    out.extend_from_slice(&body);
-    out
+    body
 }
 
 fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
@@ -227,13 +128,8 @@ fn put_bytes(out: &mut Vec<u8>, b: &[u8]) {
     out.extend_from_slice(b);
 }
 
-/// Reads an entry back; `None` unless it is whole, stored under `key`,
-/// and its body matches its digest.
-fn decode(bytes: &[u8], key: &[u8; 32]) -> Option<Entry> {
-    let (head, body) = (bytes.get(..72)?, bytes.get(72..)?);
-    if &head[..8] != MAGIC || &head[8..40] != key || head[40..72] != Sha256::digest(body)[..] {
-        return None;
-    }
+/// Reads a body back; `None` unless it is whole.
+fn decode(body: &[u8]) -> Option<Entry> {
     let mut r = Reader(body);
     let flags = r.take(1)?[0];
     let length1 = i64::from_le_bytes(r.take(8)?.try_into().ok()?);

@@ -1,0 +1,175 @@
+//! Work kept between runs, in the output folder's `.briefing-cache/`.
+//!
+//! A briefing run from cron reads the same data and sets much the same
+//! text every day, so two results are kept across runs: the checked
+//! catalogue (`config::cache`) and each face's finished font program
+//! (`pdf::cache`). Each kind of entry has a file extension and a key, a
+//! SHA-256 digest of everything the entry depends on, always including
+//! [`executable_identity`] so a rebuilt binary never reads what an older
+//! one wrote.
+//!
+//! An entry file is: an 8-byte magic (naming the kind and its format), the
+//! key, the digest of the body, the body. Anything that does not check out
+//! (truncated, edited, written by something else) is a miss, deleted and
+//! made afresh. Entries are written whole (a temporary file renamed into
+//! place), and the least recently used are dropped beyond a per-kind
+//! limit. The store never decides what a briefing says; failing to read or
+//! write it only costs time, so errors are logged, never returned.
+
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+
+/// One kind of entry in a cache folder.
+#[derive(Debug, Clone)]
+pub(crate) struct Store {
+    dir: PathBuf,
+    kind: Kind,
+}
+
+/// What distinguishes the kinds of entry sharing a folder.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Kind {
+    /// File extension of its entries.
+    pub(crate) ext: &'static str,
+    /// First bytes of each entry; the digit changes whenever the body's
+    /// layout, or anything that shapes its contents, does.
+    pub(crate) magic: &'static [u8; 8],
+    /// Entries kept, the newest by use.
+    pub(crate) keep: usize,
+    /// What the log calls it.
+    pub(crate) name: &'static str,
+}
+
+/// A key: the SHA-256 of what an entry depends on.
+pub(crate) type Key = [u8; 32];
+
+/// Bytes before an entry's body: magic, key, body digest.
+const HEAD: usize = 8 + 32 + 32;
+
+impl Store {
+    /// Entries of `kind` kept in `dir` (created on first write).
+    pub(crate) fn new(dir: &Path, kind: Kind) -> Store {
+        Store {
+            dir: dir.to_path_buf(),
+            kind,
+        }
+    }
+
+    fn path(&self, key: &Key) -> PathBuf {
+        let hex: String = key[..16].iter().map(|b| format!("{b:02x}")).collect();
+        self.dir.join(format!("{hex}.{}", self.kind.ext))
+    }
+
+    /// The body stored under `key`, if there is a whole one; `decode`
+    /// turns it into the value, and a body it refuses is damage too.
+    pub(crate) fn get<T>(&self, key: &Key, decode: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
+        let path = self.path(key);
+        let bytes = std::fs::read(&path).ok()?;
+        let body = bytes.get(HEAD..);
+        let sound = bytes.get(..8) == Some(self.kind.magic.as_slice())
+            && bytes.get(8..40) == Some(key.as_slice())
+            && body.is_some_and(|b| bytes[40..HEAD] == Sha256::digest(b)[..]);
+        match body.filter(|_| sound).and_then(decode) {
+            Some(value) => {
+                // Recently used entries are the ones kept.
+                if let Ok(f) = std::fs::File::options().append(true).open(&path) {
+                    let _ = f.set_modified(std::time::SystemTime::now());
+                }
+                Some(value)
+            }
+            None => {
+                log::warn!(
+                    "{}: {} is damaged; making it afresh",
+                    self.kind.name,
+                    path.display()
+                );
+                let _ = std::fs::remove_file(&path);
+                None
+            }
+        }
+    }
+
+    /// Stores `body` under `key`: whole or not at all, then drops the
+    /// least recently used entries of this kind.
+    pub(crate) fn put(&self, key: &Key, body: &[u8]) {
+        let write = || -> std::io::Result<()> {
+            std::fs::create_dir_all(&self.dir)?;
+            let mut tmp = tempfile::Builder::new()
+                .prefix(".entry-")
+                .suffix(".part")
+                .tempfile_in(&self.dir)?;
+            let mut head = Vec::with_capacity(HEAD);
+            head.extend_from_slice(self.kind.magic);
+            head.extend_from_slice(key);
+            head.extend_from_slice(&Sha256::digest(body));
+            tmp.write_all(&head)?;
+            tmp.write_all(body)?;
+            tmp.persist(self.path(key)).map_err(|e| e.error)?;
+            Ok(())
+        };
+        if let Err(e) = write() {
+            log::debug!(
+                "{}: cannot write to {}: {e}",
+                self.kind.name,
+                self.dir.display()
+            );
+            return;
+        }
+        self.prune();
+    }
+
+    /// Keeps the newest entries of this kind, and removes what a killed
+    /// run left half-written (a temporary file older than a minute: a live
+    /// one is renamed within milliseconds).
+    fn prune(&self) {
+        let Ok(dir) = std::fs::read_dir(&self.dir) else {
+            return;
+        };
+        let now = std::time::SystemTime::now();
+        let mut entries: Vec<(std::time::SystemTime, PathBuf)> = Vec::new();
+        for e in dir.flatten() {
+            let (path, Some(modified)) =
+                (e.path(), e.metadata().ok().and_then(|m| m.modified().ok()))
+            else {
+                continue;
+            };
+            match path.extension().and_then(|x| x.to_str()) {
+                Some(x) if x == self.kind.ext => entries.push((modified, path)),
+                Some("part")
+                    if now
+                        .duration_since(modified)
+                        .is_ok_and(|age| age.as_secs() > 60) =>
+                {
+                    let _ = std::fs::remove_file(&path);
+                }
+                _ => {}
+            }
+        }
+        if entries.len() <= self.kind.keep {
+            return;
+        }
+        entries.sort();
+        for (_, p) in &entries[..entries.len() - self.kind.keep] {
+            let _ = std::fs::remove_file(p);
+        }
+    }
+}
+
+/// The running executable's size and modification time: a rebuilt or
+/// upgraded binary (which may check data or cut programs differently)
+/// gets new keys.
+pub(crate) fn executable_identity() -> Option<[u8; 24]> {
+    let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+    let t = meta
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    let mut id = [0; 24];
+    id[..8].copy_from_slice(&meta.len().to_le_bytes());
+    id[8..16].copy_from_slice(&t.as_secs().to_le_bytes());
+    id[16..20].copy_from_slice(&t.subsec_nanos().to_le_bytes());
+    Some(id)
+}
