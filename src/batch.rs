@@ -41,6 +41,9 @@ pub struct Request {
     /// Parse the data and cut every font afresh, neither reading nor
     /// writing the caches (catalogue and font programs).
     pub no_cache: bool,
+    /// Digest each written file ([`Outcome::sha256`]): the JSON output
+    /// reports it; otherwise a run spares the time.
+    pub digest: bool,
 }
 
 /// What one profile produced.
@@ -56,8 +59,8 @@ pub struct Outcome {
     pub pages: usize,
     /// Size in bytes.
     pub bytes: usize,
-    /// SHA-256 of the file, hex.
-    pub sha256: String,
+    /// SHA-256 of the file, hex, when the request asked for it.
+    pub sha256: Option<String>,
     /// Recipients the briefing was mailed to.
     pub mailed: Vec<String>,
     /// Why mailing failed (the PDF is written all the same).
@@ -181,6 +184,7 @@ struct Run<'a> {
     since: Option<NaiveDate>,
     epoch: Option<i64>,
     out_dir: &'a Path,
+    digest: bool,
     /// The manifest and `latest` copies are shared by all profiles.
     retention_lock: Mutex<()>,
 }
@@ -286,6 +290,7 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
         since: req.since,
         epoch: req.epoch,
         out_dir: &out_dir,
+        digest: req.digest,
         retention_lock: Mutex::new(()),
     };
     let next = AtomicUsize::new(0);
@@ -405,10 +410,12 @@ fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
     };
     crate::mark("latest and retention done");
     use sha2::Digest;
-    let sha256 = sha2::Sha256::digest(&built.bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect();
+    let sha256 = run.digest.then(|| {
+        sha2::Sha256::digest(&built.bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect()
+    });
     Ok(Outcome {
         profile: p.name.clone(),
         path,

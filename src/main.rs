@@ -170,6 +170,7 @@ fn generate(a: &GenerateArgs) -> Result<()> {
         allow_future: a.allow_future,
         since: a.since.as_deref().map(batch::parse_date).transpose()?,
         no_cache: a.no_cache,
+        digest: a.json,
     };
     let progress = (!a.quiet && !a.json && std::io::stderr().is_terminal()).then(|| {
         let pb = indicatif::ProgressBar::hidden();

@@ -188,7 +188,41 @@ pub(super) struct Coded {
 }
 
 /// Each glyph and width variant of each face, as written.
-pub(super) type Remaps = BTreeMap<FontKind, BTreeMap<(u16, i8), Coded>>;
+pub(super) type Remaps = BTreeMap<FontKind, GlyphMap<Coded>>;
+
+/// A map keyed by (glyph id, width variant): looked up once for every
+/// glyph on every page, so hashed, and with [`KeyHasher`].
+pub(super) type GlyphMap<V> =
+    std::collections::HashMap<(u16, i8), V, std::hash::BuildHasherDefault<KeyHasher>>;
+
+/// A hasher for small integer keys that nobody chooses to collide: the key
+/// packed into one word, then one folded 64×64→128-bit multiplication, which
+/// mixes it into both the low bits (the bucket) and the high bits (the tag)
+/// a hash table reads. std's SipHash resists chosen keys at several times the
+/// cost; with a `BTreeMap` instead, the lookups were most of `page_ops`.
+#[derive(Default)]
+pub(super) struct KeyHasher(u64);
+
+impl std::hash::Hasher for KeyHasher {
+    fn finish(&self) -> u64 {
+        let p = u128::from(self.0) * 0x9E37_79B9_7F4A_7C15_F39C_C060_5CED_C835;
+        (p >> 64) as u64 ^ p as u64
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(b);
+        }
+    }
+
+    fn write_u16(&mut self, n: u16) {
+        self.0 = self.0.rotate_left(16) ^ u64::from(n);
+    }
+
+    fn write_i8(&mut self, n: i8) {
+        self.0 = self.0.rotate_left(8) ^ u64::from(n as u8);
+    }
+}
 
 /// The operations of one page.
 pub(super) fn page_ops(p: &Page, remaps: &Remaps) -> Vec<Op> {

@@ -32,7 +32,7 @@ mod fonts;
 mod glyf;
 mod subset;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -40,7 +40,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use lopdf::{Dictionary, Object};
 use sha2::{Digest, Sha256};
 
-use content::{Remaps, VARIANT_STEP, content_stream, font_id, page_ops};
+use content::{GlyphMap, Remaps, VARIANT_STEP, content_stream, font_id, page_ops};
 
 use crate::error::{Error, Kind, Result};
 use crate::frame::FontKind;
@@ -88,7 +88,7 @@ pub(crate) fn write(
     // identifier, and each page's links and anchors.
     // (A hash map while scanning, with thousands of lookups a page; the
     // order the subsets need comes after.)
-    let mut seen: BTreeMap<FontKind, HashMap<(u16, i8), char>> = BTreeMap::new();
+    let mut seen: BTreeMap<FontKind, GlyphMap<char>> = BTreeMap::new();
     let mut alphas: BTreeSet<u32> = BTreeSet::new();
     let mut marks = Vec::with_capacity(pages.len());
     let mut keys = Vec::new();

@@ -158,13 +158,16 @@ fn total_fit(s: &Shaped, opp: &[Opportunity], goal: &Goal, prune: bool) -> (Vec<
     // Whether some line from a break fits: only a break that can make no
     // line at all may make an overfull one.
     let mut made = vec![false; n + 1];
+    // The breaks still active after this one: swapped with `active` at
+    // each break, so the two buffers are allocated once a paragraph.
+    let mut keep: Vec<(usize, usize)> = Vec::new();
     for b in 1..=n {
         if !opp[b].allowed() {
             continue;
         }
         let last = b == n;
         let mut new_best = [(INF, 0usize, 0usize); 4];
-        let mut keep = Vec::with_capacity(active.len());
+        keep.clear();
         for &(a, start) in &active {
             let indent = if a == 0 { goal.indent } else { 0.0 };
             let m = s.measure(start, b, indent, goal.em, opp[b].hyphen);
@@ -206,7 +209,7 @@ fn total_fit(s: &Shaped, opp: &[Opportunity], goal: &Goal, prune: bool) -> (Vec<
                 }
             }
         }
-        active = keep;
+        std::mem::swap(&mut active, &mut keep);
         if new_best.iter().any(|x| x.0 < INF) {
             best[b] = new_best;
             active.push((b, s.skip_spaces(b)));
