@@ -2,10 +2,11 @@
 //! default briefing, and the same content scaled 16× and 64× (every theme's
 //! sections repeated), as a whole process (what cron pays), with the
 //! per-stage breakdown the program logs at `RUST_LOG=info`, and time and
-//! memory per page. Each scale is measured twice: with a cold font
-//! cache (`--no-cache`: every face cut and deflated, as on a first run or
-//! after new text) and a warm one (the faces' programs read back, as a
-//! daily run with the same glyphs does).
+//! memory per page. Each scale is measured twice: with cold caches
+//! (`--no-cache`: the data parsed and checked, every face cut and
+//! deflated, as on a first run or after new data) and warm ones (the
+//! checked catalogue and the faces' programs read back, as a daily run on
+//! unchanged data does).
 //!
 //! Prints figures and never fails on speed: these machines are shared and
 //! noisy, so timing belongs here, not in tests. Quote medians with their
@@ -176,6 +177,6 @@ fn main() {
         }
     }
     println!(
-        "(fonts: cold = --no-cache, warm = programs from the font cache; KiB/page: peak memory above the cold 1× run, per page; stages in process, ms)"
+        "(caches: cold = --no-cache, warm = catalogue and font programs from the cache; KiB/page: peak memory above the cold 1× run, per page; stages in process, ms)"
     );
 }
