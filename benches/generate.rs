@@ -117,7 +117,7 @@ fn main() {
     println!(
         "{:>5} {:>5} {:>6} {:>9} {:>17} {:>9} {:>8} {:>8} {:>8} {:>9} {:>10}",
         "scale",
-        "fonts",
+        "caches",
         "pages",
         "KB",
         "wall ms (min–max)",
