@@ -317,3 +317,32 @@ fn a_damaged_catalogue_entry_is_checked_afresh() {
         );
     }
 }
+
+#[test]
+fn each_kind_of_entry_keeps_its_own_newest_and_leaves_the_others_alone() {
+    let sb = Sandbox::new();
+    generate(&sb, &[]);
+    let dir = cache(&sb);
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    // Twelve stale catalogues (never read, only counted).
+    for i in 0..12 {
+        let p = dir.join(format!("{i:032x}.catalog"));
+        std::fs::write(&p, b"stale").unwrap();
+        std::fs::File::options()
+            .append(true)
+            .open(&p)
+            .unwrap()
+            .set_modified(old)
+            .unwrap();
+    }
+    let fonts_before = fonts(&dir);
+    let briefing = generate(&sb, &[]);
+    let kept: Vec<String> = catalogues(&dir).into_iter().map(|(n, _)| n).collect();
+    assert_eq!(kept.len(), 8, "{kept:?}");
+    // The one just stored is among them, the oldest stale ones are gone.
+    assert_eq!(kept.iter().filter(|n| n.starts_with("0000")).count(), 7);
+    assert_eq!(fonts(&dir), fonts_before, "the font entries were touched");
+    // And it is the one the next run reads.
+    assert!(generate(&sb, &[]) == briefing);
+    assert_eq!(catalogues(&dir).len(), 8);
+}
