@@ -529,7 +529,7 @@ mod tests {
     use super::*;
 
     /// "Today" is the date where the configured zone is, not in UTC: one
-    /// instant falls on three dates.
+    /// instant falls on different dates in different zones.
     #[test]
     fn today_is_the_date_in_the_configured_zone() {
         let at: jiff::Timestamp = "2024-07-25T16:30:00Z".parse().unwrap();
