@@ -159,17 +159,20 @@ impl Store {
 
 /// The running executable's size and modification time: a rebuilt or
 /// upgraded binary (which may check data or cut programs differently)
-/// gets new keys.
+/// gets new keys. Looked up once a process (every key needs it).
 pub(crate) fn executable_identity() -> Option<[u8; 24]> {
-    let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-    let t = meta
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    let mut id = [0; 24];
-    id[..8].copy_from_slice(&meta.len().to_le_bytes());
-    id[8..16].copy_from_slice(&t.as_secs().to_le_bytes());
-    id[16..20].copy_from_slice(&t.subsec_nanos().to_le_bytes());
-    Some(id)
+    static ID: std::sync::OnceLock<Option<[u8; 24]>> = std::sync::OnceLock::new();
+    *ID.get_or_init(|| {
+        let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
+        let t = meta
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        let mut id = [0; 24];
+        id[..8].copy_from_slice(&meta.len().to_le_bytes());
+        id[8..16].copy_from_slice(&t.as_secs().to_le_bytes());
+        id[16..20].copy_from_slice(&t.subsec_nanos().to_le_bytes());
+        Some(id)
+    })
 }
