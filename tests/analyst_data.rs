@@ -400,3 +400,37 @@ fn no_run_of_more_than_fourteen_han_characters_is_shared_with_a_source() {
     // The tool itself works here: it is not passing for want of text.
     let _ = tool("python3", &["-c", "import opencc"]);
 }
+
+/// A bar chart of facts that all describe the same period: the categories
+/// cannot be named by period (they would all be "2024年" and fold into one
+/// bar), so each is named by its fact's label.
+#[test]
+fn a_chart_of_facts_of_one_period_keeps_every_bar() {
+    let sb = Sandbox::new();
+    let mut theme = String::from("id = \"racks\"\ntitle = \"机柜功率专题\"\n\n");
+    let ids: Vec<String> = (0..12).map(|i| format!("rack-{i}")).collect();
+    for (i, id) in ids.iter().enumerate() {
+        theme.push_str(&format!(
+            "[[fact]]\nid = \"{id}\"\nlabel = \"第{i}类机柜\"\nvalue = {}\nunit = \"kW/柜\"\nperiod = \"2024年\"\nsource = \"byteailab-2024\"\n\n",
+            10 + 7 * i
+        ));
+    }
+    let list: Vec<String> = ids.iter().map(|i| format!("\"{i}\"")).collect();
+    theme.push_str(&format!(
+        "[[section]]\ntitle = \"各类机柜\"\n\n[[section.block]]\n[section.block.chart]\nkind = \"hbar\"\ntitle = \"各类机柜功率\"\n[[section.block.chart.series]]\nname = \"功率\"\nfacts = [{}]\n",
+        list.join(", ")
+    ));
+    std::fs::write(sb.file("themes/racks.toml"), theme).unwrap();
+    sb.append(
+        "briefing.toml",
+        "\n[[profile]]\nname = \"racks\"\nthemes = [\"racks\"]\n",
+    );
+    let text = flat_text(&generate(&sb, "racks", "2026-11-24"));
+    for i in 0..12 {
+        assert!(text.contains(&format!("第{i}类机柜")), "bar {i} missing");
+        assert!(
+            text.contains(&format!("{}", 10 + 7 * i)),
+            "value of bar {i} missing"
+        );
+    }
+}

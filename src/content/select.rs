@@ -198,6 +198,9 @@ impl<'a> Selector<'a> {
         let mut srcs: Vec<String> = Vec::new();
         for s in &c.series {
             let mut points = Vec::new();
+            // Each point's fact label, for when the periods cannot name
+            // the categories.
+            let mut names = Vec::new();
             for (i, id) in s.facts.iter().enumerate() {
                 let Some(f) = self.fact(id) else { continue };
                 self.cite_fact(f);
@@ -222,6 +225,7 @@ impl<'a> Selector<'a> {
                 let bare = fig.without_unit(unit_len);
                 let number = format::value(f);
                 let (before, after) = bare.split_once(&number).unwrap_or(("", ""));
+                names.push(f.label.clone());
                 points.push((
                     self.region_rank(&f.region),
                     Point {
@@ -234,6 +238,21 @@ impl<'a> Selector<'a> {
                         detail,
                     },
                 ));
+            }
+            // Categories named by default (each fact's period) must tell the
+            // points apart: facts of one period are named by their labels
+            // instead, or by both where the labels repeat too.
+            if s.labels.is_none()
+                && c.kind != ChartKind::Timeline
+                && !distinct(points.iter().map(|(_, p)| &p.label))
+            {
+                let by_label = distinct(names.iter());
+                for ((_, p), name) in points.iter_mut().zip(names) {
+                    p.label = match by_label {
+                        true => name,
+                        false => format!("{name}（{}）", p.label),
+                    };
+                }
             }
             // Regional points follow the profile's region order, like the
             // regional sections.
@@ -560,6 +579,12 @@ fn news(sel: &mut Selector, profile: &Profile, since: NaiveDate) -> News {
 pub fn diff(config: &Config, profile: &Profile, since: NaiveDate, date: NaiveDate) -> News {
     let mut b = select(config, profile, date, Some(since));
     b.news.take().expect("asked for")
+}
+
+/// Whether no two of `labels` are equal.
+fn distinct<'a>(labels: impl Iterator<Item = &'a String>) -> bool {
+    let mut seen = std::collections::HashSet::new();
+    labels.into_iter().all(|l| seen.insert(l))
 }
 
 #[cfg(test)]
