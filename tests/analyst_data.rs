@@ -403,7 +403,8 @@ fn no_run_of_more_than_fourteen_han_characters_is_shared_with_a_source() {
 
 /// A bar chart of facts that all describe the same period: the categories
 /// cannot be named by period (they would all be "2024年" and fold into one
-/// bar), so each is named by its fact's label.
+/// bar), so each is named by its fact's label; and with no axis titles the
+/// value axis still says the unit.
 #[test]
 fn a_chart_of_facts_of_one_period_keeps_every_bar() {
     let sb = Sandbox::new();
@@ -426,6 +427,11 @@ fn a_chart_of_facts_of_one_period_keeps_every_bar() {
         "\n[[profile]]\nname = \"racks\"\nthemes = [\"racks\"]\n",
     );
     let text = flat_text(&generate(&sb, "racks", "2026-11-24"));
+    // No axis title given: the value axis is titled by the facts' unit.
+    assert!(
+        text.contains("单位：kW/柜"),
+        "the value axis does not say its unit"
+    );
     for i in 0..12 {
         assert!(text.contains(&format!("第{i}类机柜")), "bar {i} missing");
         assert!(

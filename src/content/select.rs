@@ -196,6 +196,9 @@ impl<'a> Selector<'a> {
     fn chart(&mut self, c: &Chart, extra: &[String]) -> Option<ChartData> {
         let mut series = Vec::new();
         let mut srcs: Vec<String> = Vec::new();
+        // The units of the facts drawn: one shared unit is the chart's
+        // when it names none.
+        let mut units: Vec<Option<String>> = Vec::new();
         for s in &c.series {
             let mut points = Vec::new();
             // Each point's fact label, for when the periods cannot name
@@ -226,6 +229,9 @@ impl<'a> Selector<'a> {
                 let number = format::value(f);
                 let (before, after) = bare.split_once(&number).unwrap_or(("", ""));
                 names.push(f.label.clone());
+                if !units.contains(&f.unit) {
+                    units.push(f.unit.clone());
+                }
                 points.push((
                     self.region_rank(&f.region),
                     Point {
@@ -313,12 +319,28 @@ impl<'a> Selector<'a> {
             .map(Source::short)
             .collect::<Vec<_>>()
             .join("；");
+        let unit = c.unit.clone().or_else(|| match &units[..] {
+            [Some(u)] => Some(u.clone()),
+            _ => None,
+        });
+        // A value axis always says what its numbers count: without a title
+        // of its own it is titled by the unit (the value axis is the
+        // horizontal one of an `hbar`; a timeline has none).
+        let (mut x_label, mut y_label) = (c.x_label.clone(), c.y_label.clone());
+        let value_title = match c.kind {
+            ChartKind::Timeline => None,
+            ChartKind::HBar => Some(&mut x_label),
+            _ => Some(&mut y_label),
+        };
+        if let (Some(title @ None), Some(u)) = (value_title, &unit) {
+            *title = Some(format!("单位：{u}"));
+        }
         Some(ChartData {
             kind: c.kind,
             title: c.title.clone(),
-            unit: c.unit.clone(),
-            x_label: c.x_label.clone(),
-            y_label: c.y_label.clone(),
+            unit,
+            x_label,
+            y_label,
             note: c.note.clone(),
             series,
             projection,
