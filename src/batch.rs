@@ -273,9 +273,9 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     };
     output::ensure_dir(&out_dir)?;
     let lock = lock::acquire(&out_dir, req.lock_wait)?;
-    crate::mark("output folder locked");
+    crate::trace::mark("output folder locked");
     retention::remove_stale_temps(&out_dir);
-    let fonts = std::sync::Arc::clone(&config.faces);
+    let fonts = std::sync::Arc::new(FontSet::from_data(config.fonts.faces())?);
     log::info!("building {} profile(s) for {date}", profiles.len());
 
     let jobs = req
@@ -314,7 +314,7 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
         }
     });
     drop(lock);
-    crate::mark("output folder unlocked");
+    crate::trace::mark("output folder unlocked");
     let mut outcomes = outcomes.into_inner().expect("workers finished");
     outcomes.sort_by_key(|(i, _)| *i);
     if let Some(m) = &mailer {
@@ -370,11 +370,11 @@ fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
         .since
         .or(p.since)
         .or_else(|| retention::previous(run.out_dir, &run.config.file_name, &p.name, run.date));
-    let built = crate::build(run.config, run.fonts, p, run.date, since, run.epoch)?;
+    let built = crate::build::build(run.config, run.fonts, p, run.date, since, run.epoch)?;
     let file_name = output::file_name(&run.config.file_name, &p.name, run.date);
     let target = run.out_dir.join(&file_name);
     let staged = output::stage(run.out_dir, &built.bytes)?;
-    crate::mark("written and synced");
+    crate::trace::mark("written and synced");
     {
         let _g = run.retention_lock.lock().expect("no panics while holding");
         retention::record(run.out_dir, &file_name).map_err(|e| {
@@ -389,7 +389,7 @@ fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
         })?;
     }
     let path = staged.commit(&target, true)?;
-    crate::mark("in place");
+    crate::trace::mark("in place");
     log::info!(
         "wrote {} ({} pages, {} bytes)",
         path.display(),
@@ -408,7 +408,7 @@ fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
             run.today,
         )
     };
-    crate::mark("latest and retention done");
+    crate::trace::mark("latest and retention done");
     use sha2::Digest;
     let sha256 = run.digest.then(|| {
         sha2::Sha256::digest(&built.bytes)
@@ -483,10 +483,10 @@ pub fn check(path: &Path) -> Result<String> {
     let mut config = config::load(path)?;
     // Checking writes nothing, not even cache entries.
     config.font_cache = None;
-    let fonts = std::sync::Arc::clone(&config.faces);
+    let fonts = std::sync::Arc::new(FontSet::from_data(config.fonts.faces())?);
     let date = today(&config);
     for p in &config.profiles {
-        crate::build(&config, &fonts, p, date, p.since, Some(0))?;
+        crate::build::build(&config, &fonts, p, date, p.since, Some(0))?;
     }
     Ok(format!(
         "{}: ok ({} profiles, {} themes, {} facts, {} sources)",

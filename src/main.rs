@@ -111,7 +111,7 @@ struct GenerateArgs {
 }
 
 fn main() -> ExitCode {
-    briefing::start_clock();
+    briefing::trace::start_clock();
     // First: a SIGTERM in the first milliseconds is handled like any other.
     briefing::deliver::signals::install();
     // Messages are never wrapped: a wrapped identifier cannot be searched.

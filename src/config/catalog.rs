@@ -100,7 +100,7 @@ pub(super) fn load_catalog_cached(
         super::cache::Pending::new(dir, sources, &themes)
     });
     if let Some(cat) = pending.as_ref().and_then(|p| p.get()) {
-        crate::mark("config: catalogue from the cache");
+        crate::trace::mark("config: catalogue from the cache");
         return Ok((cat, None));
     }
     let cat = check(sources, paths, themes, sources_path, themes_dir)?;
@@ -136,7 +136,7 @@ fn check(
             .collect();
         (sources, themes)
     });
-    crate::mark("config: catalogue files parsed");
+    crate::trace::mark("config: catalogue files parsed");
     let (sfile, raw) = sources?;
     let mut cat = Catalog::default();
     for s in raw.sources {

@@ -15,7 +15,6 @@ use super::model::*;
 use super::schema::*;
 use super::source::SourceFile;
 use crate::error::{Error, Kind, Result, resolve};
-use crate::text::fonts::{FontSet, LoadedFont};
 
 /// Reads and checks the config at `path` with its sources and themes.
 /// Keeps nothing between runs; see [`load_for_run`].
@@ -40,7 +39,7 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
         }
     })?;
     let raw: RawConfig = file.parse(Kind::Config)?;
-    crate::mark("config: run configuration read");
+    crate::trace::mark("config: run configuration read");
     for (v, what) in [
         (Some(raw.title.as_str()), "the title"),
         (Some(raw.organisation.as_str()), "the organisation"),
@@ -146,18 +145,12 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
     // catalogue's files are parsed; a font error is still reported before
     // any error in the paths or the catalogue, as if checked first.
     let (fonts, catalog) = std::thread::scope(|sc| {
-        let fonts = sc.spawn(|| -> Result<(FontFiles, FontSet)> {
-            let (body, b) = font_file(&file, &base, &raw.fonts.body)?;
-            let (heading, h) = font_file(&file, &base, &raw.fonts.heading)?;
-            let (bold, o) = font_file(&file, &base, &raw.fonts.bold)?;
-            Ok((
-                FontFiles {
-                    body,
-                    heading,
-                    bold,
-                },
-                FontSet::new(b, h, o),
-            ))
+        let fonts = sc.spawn(|| -> Result<FontFiles> {
+            Ok(FontFiles {
+                body: font_file(&file, &base, &raw.fonts.body)?,
+                heading: font_file(&file, &base, &raw.fonts.heading)?,
+                bold: font_file(&file, &base, &raw.fonts.bold)?,
+            })
         });
         let catalog = (|| -> Result<((Catalog, Option<super::cache::Pending>), PathBuf)> {
             // A wrong path is the config's mistake: point at the key that names it.
@@ -201,18 +194,18 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
             let catalog = load_catalog_cached(&sources_path, &themes_dir, cache.as_deref())?;
             Ok((catalog, output_dir))
         })();
-        crate::mark("config: catalogue read");
+        crate::trace::mark("config: catalogue read");
         let fonts = fonts.join().expect("font loading panicked");
-        crate::mark("config: fonts loaded");
+        crate::trace::mark("config: fonts loaded");
         (fonts, catalog)
     });
-    let (fonts, faces) = fonts?;
+    let fonts = fonts?;
     let ((catalog, catalogue_cache), output_dir) = catalog?;
     let mut inputs = vec![path.to_path_buf(), sources_path.clone()];
     inputs.extend(theme_files(&themes_dir)?);
 
     let profiles = profiles(&file, &raw.profiles, &catalog, raw.closing_note.as_deref())?;
-    crate::mark("config: checked");
+    crate::trace::mark("config: checked");
     Ok(Config {
         path: path.to_path_buf(),
         inputs,
@@ -229,7 +222,6 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
         keep,
         page,
         fonts,
-        faces: std::sync::Arc::new(faces),
         mail,
         profiles,
         catalog,
@@ -331,11 +323,7 @@ fn path_error(
 /// A font face: the file must exist and be a font, and a collection needs
 /// the index of the face (a .ttc holds several scripts; face 0 of
 /// Noto CJK is Japanese, not Simplified Chinese).
-fn font_file(
-    file: &SourceFile,
-    base: &Path,
-    raw: &Spanned<RawFont>,
-) -> Result<(FontFile, LoadedFont)> {
+fn font_file(file: &SourceFile, base: &Path, raw: &Spanned<RawFont>) -> Result<FontFile> {
     let r = raw.get_ref();
     let path = resolve(base, Path::new(r.path.get_ref()));
     let at = |msg: String| file.error(Kind::Config, r.path.span(), msg);
@@ -390,14 +378,20 @@ fn font_file(
         }
         (_, i) => i.as_ref().map_or(0, |i| *i.get_ref()),
     };
-    // The face is loaded here, once: the run uses what the check parsed.
-    let face = LoadedFont::from_map(data, index).map_err(|_| {
+    // Mapped here, once, for the whole process: the run sets text with
+    // the bytes the check found a usable face in.
+    let data: &'static [u8] = Box::leak(Box::new(data));
+    ttf_parser::Face::parse(data, index).map_err(|_| {
         at(format!(
             "`{}` is not an OpenType or TrueType font",
             path.display()
         ))
     })?;
-    Ok((FontFile { path, index }, face))
+    Ok(FontFile {
+        path,
+        index,
+        data: FontData(data),
+    })
 }
 
 fn profiles(

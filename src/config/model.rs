@@ -44,9 +44,6 @@ pub struct Config {
     pub page: PageSettings,
     /// Font files.
     pub fonts: FontFiles,
-    /// The three faces, mapped and parsed while the config was checked
-    /// (shared by every profile of the run).
-    pub faces: std::sync::Arc<crate::text::fonts::FontSet>,
     /// Delivery by e-mail; `None` when the config has no `[mail]`.
     pub mail: Option<MailSettings>,
     /// Profiles in file order.
@@ -87,6 +84,27 @@ pub struct FontFile {
     pub path: PathBuf,
     /// Face index in a collection.
     pub index: u32,
+    /// The file's bytes, mapped once by the check that found a usable face
+    /// at `index`, and kept for the rest of the process: every profile of
+    /// the run sets text with them.
+    pub data: FontData,
+}
+
+/// A font file's bytes, mapped for the life of the process.
+#[derive(Clone, Copy)]
+pub struct FontData(pub &'static [u8]);
+
+impl std::fmt::Debug for FontData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "FontData({} bytes)", self.0.len())
+    }
+}
+
+impl FontFiles {
+    /// Each face's bytes and index, body, heading and bold in that order.
+    pub fn faces(&self) -> [(&'static [u8], u32); 3] {
+        [&self.body, &self.heading, &self.bold].map(|f| (f.data.0, f.index))
+    }
 }
 
 /// The three faces a briefing uses.

@@ -30,7 +30,7 @@ pub(crate) fn layout_document(
     fonts: &FontSet,
     settings: &PageSettings,
 ) -> Result<Vec<Page>> {
-    let lap = |what: &str| crate::mark(&format!("layout: {what}"));
+    let lap = |what: &str| crate::trace::mark(&format!("layout: {what}"));
     let frame = frame_for(settings);
     let b = blocks::Builder::new(fonts, settings, &frame);
     let entries: Vec<contents::Entry> = doc

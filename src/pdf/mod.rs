@@ -70,7 +70,7 @@ pub(crate) fn write(
     fonts: &FontSet,
     opts: &PdfOptions,
 ) -> Result<Vec<u8>> {
-    let lap = |what: &str| crate::mark(&format!("pdf: {what}"));
+    let lap = |what: &str| crate::trace::mark(&format!("pdf: {what}"));
 
     // The file identifier digests what the document says.
     let mut id = Sha256::new();

@@ -10,7 +10,6 @@ use std::path::Path;
 use memmap2::Mmap;
 use ttf_parser::{Face, GlyphId};
 
-use crate::config::{FontFile, FontFiles};
 use crate::error::{Error, Kind, Result};
 use crate::frame::FontKind;
 
@@ -52,7 +51,8 @@ impl LoadedFont {
         // every font renderer takes with mapped fonts.
         let map = unsafe { Mmap::map(&file) }
             .map_err(|e| Error::file(Kind::Io, path, format!("cannot map font: {e}")))?;
-        Self::from_map(map, index).map_err(|e| {
+        let data: &'static [u8] = Box::leak(Box::new(map));
+        Self::from_data(data, index).map_err(|e| {
             Error::file(
                 Kind::NoInput,
                 path,
@@ -61,13 +61,12 @@ impl LoadedFont {
         })
     }
 
-    /// Parses face `index` of a mapped font file, which it keeps for the
-    /// rest of the process.
-    pub(crate) fn from_map(
-        map: Mmap,
+    /// Parses face `index` of a font file's bytes, mapped for the rest of
+    /// the process.
+    pub(crate) fn from_data(
+        data: &'static [u8],
         index: u32,
     ) -> std::result::Result<LoadedFont, ttf_parser::FaceParsingError> {
-        let data: &'static [u8] = Box::leak(Box::new(map));
         let face = Face::parse(data, index)?;
         let ps_name = face
             .names()
@@ -196,22 +195,28 @@ pub struct FontSet {
 }
 
 impl FontSet {
-    /// The three faces, in the order of [`FontFiles`].
-    pub(crate) fn new(body: LoadedFont, heading: LoadedFont, bold: LoadedFont) -> FontSet {
-        FontSet {
-            fonts: [body, heading, bold],
-        }
+    /// The faces at these bytes (body, heading, bold), each a file's
+    /// contents and the index of the face in it: the config check mapped
+    /// and validated them, so parsing again only reads table headers.
+    pub fn from_data(faces: [(&'static [u8], u32); 3]) -> Result<FontSet> {
+        let [b, h, o] = faces.map(|(data, index)| {
+            LoadedFont::from_data(data, index).map_err(|e| {
+                Error::new(
+                    Kind::NoInput,
+                    format!("not a usable font (face {index}): {e}"),
+                )
+            })
+        });
+        Ok(FontSet {
+            fonts: [b?, h?, o?],
+        })
     }
 
-    /// Loads the faces named in the config.
-    pub fn load(files: &FontFiles) -> Result<FontSet> {
-        let open = |f: &FontFile| LoadedFont::open(&f.path, f.index);
+    /// Maps and loads the faces at these paths (body, heading, bold).
+    pub fn open(faces: [(&Path, u32); 3]) -> Result<FontSet> {
+        let [b, h, o] = faces.map(|(path, index)| LoadedFont::open(path, index));
         Ok(FontSet {
-            fonts: [
-                open(&files.body)?,
-                open(&files.heading)?,
-                open(&files.bold)?,
-            ],
+            fonts: [b?, h?, o?],
         })
     }
 
@@ -225,14 +230,10 @@ impl FontSet {
 #[cfg(test)]
 pub(crate) fn test_fonts() -> FontSet {
     let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
-    let f = |n: &str| FontFile {
-        path: root.join(n),
-        index: 2,
-    };
-    FontSet::load(&FontFiles {
-        body: f("NotoSerifCJK-Regular.ttc"),
-        heading: f("NotoSansCJK-Regular.ttc"),
-        bold: f("NotoSansCJK-Bold.ttc"),
-    })
+    FontSet::open([
+        (&root.join("NotoSerifCJK-Regular.ttc"), 2),
+        (&root.join("NotoSansCJK-Regular.ttc"), 2),
+        (&root.join("NotoSansCJK-Bold.ttc"), 2),
+    ])
     .expect("fonts/ has the default faces")
 }

@@ -123,18 +123,11 @@ fn centred_marks() -> FontSet {
     let wqy = std::env::var_os("TRUETYPE_CJK_FONT")
         .map(std::path::PathBuf::from)
         .unwrap_or_else(|| "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc".into());
-    let noto = |n: &str| crate::config::FontFile {
-        path: root.join(n),
-        index: 2,
-    };
-    FontSet::load(&crate::config::FontFiles {
-        body: crate::config::FontFile {
-            path: wqy.clone(),
-            index: 0,
-        },
-        heading: noto("NotoSansCJK-Regular.ttc"),
-        bold: noto("NotoSansCJK-Bold.ttc"),
-    })
+    FontSet::open([
+        (&wqy, 0),
+        (&root.join("NotoSansCJK-Regular.ttc"), 2),
+        (&root.join("NotoSansCJK-Bold.ttc"), 2),
+    ])
     .unwrap_or_else(|e| {
         panic!(
             "{}: {e:?} (run scripts/test, which installs fonts-wqy-zenhei)",
