@@ -2,10 +2,10 @@
 
 use toml::Spanned;
 
-use super::load::in_range;
-use super::model::*;
 use super::schema::*;
+use super::settings::*;
 use super::source::SourceFile;
+use super::values::in_range;
 use crate::error::{Kind, Result};
 
 /// A mail address as `addr@example.org` or `Name <addr@example.org>`.

@@ -1,17 +1,27 @@
 //! Stage 1: TOML text to a checked [`Config`] (run settings plus the theme
 //! catalogue). Every error names the file, line and column.
+//!
+//! `load` reads `briefing.toml` and checks its run settings (`page`,
+//! `fonts`, `profiles`, `mail`); `check` reads the sources list and the
+//! theme files into the catalogue (`model`), which `cache` keeps between
+//! runs. `schema` is what the files may contain, `values` the checks of
+//! single values they share, `source` a file read with its text.
 
-mod blocks;
 mod cache;
-mod catalog;
+mod check;
+mod fonts;
 mod load;
 mod mail;
 pub mod model;
+mod page;
+mod profiles;
 mod schema;
+mod settings;
 pub mod source;
 pub mod template;
+mod values;
 
-pub use catalog::load_catalog;
-pub(crate) use catalog::significant_digits;
+pub(crate) use check::derived::significant_digits;
 pub use load::{font_cache_in, load, load_for_run};
 pub use model::*;
+pub use settings::*;

@@ -1,0 +1,284 @@
+//! Charts: kind, series of facts in one unit, labels, and the growth
+//! projection a line chart may carry.
+
+use std::collections::BTreeMap;
+
+use toml::Spanned;
+
+use super::super::model::*;
+use super::super::schema::*;
+use super::super::source::SourceFile;
+use super::super::values::fact_ref;
+use crate::error::{Kind, Result};
+
+/// The chart's unit so far, and where the fact that set it is.
+type AxisUnit = Option<(String, std::ops::Range<usize>)>;
+
+/// A `[section.block.chart]`, checked.
+pub(super) fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result<Chart> {
+    plain_strings(f, c)?;
+    let kind = kind(f, c)?;
+    // A line chart may show a projection alone (an index grown at a
+    // stated rate); every other chart needs data.
+    if c.series.is_empty() && !(kind == ChartKind::Line && c.projection.is_some()) {
+        return Err(f.error(
+            Kind::Data,
+            c.kind.span(),
+            "chart has no series; expected at least one [[…chart.series]] \
+             (a line chart may instead have a [[…chart.projection]])",
+        ));
+    }
+    let mut unit: AxisUnit = None;
+    let mut series = Vec::new();
+    for s in &c.series {
+        series.push(one_series(f, s, kind, facts, &mut unit)?);
+    }
+    let projection = match &c.projection {
+        None => None,
+        Some(p) => Some(projection(f, p, kind, facts)?),
+    };
+    Ok(Chart {
+        kind,
+        title: c.title.clone(),
+        unit: c
+            .unit
+            .clone()
+            .or_else(|| unit.map(|u| u.0).filter(|u| !u.is_empty())),
+        x_label: c.x_label.clone(),
+        y_label: c.y_label.clone(),
+        note: c.note.clone(),
+        series,
+        projection,
+    })
+}
+
+/// The chart's own strings are printed as written: no placeholders.
+fn plain_strings(f: &SourceFile, c: &RawChart) -> Result<()> {
+    for (v, what) in [
+        (Some(c.title.as_str()), "a chart title"),
+        (c.unit.as_deref(), "a chart unit"),
+        (c.x_label.as_deref(), "an axis title"),
+        (c.y_label.as_deref(), "an axis title"),
+        (c.note.as_deref(), "a chart note"),
+    ] {
+        if let Some(v) = v {
+            f.plain(Kind::Data, v, what)?;
+        }
+    }
+    for s in &c.series {
+        f.plain(Kind::Data, &s.get_ref().name, "a series name")?;
+        for l in s.get_ref().labels.iter().flatten() {
+            f.plain(Kind::Data, l, "a category label")?;
+        }
+    }
+    if let Some(p) = &c.projection {
+        // `{rate}` is the one placeholder a projection's name takes.
+        f.plain(
+            Kind::Data,
+            &p.get_ref().name.replace("{rate}", ""),
+            "a projection name",
+        )?;
+        if let Some(l) = &p.get_ref().base_label {
+            f.plain(Kind::Data, l, "a base label")?;
+        }
+    }
+    Ok(())
+}
+
+/// The chart kind.
+fn kind(f: &SourceFile, c: &RawChart) -> Result<ChartKind> {
+    Ok(match c.kind.get_ref().as_str() {
+        "line" => ChartKind::Line,
+        "bar" => ChartKind::Bar,
+        "hbar" => ChartKind::HBar,
+        "timeline" => ChartKind::Timeline,
+        "grouped-bar" => ChartKind::GroupedBar,
+        other => {
+            return Err(f.error(
+                Kind::Data,
+                c.kind.span(),
+                format!(
+                    "unknown chart kind `{other}`; expected line, bar, hbar, timeline or grouped-bar"
+                ),
+            ));
+        }
+    })
+}
+
+/// One series: as many labels as facts, each fact plottable by the kind.
+fn one_series(
+    f: &SourceFile,
+    s: &Spanned<RawSeries>,
+    kind: ChartKind,
+    facts: &BTreeMap<String, Fact>,
+    unit: &mut AxisUnit,
+) -> Result<Series> {
+    let sr = s.get_ref();
+    if sr.facts.is_empty() {
+        return Err(f.error(
+            Kind::Data,
+            s.span(),
+            format!("series `{}` is empty; expected at least one fact", sr.name),
+        ));
+    }
+    if let Some(l) = &sr.labels
+        && l.len() != sr.facts.len()
+    {
+        return Err(f.error(
+            Kind::Data,
+            s.span(),
+            format!(
+                "series `{}` has {} labels for {} facts",
+                sr.name,
+                l.len(),
+                sr.facts.len()
+            ),
+        ));
+    }
+    let mut ids = Vec::new();
+    for id in &sr.facts {
+        ids.push(point(f, id, kind, facts, unit)?);
+    }
+    Ok(Series {
+        name: sr.name.clone(),
+        facts: ids,
+        labels: sr.labels.clone(),
+    })
+}
+
+/// One fact of a series: a dated event on a timeline, a number in the
+/// chart's one unit elsewhere.
+fn point(
+    f: &SourceFile,
+    id: &Spanned<String>,
+    kind: ChartKind,
+    facts: &BTreeMap<String, Fact>,
+    unit: &mut AxisUnit,
+) -> Result<String> {
+    let fid = fact_ref(f, id, facts)?;
+    let fact = &facts[&fid];
+    if kind == ChartKind::Timeline {
+        if fact.date.is_none() {
+            return Err(f.error(
+                Kind::Data,
+                id.span(),
+                format!("timeline fact `{fid}` has no `date`"),
+            ));
+        }
+        return Ok(fid);
+    }
+    let Value::Number(v) = fact.value else {
+        return Err(f.error(
+            Kind::Data,
+            id.span(),
+            format!("fact `{fid}` is not a number; this chart kind plots numbers"),
+        ));
+    };
+    let u = fact.unit.clone().unwrap_or_default();
+    match unit {
+        None => *unit = Some((u.clone(), id.span())),
+        Some((u0, _)) if *u0 != u => {
+            return Err(f.error(
+                Kind::Data,
+                id.span(),
+                format!("mixed units on one axis: `{fid}` is in `{u}` but the chart's first fact is in `{u0}`"),
+            ));
+        }
+        _ => {}
+    }
+    if u == "%" && v < 0.0 {
+        return Err(f.error(
+            Kind::Data,
+            id.span(),
+            format!("negative share {v}% in `{fid}`; a share chart needs values of 0 or more"),
+        ));
+    }
+    Ok(fid)
+}
+
+/// A compound-growth projection: on a line chart, from a fact or a plain
+/// base value, at a numeric rate, over years that run forward.
+fn projection(
+    f: &SourceFile,
+    p: &Spanned<RawProjection>,
+    kind: ChartKind,
+    facts: &BTreeMap<String, Fact>,
+) -> Result<Projection> {
+    let pr = p.get_ref();
+    if kind != ChartKind::Line {
+        return Err(f.error(Kind::Data, p.span(), "a projection belongs to a line chart"));
+    }
+    let base = projection_base(f, p, facts)?;
+    let rate = fact_ref(f, &pr.rate, facts)?;
+    let base_numeric = match &base {
+        ProjectionBase::Fact(id) => matches!(facts[id].value, Value::Number(_)),
+        ProjectionBase::Value(_) => true,
+    };
+    if !base_numeric || !matches!(facts[&rate].value, Value::Number(_)) {
+        return Err(f.error(
+            Kind::Data,
+            p.span(),
+            "projection base and rate must be numeric facts",
+        ));
+    }
+    if pr.to_year <= pr.from_year {
+        return Err(f.error(
+            Kind::Data,
+            p.span(),
+            "projection `to_year` must be after `from_year`",
+        ));
+    }
+    Ok(Projection {
+        name: pr.name.clone(),
+        base,
+        base_label: pr.base_label.clone(),
+        rate,
+        from_year: pr.from_year,
+        to_year: pr.to_year,
+    })
+}
+
+/// Where a projection starts: exactly one of a fact or a positive number.
+fn projection_base(
+    f: &SourceFile,
+    p: &Spanned<RawProjection>,
+    facts: &BTreeMap<String, Fact>,
+) -> Result<ProjectionBase> {
+    let pr = p.get_ref();
+    let base = match (&pr.base, &pr.base_value) {
+        (Some(b), None) => ProjectionBase::Fact(fact_ref(f, b, facts)?),
+        (None, Some(v)) => {
+            let x = *v.get_ref();
+            if !x.is_finite() || x <= 0.0 {
+                return Err(f.error(
+                    Kind::Data,
+                    v.span(),
+                    format!("projection `base_value` {x} must be a positive number"),
+                ));
+            }
+            ProjectionBase::Value(x)
+        }
+        (Some(b), Some(_)) => {
+            return Err(f.error(
+                Kind::Data,
+                b.span(),
+                "projection has both `base` and `base_value`; give exactly one",
+            ));
+        }
+        (None, None) => {
+            return Err(f.error(
+                Kind::Data,
+                p.span(),
+                "projection has neither `base` (a fact) nor `base_value` (a number); give exactly one",
+            ));
+        }
+    };
+    if pr.base_label.is_some() && pr.base_value.is_none() {
+        return Err(f.error(
+            Kind::Data,
+            p.span(),
+            "projection `base_label` belongs with `base_value`",
+        ));
+    }
+    Ok(base)
+}

@@ -1,0 +1,132 @@
+//! The sources list and the theme files, read and checked into the
+//! [`Catalog`]: one file per kind of check, run in this order —
+//! [`sources`], [`ids`] (themes, regions and fact ids, so any file may
+//! refer to any other), [`facts`], [`derived`] figures, then the
+//! [`sections`] with their [`blocks`] and [`charts`]. Every error names
+//! its file, line and column.
+
+pub(super) mod blocks;
+mod charts;
+pub(super) mod derived;
+mod facts;
+mod ids;
+mod sections;
+mod sources;
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use super::cache::Pending;
+use super::model::*;
+use super::schema::*;
+use super::source::SourceFile;
+use crate::error::{Error, Kind, Result};
+
+/// The theme files of `themes_dir`, in name order.
+pub(super) fn theme_files(themes_dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(themes_dir)
+        .map_err(|e| crate::error::read_error(themes_dir, e))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
+        .collect();
+    paths.sort();
+    Ok(paths)
+}
+
+/// Loads `sources.toml` and every `*.toml` in `themes_dir`, checked; with
+/// `cache` (a folder), a catalogue checked before from the very same
+/// files (and by the very same binary) is taken from there instead of
+/// parsed and checked again. A catalogue parsed here comes with where it
+/// would be stored: the run stores it once it has succeeded, so a failed
+/// run leaves nothing behind.
+pub(super) fn load_catalog(
+    sources_path: &Path,
+    themes_dir: &Path,
+    cache: Option<&Path>,
+) -> Result<(Catalog, Option<Pending>)> {
+    let paths = theme_files(themes_dir);
+    // Every file is read first: a few small files, and what the cache key
+    // digests. Errors are still reported in file order, sources first.
+    let sources = SourceFile::read(sources_path, Kind::Data);
+    let themes: Vec<Result<Arc<SourceFile>>> = match &paths {
+        Ok(paths) => paths
+            .iter()
+            .map(|p| SourceFile::read(p, Kind::Data))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let pending = cache.and_then(|dir| {
+        let sources = sources.as_ref().ok()?;
+        let themes = themes
+            .iter()
+            .map(|t| t.as_ref().ok())
+            .collect::<Option<Vec<_>>>()?;
+        Pending::new(dir, sources, &themes)
+    });
+    if let Some(cat) = pending.as_ref().and_then(|p| p.get()) {
+        crate::trace::mark("config: catalogue from the cache");
+        return Ok((cat, None));
+    }
+    let cat = check(sources, paths, themes, sources_path, themes_dir)?;
+    Ok((cat, pending))
+}
+
+/// A theme file, read and parsed.
+type Parsed = (Arc<SourceFile>, RawTheme);
+
+/// Parses the files, read: each theme file on a thread of its own while
+/// this one parses the sources (parsing is most of checking, and the files
+/// are independent).
+fn parse(
+    sources: Result<Arc<SourceFile>>,
+    themes: Vec<Result<Arc<SourceFile>>>,
+) -> (Result<(Arc<SourceFile>, RawSources)>, Vec<Result<Parsed>>) {
+    std::thread::scope(|sc| {
+        let themes: Vec<_> = themes
+            .into_iter()
+            .map(|f| {
+                sc.spawn(move || -> Result<Parsed> {
+                    let f = f?;
+                    let t: RawTheme = f.parse(Kind::Data)?;
+                    Ok((f, t))
+                })
+            })
+            .collect();
+        let sources = sources.and_then(|f| f.parse::<RawSources>(Kind::Data).map(|raw| (f, raw)));
+        let themes = themes
+            .into_iter()
+            .map(|h| h.join().expect("theme parser panicked"))
+            .collect();
+        (sources, themes)
+    })
+}
+
+/// Parses and checks the catalogue's files, read. Errors are reported in
+/// file order, and within the files in the order of the checks.
+fn check(
+    sources: Result<Arc<SourceFile>>,
+    paths: Result<Vec<PathBuf>>,
+    themes: Vec<Result<Arc<SourceFile>>>,
+    sources_path: &Path,
+    themes_dir: &Path,
+) -> Result<Catalog> {
+    let (sources, themes) = parse(sources, themes);
+    crate::trace::mark("config: catalogue files parsed");
+    let (sfile, raw) = sources?;
+    let mut cat = Catalog::default();
+    sources::check(&sfile, raw, &mut cat)?;
+    if paths?.is_empty() {
+        return Err(Error::file(
+            Kind::NoInput,
+            themes_dir,
+            "no theme files (*.toml) found",
+        ));
+    }
+    let raws = themes.into_iter().collect::<Result<Vec<_>>>()?;
+    let regions = ids::check(&raws, &mut cat)?;
+    facts::check(&raws, &regions, sources_path, &mut cat)?;
+    derived::check(&raws, &regions, &mut cat)?;
+    facts::supersession(&raws, &cat)?;
+    sections::check(&raws, &regions, &mut cat)?;
+    Ok(cat)
+}

@@ -1,0 +1,209 @@
+//! `[[profile]]`: which themes and regions each briefing shows, its
+//! titles, summary, recipients and the date "本期新增" compares with.
+
+use std::collections::BTreeSet;
+
+use toml::Spanned;
+
+use super::check::blocks::curated;
+use super::mail::mailbox;
+use super::model::*;
+use super::schema::*;
+use super::settings::{Mailbox, Profile};
+use super::source::SourceFile;
+use super::values::date_of;
+use crate::error::{Kind, Result};
+
+/// The profiles of the config; one of every theme when it has none.
+pub(super) fn profiles(
+    file: &SourceFile,
+    raw: &[Spanned<RawProfile>],
+    catalog: &Catalog,
+    closing_note: Option<&str>,
+) -> Result<Vec<Profile>> {
+    if raw.is_empty() {
+        // No profile: one briefing of every theme the files define.
+        let themes: Vec<String> = catalog.themes.iter().map(|t| t.id.clone()).collect();
+        return Ok(vec![Profile {
+            name: "briefing".into(),
+            title: None,
+            subtitle: default_subtitle(catalog, &themes),
+            regions: all_regions(catalog, &themes),
+            themes,
+            summary: Vec::new(),
+            generated_summary: true,
+            closing_note: closing_note.map(str::to_string),
+            recipients: Vec::new(),
+            since: None,
+        }]);
+    }
+    let theme_list = || {
+        catalog
+            .themes
+            .iter()
+            .map(|t| t.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::new();
+    for p in raw {
+        let p = p.get_ref();
+        let name = p.name.get_ref();
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(file.error(Kind::Config, p.name.span(), "profile name must be ASCII letters, digits, `-` or `_` (it becomes part of the file name)"));
+        }
+        if !seen.insert(name.clone()) {
+            return Err(file.error(
+                Kind::Config,
+                p.name.span(),
+                format!("duplicate profile name `{name}`"),
+            ));
+        }
+        if p.themes.is_empty() {
+            return Err(file.error(
+                Kind::Config,
+                p.name.span(),
+                format!(
+                    "profile selects no themes; expected at least one of {}",
+                    theme_list()
+                ),
+            ));
+        }
+        let mut themes: Vec<String> = Vec::new();
+        for t in &p.themes {
+            if !catalog.themes.iter().any(|th| &th.id == t.get_ref()) {
+                return Err(file.error(
+                    Kind::Config,
+                    t.span(),
+                    format!(
+                        "unknown theme `{}`; expected one of {} (the ids the theme files define)",
+                        t.get_ref(),
+                        theme_list()
+                    ),
+                ));
+            }
+            if themes.contains(t.get_ref()) {
+                return Err(file.error(
+                    Kind::Config,
+                    t.span(),
+                    format!("theme `{}` is selected twice", t.get_ref()),
+                ));
+            }
+            themes.push(t.get_ref().clone());
+        }
+        let offered = all_regions(catalog, &themes);
+        let regions = match &p.regions {
+            None => offered,
+            Some(rs) => {
+                if rs.get_ref().is_empty() {
+                    return Err(file.error(
+                        Kind::Config,
+                        rs.span(),
+                        "`regions = []` selects no region; leave `regions` out to show every region of the selected themes",
+                    ));
+                }
+                let mut v: Vec<String> = Vec::new();
+                for r in rs.get_ref() {
+                    if !offered.contains(r.get_ref()) {
+                        let known = catalog
+                            .themes
+                            .iter()
+                            .any(|t| t.regions.iter().any(|x| &x.id == r.get_ref()));
+                        let why = if known {
+                            "no selected theme covers it"
+                        } else {
+                            "no theme file defines it"
+                        };
+                        return Err(file.error(
+                            Kind::Config,
+                            r.span(),
+                            format!(
+                                "unknown region `{}` ({why}); expected one of {}",
+                                r.get_ref(),
+                                if offered.is_empty() {
+                                    "none: the selected themes define no regions".to_string()
+                                } else {
+                                    offered.join(", ")
+                                }
+                            ),
+                        ));
+                    }
+                    if v.contains(r.get_ref()) {
+                        return Err(file.error(
+                            Kind::Config,
+                            r.span(),
+                            format!("region `{}` is selected twice", r.get_ref()),
+                        ));
+                    }
+                    v.push(r.get_ref().clone());
+                }
+                v
+            }
+        };
+        let mut summary = Vec::new();
+        for para in &p.summary {
+            summary.push(curated(file, Kind::Config, para, catalog)?);
+        }
+        let mut recipients: Vec<Mailbox> = Vec::new();
+        for r in &p.recipients {
+            let m = mailbox(file, r, "recipient")?;
+            if recipients.iter().any(|x| x.email == m.email) {
+                return Err(file.error(
+                    Kind::Config,
+                    r.span(),
+                    format!("recipient `{}` is listed twice", m.email),
+                ));
+            }
+            recipients.push(m);
+        }
+        out.push(Profile {
+            name: name.clone(),
+            title: p.title.clone(),
+            subtitle: p
+                .subtitle
+                .clone()
+                .unwrap_or_else(|| default_subtitle(catalog, &themes)),
+            themes,
+            regions,
+            generated_summary: p.generated_summary.unwrap_or(summary.is_empty()),
+            summary,
+            closing_note: p
+                .closing_note
+                .clone()
+                .or_else(|| closing_note.map(str::to_string)),
+            recipients,
+            since: p.since.as_ref().map(|d| date_of(file, d)).transpose()?,
+        });
+    }
+    Ok(out)
+}
+
+/// The selected themes' titles, the default subtitle.
+fn default_subtitle(catalog: &Catalog, themes: &[String]) -> String {
+    themes
+        .iter()
+        .filter_map(|id| catalog.themes.iter().find(|t| &t.id == id))
+        .map(|t| t.title.as_str())
+        .collect::<Vec<_>>()
+        .join(" · ")
+}
+
+/// Every region the given themes cover, in theme order, then file order.
+fn all_regions(catalog: &Catalog, themes: &[String]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for id in themes {
+        if let Some(t) = catalog.themes.iter().find(|t| &t.id == id) {
+            for r in &t.regions {
+                if !out.contains(&r.id) {
+                    out.push(r.id.clone());
+                }
+            }
+        }
+    }
+    out
+}
