@@ -7,7 +7,7 @@ use crate::config::{Config, Profile};
 use crate::error::Result;
 use crate::text::fonts::FontSet;
 use crate::trace::mark;
-use crate::{compose, content, deliver, error, frame, layout, memory, pdf};
+use crate::{compose, content, frame, layout, memory, pdf};
 
 /// A briefing built in memory.
 #[derive(Debug, Clone)]
@@ -17,7 +17,7 @@ pub struct Built {
     /// Number of pages.
     pub pages: usize,
     /// What the briefing says in brief, for the mail that carries it.
-    pub digest: deliver::mail::Digest,
+    pub digest: compose::Digest,
 }
 
 /// How long each stage of one build took.
@@ -56,11 +56,13 @@ pub fn build_timed(
     let t = std::time::Instant::now();
     let briefing = content::select(config, profile, date, since);
     let doc = compose::compose(config, &briefing);
-    let digest = digest(&briefing);
+    let digest = compose::digest(&briefing);
     let t_content = t.elapsed();
     mark("content selected");
+    // Errors found from here on name the input by origin: placed in its
+    // file only now, where the files are at hand.
     let pages =
-        layout::layout_document(&doc, fonts, &config.page).map_err(|e| locate(config, e))?;
+        layout::layout_document(&doc, fonts, &config.page).map_err(|e| config.files.resolve(e))?;
     let t_layout = t.elapsed();
     mark("laid out");
     memory::release();
@@ -70,7 +72,8 @@ pub fn build_timed(
         cache: config.font_cache.clone(),
     };
     let page_count = pages.len();
-    let bytes = pdf::write(&meta(&doc), pages, fonts, &opts)?;
+    let bytes =
+        pdf::write(&meta(&doc), pages, fonts, &opts).map_err(|e| config.files.resolve(e))?;
     mark("pdf made");
     let timings = Timings {
         content: t_content,
@@ -101,121 +104,15 @@ pub fn build_timed(
     ))
 }
 
-/// The briefing in brief for its mail: key figures and what is new.
-fn digest(b: &content::Briefing) -> deliver::mail::Digest {
-    // As many as the key-figure cards show: four a theme, so the mail
-    // stays a glance.
-    let mut per_theme: Vec<(&str, usize)> = Vec::new();
-    let key_figures = b
-        .key_facts
-        .iter()
-        .filter(|k| k.numeric)
-        .filter(
-            |k| match per_theme.iter_mut().find(|(t, _)| *t == k.theme) {
-                Some((_, n)) if *n >= 4 => false,
-                Some((_, n)) => {
-                    *n += 1;
-                    true
-                }
-                None => {
-                    per_theme.push((&k.theme, 1));
-                    true
-                }
-            },
-        )
-        .map(|k| {
-            let mark = if k.derived {
-                content::format::DERIVED_MARK
-            } else {
-                ""
-            };
-            (
-                k.subject(),
-                format!("{}{mark}", k.figure.joined()),
-                k.period.clone(),
-            )
-        })
-        .collect();
-    let mut news = Vec::new();
-    let mut new_count = 0;
-    if let Some(n) = &b.news {
-        new_count = n.count();
-        if n.sources.is_empty() {
-            news.push(format!(
-                "自上期（{}）以来无新增资料。",
-                content::chinese_date(n.since)
-            ));
-        }
-        for s in &n.sources {
-            let items: Vec<String> = s
-                .facts
-                .iter()
-                .take(3)
-                .map(|f| format!("{}{}", f.label, f.value))
-                .collect();
-            news.push(format!(
-                "{}（{}）：{}等{}项",
-                s.name,
-                s.date_text,
-                items.join("；"),
-                s.facts.len()
-            ));
-        }
-        for u in &n.updates {
-            let change = u
-                .change
-                .as_deref()
-                .map_or(String::new(), |c| format!("，{c}"));
-            news.push(format!(
-                "{}：{}（{}）→ {}（{}）{change}",
-                u.label, u.old, u.old_period, u.new, u.new_period
-            ));
-        }
-    }
-    deliver::mail::Digest {
-        key_figures,
-        news,
-        new_count,
-    }
-}
-
 /// The metadata the PDF writer records, from the composed document.
 fn meta(doc: &compose::Document) -> frame::Meta {
     frame::Meta {
-        title: doc.title.clone(),
-        author: doc.author.clone(),
-        subject: doc.subject.clone(),
-        keywords: doc.keywords.clone(),
-        organisation: doc.organisation.clone(),
+        title: doc.title.to_string(),
+        author: doc.author.to_string(),
+        subject: doc.subject.to_string(),
+        keywords: doc.keywords.iter().map(|k| k.to_string()).collect(),
+        organisation: doc.organisation.to_string(),
         language: doc.language.clone(),
-        date_text: doc.date_text.clone(),
+        date_text: doc.date_text.to_string(),
     }
-}
-
-/// Points an error about a character no font has at the first place the
-/// character occurs in the input files: the typesetter sees only text, but
-/// every character it sets came from one of them.
-fn locate(config: &Config, e: error::Error) -> error::Error {
-    let Some(c) = e.missing_char() else {
-        return e;
-    };
-    for path in &config.inputs {
-        let Ok(text) = std::fs::read_to_string(path) else {
-            continue;
-        };
-        if let Some(at) = text.find(c) {
-            let more = text.matches(c).count() - 1;
-            let e = e.placed(path, &text, at..at + c.len_utf8());
-            return if more > 0 {
-                let help = format!(
-                    "{} (the character occurs {more} more time(s) in this file)",
-                    e.help_text().unwrap_or_default()
-                );
-                e.with_help(help)
-            } else {
-                e
-            };
-        }
-    }
-    e
 }

@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use miette::{Diagnostic, MietteError, MietteSpanContents, SourceCode, SourceSpan, SpanContents};
 
+use crate::origin::Origin;
+
 /// What went wrong, coarsely: decides the exit code.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -79,9 +81,10 @@ pub struct Error {
     label: String,
     #[help]
     help: Option<String>,
-    /// Set by the typesetter for a character no font has, so that the run,
-    /// which knows the input files, can point at where the character is.
-    missing_char: Option<char>,
+    /// Where in the input the fault is, for an error found by a stage
+    /// that no longer holds the files: the run places it there
+    /// (`source::Files::resolve`) before it is shown.
+    origin: Option<Origin>,
 }
 
 impl fmt::Display for Error {
@@ -102,8 +105,16 @@ impl Error {
             span: None,
             label: String::new(),
             help: None,
-            missing_char: None,
+            origin: None,
         }
+    }
+
+    /// An error about input text at `origin` (`None`: text the program
+    /// wrote itself), placed in its file once the run resolves it.
+    pub fn at_origin(kind: Kind, origin: Option<Origin>, what: impl Into<String>) -> Self {
+        let mut e = Error::new(kind, what);
+        e.origin = origin;
+        e
     }
 
     /// An error pointing at `span` (byte range) inside `path`, whose text is `text`.
@@ -132,7 +143,7 @@ impl Error {
             span: Some(SourceSpan::new(start.into(), len)),
             label: short_label(&what),
             help: None,
-            missing_char: None,
+            origin: None,
         }
     }
 
@@ -147,15 +158,9 @@ impl Error {
         self
     }
 
-    /// Marks the error as a character missing from the fonts.
-    pub fn with_missing_char(mut self, c: char) -> Self {
-        self.missing_char = Some(c);
-        self
-    }
-
-    /// The character missing from the fonts, for an error about one.
-    pub fn missing_char(&self) -> Option<char> {
-        self.missing_char
+    /// Where in the input the fault is, while the error is not yet placed.
+    pub fn origin(&self) -> Option<Origin> {
+        self.origin.filter(|_| self.source_code.is_none())
     }
 
     /// The same error, placed at `span` of `path` (for errors found by a
@@ -163,7 +168,6 @@ impl Error {
     pub fn placed(self, path: &Path, text: &str, span: std::ops::Range<usize>) -> Self {
         let mut e = Error::at(self.kind, path, text, span, self.message);
         e.help = self.help;
-        e.missing_char = self.missing_char;
         e
     }
 

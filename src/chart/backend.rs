@@ -70,6 +70,10 @@ pub(crate) struct Recorder {
     /// kept whole so its message and help reach the user, not just the
     /// string plotters wraps it in.
     pub(crate) error: Option<Error>,
+    /// The input texts handed to plotters as strings, by their string:
+    /// plotters carries only `&str` to the backend, which sets each with
+    /// the origins of the text it came from.
+    pub(crate) texts: std::collections::HashMap<String, crate::origin::Text>,
 }
 
 /// A plotters backend drawing into page items.
@@ -362,8 +366,12 @@ impl DrawingBackend for PdfBackend<'_> {
         }
         let em = em_of(style.size());
         let kind = font_kind(style.family(), style.style());
-        let mut run =
-            single_line(self.fonts, text, kind, em, over_white(c)).map_err(|e| self.fail(e))?;
+        let known = self.rec.borrow().texts.get(text).cloned();
+        let mut run = match &known {
+            Some(t) => single_line(self.fonts, t, kind, em, over_white(c)),
+            None => single_line(self.fonts, text, kind, em, over_white(c)),
+        }
+        .map_err(|e| self.fail(e))?;
         let w = run.width();
         let anchor = style.anchor();
         // Origin of the run in the text frame (x along the baseline, y down

@@ -9,10 +9,11 @@ use super::hbars::{Titles, horizontal};
 use super::scale::{Axis, Magnitude, axis, magnitude, tick, value_label};
 use super::{
     AXIS, Cat, GROUP_F, LABEL, LABEL_F, Mark, PALETTE, PITCH, TICK, TITLE, TITLE_F, VALUE, VALUE_F,
-    categories, group_runs, legend, legend_height, split_labels,
+    categories, group_runs, legend, legend_height, restated, split_labels,
 };
 use crate::content::ChartData;
 use crate::error::Result;
+use crate::origin::Text;
 use crate::text::fonts::FontSet;
 
 /// Gap between tick labels and the plot, and other small clearances.
@@ -28,8 +29,8 @@ const MAX_LINES: usize = 3;
 pub(super) struct Table {
     pub(super) cats: Vec<Cat>,
     /// `vals[s][k]`: value and its written text, if series `s` has category `k`.
-    pub(super) vals: Vec<Vec<Option<(f64, String)>>>,
-    pub(super) names: Vec<String>,
+    pub(super) vals: Vec<Vec<Option<(f64, Text)>>>,
+    pub(super) names: Vec<Text>,
     pub(super) ax: Axis,
     pub(super) mag: Magnitude,
 }
@@ -62,8 +63,8 @@ impl Table {
                 s.iter()
                     .map(|p| {
                         p.map(|p| {
-                            let core = value_label(p.value, &p.text, mag, pct);
-                            (p.value, format!("{}{core}{}", p.before, p.after))
+                            let core = restated(&p.text, value_label(p.value, &p.text, mag, pct));
+                            (p.value, crate::txt!(&p.before, core, &p.after))
                         })
                     })
                     .collect()
@@ -91,7 +92,7 @@ impl Table {
         text.to_string()
     }
 
-    pub(super) fn legend(&self) -> Vec<(String, Mark)> {
+    pub(super) fn legend(&self) -> Vec<(Text, Mark)> {
         if self.names.len() < 2 {
             return Vec::new();
         }
@@ -107,7 +108,7 @@ impl Table {
 struct VGeom {
     t: Table,
     /// Wrapped category names.
-    lines: Vec<Vec<String>>,
+    lines: Vec<Vec<Text>>,
     top: f32,
     /// Plot left and right edges.
     px0: f32,

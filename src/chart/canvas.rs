@@ -16,6 +16,7 @@ use plotters_backend::BackendColor;
 use super::backend::{BackendError, PdfBackend, Recorder, UNIT, plotters_size};
 use crate::error::{Error, Kind, Result};
 use crate::frame::{Item, Rgb};
+use crate::origin::{AsText, Text as Label};
 #[cfg(test)]
 use crate::text::layout;
 use crate::text::{Align, ParaStyle, breakable, single_line};
@@ -116,7 +117,12 @@ pub(crate) const LB: (HPos, VPos) = (HPos::Left, VPos::Bottom);
 /// width of the very run the backend will draw (a paragraph's natural width
 /// would trim a closing bracket at the end to half an em, which a label
 /// does not get).
-pub(crate) fn measure(fonts: &FontSet, text: &str, size: f32, bold: bool) -> Result<f32> {
+pub(crate) fn measure(
+    fonts: &FontSet,
+    text: &(impl AsText + ?Sized),
+    size: f32,
+    bold: bool,
+) -> Result<f32> {
     Ok(single_line(
         fonts,
         text,
@@ -139,13 +145,15 @@ pub(crate) fn measure(fonts: &FontSet, text: &str, size: f32, bold: bool) -> Res
 /// stays on a line of its own, wider than asked: callers check the widths.
 pub(crate) fn wrap(
     fonts: &FontSet,
-    text: &str,
+    text: &(impl AsText + ?Sized),
     size: f32,
     bold: bool,
     width: f32,
-) -> Result<Vec<String>> {
+) -> Result<Vec<Label>> {
+    let text = text.as_text();
+    let text: &Label = &text;
     if measure(fonts, text, size, bold)? <= width {
-        return Ok(vec![text.to_string()]);
+        return Ok(vec![text.clone()]);
     }
     // Shaped once; each width tried only breaks it.
     let shaped = breakable(fonts, text, &label_style(size, bold))?;
@@ -192,29 +200,30 @@ pub(crate) fn wrap(
 /// clauses, not inside a word like 管|制.
 fn clause_split(
     fonts: &FontSet,
-    text: &str,
+    text: &Label,
     size: f32,
     bold: bool,
     width: f32,
-) -> Result<Option<Vec<String>>> {
-    let mut best: Option<(f32, Vec<String>)> = None;
+) -> Result<Option<Vec<Label>>> {
+    let mut best: Option<(f32, Vec<Label>)> = None;
     for (i, c) in text.char_indices() {
         if !matches!(c, '，' | '；' | '：') {
             continue;
         }
-        let (a, b) = text.split_at(i + c.len_utf8());
+        let cut = i + c.len_utf8();
+        let (a, b) = (text.slice(0..cut), text.slice(cut..text.len()));
         if b.is_empty() {
             continue;
         }
         let (wa, wb) = (
-            measure(fonts, a, size, bold)?,
-            measure(fonts, b, size, bold)?,
+            measure(fonts, &a, size, bold)?,
+            measure(fonts, &b, size, bold)?,
         );
         if wa.max(wb) <= width
             && wa.min(wb) >= 0.5 * wa.max(wb)
             && best.as_ref().is_none_or(|(m, _)| wa.max(wb) < *m)
         {
-            best = Some((wa.max(wb), vec![a.to_string(), b.to_string()]));
+            best = Some((wa.max(wb), vec![a, b]));
         }
     }
     Ok(best.map(|b| b.1))
@@ -223,7 +232,7 @@ fn clause_split(
 /// Whether a break falls inside a Latin word or number (`DeepEdge1|0`):
 /// the paragraph breaker does that only as a last resort when the width is
 /// narrower than the word, which for a label means "too narrow".
-pub(crate) fn splits_word(lines: &[String]) -> bool {
+pub(crate) fn splits_word(lines: &[Label]) -> bool {
     lines.windows(2).any(|w| {
         let a = w[0].chars().last();
         let b = w[1].chars().next();
@@ -303,22 +312,34 @@ impl<'f> Canvas<'f> {
     }
 
     /// Width of `text` set on one line, in points.
-    pub(crate) fn measure(&self, text: &str, size: f32, bold: bool) -> Result<f32> {
+    pub(crate) fn measure(
+        &self,
+        text: &(impl AsText + ?Sized),
+        size: f32,
+        bold: bool,
+    ) -> Result<f32> {
         measure(self.fonts, text, size, bold)
     }
 
     /// Sets one line of text in `font`, its `anchor` point at (x, y).
     pub(crate) fn text(
         &self,
-        s: &str,
+        s: &(impl AsText + ?Sized),
         x: f32,
         y: f32,
         font: Font,
         anchor: (HPos, VPos),
     ) -> Result<()> {
+        let s = s.as_text();
+        if s.first_origin().is_some() {
+            self.rec
+                .borrow_mut()
+                .texts
+                .insert(s.to_string(), s.clone().into_owned());
+        }
         let st = text_style(font.size, font.bold, font.color, anchor.0, anchor.1);
         self.area
-            .draw(&Text::new(s, (u(x), u(y)), st))
+            .draw(&Text::new(s.to_string(), (u(x), u(y)), st))
             .map_err(|e| self.err(e))
     }
 

@@ -101,9 +101,9 @@ fn timeline_captions_of_close_dates_do_not_collide() {
     let ev = |label: &str, d: (i32, u32, u32), detail: &str| Point {
         label: label.into(),
         value: 0.0,
-        text: String::new(),
-        before: String::new(),
-        after: String::new(),
+        text: String::new().into(),
+        before: String::new().into(),
+        after: String::new().into(),
         date: chrono::NaiveDate::from_ymd_opt(d.0, d.1, d.2),
         detail: detail.into(),
     };
@@ -137,7 +137,11 @@ fn timeline_captions_of_close_dates_do_not_collide() {
 
 #[test]
 fn labels_split_into_groups_only_where_the_data_says_so() {
-    let l = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let l = |v: &[&str]| {
+        v.iter()
+            .map(|s| crate::origin::Text::plain(*s))
+            .collect::<Vec<_>>()
+    };
     let c = split_labels(&l(&[
         "H20（ByteAILab）",
         "H20（司库财经）",
@@ -162,7 +166,7 @@ fn labels_split_into_groups_only_where_the_data_says_so() {
     let c = split_labels(&l(&["青岛：甲", "青岛：乙", "深圳：丙"]));
     assert_eq!(
         group_runs(&c),
-        vec![("青岛".to_string(), 0, 1), ("深圳".to_string(), 2, 2)]
+        vec![("青岛".into(), 0, 1), ("深圳".into(), 2, 2)]
     );
     let c = split_labels(&l(&["青岛：甲", "深圳"]));
     assert!(c.iter().all(|c| c.group.is_none()));
@@ -213,7 +217,7 @@ fn dense_lines_and_undated_timelines_stay_legible() {
     let f = fonts();
     let w = 450.0;
     let monthly = |k: f64| SeriesData {
-        name: format!("系列{k}"),
+        name: format!("系列{k}").into(),
         points: (0..24)
             .map(|i| {
                 point(
@@ -246,9 +250,9 @@ fn dense_lines_and_undated_timelines_stay_legible() {
     let ev = |l: &str| Point {
         label: l.into(),
         value: 0.0,
-        text: String::new(),
-        before: String::new(),
-        after: String::new(),
+        text: String::new().into(),
+        before: String::new().into(),
+        after: String::new().into(),
         date: None,
         detail: "某项政策出台并开始实施，覆盖多个行业".into(),
     };
@@ -277,11 +281,11 @@ fn dense_lines_and_undated_timelines_stay_legible() {
 fn a_long_timeline_names_the_years_it_has_room_for() {
     let f = fonts();
     let ev = |y: i32| Point {
-        label: format!("{y}年"),
+        label: format!("{y}年").into(),
         value: 0.0,
-        text: String::new(),
-        before: String::new(),
-        after: String::new(),
+        text: String::new().into(),
+        before: String::new().into(),
+        after: String::new().into(),
         date: chrono::NaiveDate::from_ymd_opt(y, 6, 1),
         detail: "事件".into(),
     };

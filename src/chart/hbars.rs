@@ -15,13 +15,14 @@ use super::{
 };
 use crate::content::ChartData;
 use crate::error::Result;
+use crate::origin::Text;
 use crate::text::fonts::FontSet;
 
 /// Where everything of a horizontal bar chart goes.
 struct HGeom {
     t: Table,
     /// Per category: wrapped full label (ungrouped) or sub-label lines.
-    lines: Vec<Vec<String>>,
+    lines: Vec<Vec<Text>>,
     /// Width of the group-name column (0 without groups).
     group_w: f32,
     /// Right edge of the label column.
@@ -41,9 +42,9 @@ struct HGeom {
 /// (`x_label`) to the vertical one.
 pub(super) struct Titles {
     /// Title of the value axis (under it).
-    pub(crate) value: Option<String>,
+    pub(crate) value: Option<Text>,
     /// Title of the category axis (above the labels).
-    pub(crate) category: Option<String>,
+    pub(crate) category: Option<Text>,
 }
 
 impl Titles {

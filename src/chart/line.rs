@@ -11,11 +11,12 @@ use super::scale::{
 };
 use super::{
     AXIS, BAND, Mark, PALETTE, PITCH, TEXT, TICK, TICK_F, TITLE, TITLE_F, VALUE, categories,
-    legend, legend_height,
+    legend, legend_height, restated,
 };
 use crate::content::ChartData;
 use crate::error::Result;
 use crate::frame::Rgb;
+use crate::origin::Text;
 
 const GAP: f32 = 4.0;
 const WHITE: Rgb = Rgb(1.0, 1.0, 1.0);
@@ -25,17 +26,17 @@ const WHITE: Rgb = Rgb(1.0, 1.0, 1.0);
 struct P {
     x: f64,
     v: f64,
-    label: String,
-    text: String,
+    label: Text,
+    text: Text,
     /// Qualifier before and after the value label.
-    qual: (String, String),
+    qual: (Text, Text),
 }
 
 impl P {
     /// The value label with the data's qualifier.
-    fn value_label(&self, mag: super::scale::Magnitude, pct: bool) -> String {
-        let core = value_label(self.v, &self.text, mag, pct);
-        format!("{}{core}{}", self.qual.0, self.qual.1)
+    fn value_label(&self, mag: super::scale::Magnitude, pct: bool) -> Text {
+        let core = restated(&self.text, value_label(self.v, &self.text, mag, pct));
+        crate::txt!(&self.qual.0, core, &self.qual.1)
     }
 }
 
@@ -83,7 +84,7 @@ fn positions(chart: &ChartData) -> (Vec<Vec<P>>, bool) {
 
 /// The projection as points, continuing from the data point it grows from
 /// (same year and value) so the dashed line visibly starts at the data.
-fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<(String, Vec<P>, bool)> {
+fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<(Text, Vec<P>, bool)> {
     let proj = chart.projection.as_ref()?;
     let (name, pts) = (&proj.name, &proj.points);
     let &(y0, v0) = pts.first()?;
@@ -105,30 +106,25 @@ fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<(Stri
         (None, true) => y as f64 + 0.5,
         (None, false) => n_cats + (y - y0) as f64,
     };
-    let label = if ["预测", "预计", "推算", "预估", "展望"]
-        .iter()
-        .any(|k| name.contains(k))
-    {
-        name.clone()
-    } else {
-        format!("{name}（预测）")
-    };
+    // The legend names it as the data does; that it is projected shows in
+    // the drawing itself (dashed, hollow markers, the 预测期 band).
+    let label = name.clone();
     let out = pts
         .iter()
         .enumerate()
         .map(|(i, &(y, v))| P {
             x: x_of(y),
             v,
-            label: format!("{y}年"),
+            label: Text::plain(format!("{y}年")),
             text: match &proj.index {
                 // An index is read against its base: the base point says
                 // what it is (2022年=100), the others keep one decimal, as
                 // the rate they are grown with does.
                 Some(Some(base)) if i == 0 => base.clone(),
-                Some(_) => crate::content::format::number(v, Some(1)),
+                Some(_) => Text::plain(crate::content::format::number(v, Some(1))),
                 // Derived quantities get three significant digits at most:
                 // more would claim a precision a growth-rate projection lacks.
-                None => crate::content::format::number(
+                None => Text::plain(crate::content::format::number(
                     v,
                     Some(if v.abs() >= 100.0 {
                         0
@@ -137,7 +133,7 @@ fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<(Stri
                     } else {
                         2
                     }),
-                ),
+                )),
             },
             qual: Default::default(),
         })
@@ -225,7 +221,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
         tick_w = tick_w.max(c.measure(t, TICK, false)?);
     }
 
-    let mut entries: Vec<(String, Mark)> = Vec::new();
+    let mut entries: Vec<(Text, Mark)> = Vec::new();
     if series.len() > 1 || proj.is_some() {
         for (i, s) in chart.series.iter().enumerate() {
             entries.push((
@@ -262,7 +258,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
 
     // X ticks: every data point is labelled with its own period, then the
     // projection years where they do not collide.
-    let mut xt: Vec<(f64, String, bool)> = Vec::new();
+    let mut xt: Vec<(f64, Text, bool)> = Vec::new();
     for p in series.iter().flatten() {
         if !xt
             .iter()
@@ -379,7 +375,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
     // A label: text, anchor point and anchor, colour, its box, and whether
     // it is the last of its line.
     type Label = (
-        String,
+        Text,
         f32,
         f32,
         (HPos, VPos),

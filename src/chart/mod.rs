@@ -26,6 +26,7 @@ use crate::config::ChartKind;
 use crate::content::ChartData;
 use crate::error::{Error, Kind, Result};
 use crate::frame::{Item, Rgb};
+use crate::origin::Text;
 use crate::text::fonts::FontSet;
 use canvas::{CC, Canvas, Font, LC};
 
@@ -227,7 +228,7 @@ fn timeline_parts(fonts: &FontSet, chart: &ChartData, w: f32, max_h: f32) -> Res
 }
 
 /// The chart restricted to the categories `keep`.
-fn subset(chart: &ChartData, keep: &[String]) -> ChartData {
+fn subset(chart: &ChartData, keep: &[Text]) -> ChartData {
     let mut c = chart.clone();
     for s in &mut c.series {
         s.points.retain(|p| keep.contains(&p.label));
@@ -237,8 +238,9 @@ fn subset(chart: &ChartData, keep: &[String]) -> ChartData {
 }
 
 fn too_big(chart: &ChartData) -> Error {
-    Error::new(
+    Error::at_origin(
         Kind::Data,
+        chart.title.first_origin(),
         format!(
             "chart “{}” cannot fit on a page even split into parts: a single category or event is taller than the page; shorten its labels",
             chart.title
@@ -271,12 +273,21 @@ pub(crate) fn draw(
     c.finish()
 }
 
+/// `s`, a figure of `t` written in another form (a value label in 万, a
+/// tick), pointing where `t` came from.
+pub(crate) fn restated(t: &Text, s: String) -> Text {
+    match t.first_origin() {
+        Some(o) => Text::input(s, o),
+        None => Text::plain(s),
+    }
+}
+
 /// Remarks a chart adds about itself to its figure's note (a value axis
 /// that does not start at zero).
-pub(crate) fn notes(chart: &ChartData) -> Vec<String> {
+pub(crate) fn notes(chart: &ChartData) -> Vec<Text> {
     let mut out = Vec::new();
     if chart.kind == ChartKind::Line && line::focused(chart) {
-        out.push("纵轴起点不为零，以便看清变化".to_string());
+        out.push(Text::plain("纵轴起点不为零，以便看清变化"));
     }
     out
 }
@@ -286,8 +297,9 @@ fn check(chart: &ChartData) -> Result<()> {
     for s in &chart.series {
         for p in &s.points {
             if !p.value.is_finite() {
-                return Err(Error::new(
+                return Err(Error::at_origin(
                     Kind::Data,
+                    p.label.first_origin(),
                     format!(
                         "chart “{}”: value of “{}” in series “{}” is not a finite number",
                         chart.title, p.label, s.name
@@ -300,8 +312,9 @@ fn check(chart: &ChartData) -> Result<()> {
         && p.points.iter().any(|(_, v)| !v.is_finite())
     {
         let name = &p.name;
-        return Err(Error::new(
+        return Err(Error::at_origin(
             Kind::Data,
+            name.first_origin(),
             format!(
                 "chart “{}”: projection “{name}” has a value that is not a finite number",
                 chart.title
@@ -312,8 +325,8 @@ fn check(chart: &ChartData) -> Result<()> {
 }
 
 /// Category labels of all series, in order of first appearance.
-fn categories(chart: &ChartData) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+fn categories(chart: &ChartData) -> Vec<Text> {
+    let mut out: Vec<Text> = Vec::new();
     for s in &chart.series {
         for p in &s.points {
             if !out.contains(&p.label) {
@@ -329,15 +342,15 @@ fn categories(chart: &ChartData) -> Vec<String> {
 /// `H20（ByteAILab）`) and the rest.
 #[derive(Debug, Clone, PartialEq)]
 struct Cat {
-    group: Option<String>,
-    name: String,
+    group: Option<Text>,
+    name: Text,
 }
 
 /// Splits labels into groups where the data says so: when every label is
 /// `group：name`, or when neighbouring labels share the part before a
 /// bracket (`H20（ByteAILab）`, `H20（司库财经）`: one chip, two sources).
 /// A lone bracketed remark (`寒武纪芯片（原文型号存疑）`) stays whole.
-fn split_labels(labels: &[String]) -> Vec<Cat> {
+fn split_labels(labels: &[Text]) -> Vec<Cat> {
     if !labels.is_empty()
         && labels.iter().all(|l| {
             l.split_once('：')
@@ -347,20 +360,26 @@ fn split_labels(labels: &[String]) -> Vec<Cat> {
         return labels
             .iter()
             .map(|l| {
-                let (a, b) = l.split_once('：').expect("checked above");
+                let at = l.find('：').expect("checked above");
                 Cat {
-                    group: Some(a.to_string()),
-                    name: b.to_string(),
+                    group: Some(l.slice(0..at)),
+                    name: l.slice(at + '：'.len_utf8()..l.len()),
                 }
             })
             .collect();
     }
-    let bracket = |l: &str| -> Option<(String, String)> {
+    let bracket = |l: &Text| -> Option<(Text, Text)> {
         let inner = l.strip_suffix('）')?;
-        let (a, b) = inner.split_once('（')?;
-        (!a.is_empty() && !b.is_empty()).then(|| (a.to_string(), b.to_string()))
+        let open = inner.find('（')?;
+        let (a, b) = (&inner[..open], &inner[open + '（'.len_utf8()..]);
+        (!a.is_empty() && !b.is_empty()).then(|| {
+            (
+                l.slice(0..open),
+                l.slice(open + '（'.len_utf8()..inner.len()),
+            )
+        })
     };
-    let parts: Vec<Option<(String, String)>> = labels.iter().map(|l| bracket(l)).collect();
+    let parts: Vec<Option<(Text, Text)>> = labels.iter().map(bracket).collect();
     let head = |i: usize| parts[i].as_ref().map(|p| p.0.as_str());
     (0..labels.len())
         .map(|i| {
@@ -382,8 +401,8 @@ fn split_labels(labels: &[String]) -> Vec<Cat> {
 }
 
 /// Runs of neighbouring categories in the same group: (group, first, last).
-fn group_runs(cats: &[Cat]) -> Vec<(String, usize, usize)> {
-    let mut out: Vec<(String, usize, usize)> = Vec::new();
+fn group_runs(cats: &[Cat]) -> Vec<(Text, usize, usize)> {
+    let mut out: Vec<(Text, usize, usize)> = Vec::new();
     for (i, c) in cats.iter().enumerate() {
         let Some(g) = &c.group else { continue };
         match out.last_mut() {
@@ -405,7 +424,7 @@ enum Mark {
 
 /// Sets a one-row legend (wrapping to more rows if needed) with its top-left
 /// at (x, y); returns its height.
-fn legend(c: &Canvas, entries: &[(String, Mark)], x: f32, y: f32, max_w: f32) -> Result<f32> {
+fn legend(c: &Canvas, entries: &[(Text, Mark)], x: f32, y: f32, max_w: f32) -> Result<f32> {
     let row = LABEL * 1.6;
     let (mut cx, mut cy) = (x, y);
     for (name, mark) in entries {
@@ -439,7 +458,7 @@ fn legend(c: &Canvas, entries: &[(String, Mark)], x: f32, y: f32, max_w: f32) ->
 }
 
 /// Height `legend` will take, without drawing.
-fn legend_height(fonts: &FontSet, entries: &[(String, Mark)], max_w: f32) -> Result<f32> {
+fn legend_height(fonts: &FontSet, entries: &[(Text, Mark)], max_w: f32) -> Result<f32> {
     let row = LABEL * 1.6;
     let (mut cx, mut rows) = (0.0f32, 1.0f32);
     for (name, mark) in entries {

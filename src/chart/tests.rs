@@ -43,11 +43,11 @@ pub(super) fn point(label: &str, value: f64) -> Point {
     Point {
         label: label.into(),
         value,
-        text: crate::content::format::number(value, None),
-        before: String::new(),
-        after: String::new(),
+        text: crate::content::format::number(value, None).into(),
+        before: String::new().into(),
+        after: String::new().into(),
         date: None,
-        detail: String::new(),
+        detail: String::new().into(),
     }
 }
 
@@ -61,7 +61,7 @@ pub(super) fn chart(kind: ChartKind, series: Vec<SeriesData>) -> ChartData {
         note: None,
         series,
         projection: None,
-        source_line: String::new(),
+        source_line: String::new().into(),
     }
 }
 

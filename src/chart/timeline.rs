@@ -15,6 +15,7 @@ use super::{AXIS, LABEL, Mark, PALETTE, PITCH, TEXT, TICK, TICK_F, legend, legen
 use crate::content::ChartData;
 use crate::error::Result;
 use crate::frame::Rgb;
+use crate::origin::Text;
 use crate::text::fonts::FontSet;
 
 /// Caption body size (the date line uses [`LABEL`]).
@@ -34,8 +35,8 @@ const NEAR_BELOW: f32 = 10.0 + TICK * PITCH;
 struct Event {
     /// Time in fractional years (or index).
     t: f64,
-    head: Vec<String>,
-    body: Vec<String>,
+    head: Vec<Text>,
+    body: Vec<Text>,
     /// Caption width and height.
     w: f32,
     h: f32,
@@ -86,7 +87,7 @@ impl Plan {
     }
 }
 
-fn legend_entries(chart: &ChartData) -> Vec<(String, Mark)> {
+fn legend_entries(chart: &ChartData) -> Vec<(Text, Mark)> {
     if chart.series.len() < 2 {
         return Vec::new();
     }

@@ -1,37 +1,57 @@
 //! Stage 3: the [`Briefing`] to a [`Document`], a list of typed blocks in
-//! reading order. This is where the briefing's conventions live (heading
-//! numbers 一、/（一）, 表1 and 图1 captions, the sources list); nothing here
-//! knows about fonts or coordinates.
+//! reading order. This is where the briefing's conventions live: heading
+//! numbers 一、/（一）, 表1 and 图1 captions, the sources list, the summary
+//! lines, "本期新增" and the mail digest, all worded here (`wording`,
+//! `news`, `digest`); nothing here knows about fonts or coordinates.
 
-use crate::config::{Config, Source};
+mod digest;
+mod news;
+pub(crate) mod wording;
+
+pub use digest::Digest;
+pub(crate) use digest::digest;
+
+use crate::config::Config;
 use crate::content::{
     BlockContent, Briefing, ChartData, Cited, KeyFact, TableContent, chinese_date,
-    format::DERIVED_MARK,
 };
+use crate::origin::Text;
+use wording::numeral;
 
 /// A whole briefing, ready for layout.
 #[derive(Debug, Clone)]
 pub(crate) struct Document {
     /// Title.
-    pub(crate) title: String,
+    pub(crate) title: Text,
     /// Subtitle.
-    pub(crate) subtitle: Option<String>,
+    pub(crate) subtitle: Option<Text>,
     /// Organisation.
-    pub(crate) organisation: String,
+    pub(crate) organisation: Text,
     /// Author.
-    pub(crate) author: String,
+    pub(crate) author: Text,
     /// Classification line.
-    pub(crate) classification: Option<String>,
+    pub(crate) classification: Option<Text>,
     /// `2026年11月24日`.
-    pub(crate) date_text: String,
+    pub(crate) date_text: Text,
     /// Language tag.
     pub(crate) language: String,
     /// Subject line for metadata.
-    pub(crate) subject: String,
+    pub(crate) subject: Text,
     /// Keywords for metadata.
-    pub(crate) keywords: Vec<String>,
+    pub(crate) keywords: Vec<Text>,
     /// Content blocks.
     pub(crate) blocks: Vec<DocBlock>,
+}
+
+/// A headline figure's card, worded.
+#[derive(Debug, Clone)]
+pub(crate) struct Card {
+    /// The fact.
+    pub(crate) fact: KeyFact,
+    /// Its label, marked when derived.
+    pub(crate) label: Text,
+    /// The foot line: period and source number.
+    pub(crate) meta: Text,
 }
 
 /// A block of the document.
@@ -44,24 +64,26 @@ pub(crate) enum DocBlock {
         /// Number text, e.g. `一、`.
         number: String,
         /// Heading text.
-        text: String,
+        text: Text,
         /// Anchor id for outline and links.
         anchor: String,
     },
     /// A body paragraph, with the numbers of the sources it cites (shown
     /// as a superscript mark linking to the sources list).
-    Paragraph(String, Vec<usize>),
+    Paragraph(Text, Vec<usize>),
     /// A paragraph that is also a link to an anchor (a "本期新增" item
     /// leading to where the briefing discusses it).
-    Linked(String, Vec<usize>, String),
+    Linked(Text, Vec<usize>, String),
     /// A one-line remark in a muted style.
-    Note(String),
+    Note(Text),
     /// A row of headline figures.
-    KeyFigures(Vec<KeyFact>),
+    KeyFigures(Vec<Card>),
     /// A numbered table.
     Table {
         /// Table number.
         number: usize,
+        /// `表1　标题`.
+        caption: Text,
         /// The table.
         table: TableContent,
     },
@@ -73,7 +95,7 @@ pub(crate) enum DocBlock {
         chart: ChartData,
     },
     /// The numbered list of sources.
-    Sources(Vec<String>),
+    Sources(Vec<Text>),
     /// The table of contents (entries and pages come from layout).
     Contents,
 }
@@ -104,174 +126,31 @@ fn headline(b: &Briefing, theme: &str, n: usize, numeric_only: bool) -> Vec<KeyF
     }
 }
 
-/// One headline fact as a clause of the generated summary: a figure as
-/// "时期，主体为数值", a statement as "主体方面，内容". A regional fact
-/// names its region unless its label already does.
-fn summary_clause(k: &KeyFact) -> String {
-    let subject = k.subject();
-    if k.numeric {
-        let mark = if k.derived { DERIVED_MARK } else { "" };
-        // A qualifier such as 约 or 超过 does the work of the verb:
-        // "出货量约109万张", not "出货量为约109万张".
-        let verb = if k.figure.before.is_empty() {
-            "为"
-        } else {
-            ""
-        };
-        format!(
-            "{}，{}{verb}{}{}",
-            k.period,
-            subject,
-            k.figure.joined(),
-            mark
-        )
-    } else {
-        format!("{}方面，{}", subject, k.figure.joined())
-    }
-}
-
-/// A source as the sources list writes it: publisher, the title exactly as
-/// the source gives it (an untitled source is described, never given a
-/// made-up title), and the date to the precision known, marked when it was
-/// inferred.
-fn source_entry(s: &Source) -> String {
-    let what = match (&s.title, &s.description) {
-        (Some(t), _) => format!("《{t}》"),
-        (None, Some(d)) => format!("{d}（原文无标题）"),
-        (None, None) => "（原文无标题）".to_string(),
-    };
-    let date = crate::content::source_date(s);
-    let date = match &s.inferred {
-        Some(why) => format!("{date}（推定：{why}）"),
-        None => date,
-    };
-    format!("{}：{}，{}。", s.publisher, what, date)
-}
-
-/// Facts of a new source listed by name before "等".
-const NEWS_FACTS: usize = 6;
-
-/// The "本期新增" section: one line when nothing is new; otherwise an
-/// opening sentence, a paragraph per new source naming its facts and where
-/// the briefing discusses them, and the figures that replace earlier ones.
-fn news_blocks(b: &Briefing, n: &crate::content::News) -> Vec<DocBlock> {
-    let since = chinese_date(n.since);
-    if n.sources.is_empty() {
-        return vec![DocBlock::Paragraph(
-            format!("自上期（{since}）以来无新增资料。"),
-            Vec::new(),
-        )];
-    }
-    let mut out = vec![DocBlock::Paragraph(
-        format!(
-            "自上期（{since}）以来，新增资料{}份，带来数据{}项，均已并入下文相应部分：",
-            n.sources.len(),
-            n.count()
-        ),
-        Vec::new(),
-    )];
-    for s in &n.sources {
-        let items: Vec<String> = s
-            .facts
-            .iter()
-            .take(NEWS_FACTS)
-            .map(|f| format!("{}{}（{}）", f.label, f.value, f.period))
-            .collect();
-        let more = if s.facts.len() > NEWS_FACTS {
-            format!("等{}项", s.facts.len())
-        } else {
-            String::new()
-        };
-        let mut at: Vec<usize> = s
-            .facts
-            .iter()
-            .filter_map(|f| b.themes.iter().position(|t| t.id == f.theme_id))
-            .collect();
-        at.sort_unstable();
-        at.dedup();
-        let where_: Vec<String> = at
-            .iter()
-            .map(|&i| format!("“{}、{}”", numeral(i + 1), b.themes[i].title))
-            .collect();
-        let text = format!(
-            "{}（{}）：{}{more}；见{}。",
-            s.name,
-            s.date_text,
-            items.join("；"),
-            where_.join("、")
-        );
-        out.push(match at.first() {
-            Some(&i) => DocBlock::Linked(text, vec![s.no], format!("theme-{}", b.themes[i].id)),
-            None => DocBlock::Paragraph(text, vec![s.no]),
-        });
-    }
-    if !n.updates.is_empty() {
-        let items: Vec<String> = n
-            .updates
-            .iter()
-            .map(|u| {
-                let change = u
-                    .change
-                    .as_ref()
-                    .map_or(String::new(), |c| format!("，{c}"));
-                format!(
-                    "{}由{}（{}）变为{}（{}）{change}",
-                    u.label, u.old, u.old_period, u.new, u.new_period
-                )
-            })
-            .collect();
-        out.push(DocBlock::Paragraph(
-            format!("数据更新：{}。", items.join("；")),
-            Vec::new(),
-        ));
-    }
-    out
-}
-
 /// A body paragraph from cited text.
 fn para(c: &Cited) -> DocBlock {
     DocBlock::Paragraph(c.text.clone(), c.cites.clone())
 }
 
-const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
-
-/// The Chinese numeral for 1–99.
-pub(crate) fn numeral(n: usize) -> String {
-    match n {
-        1..=10 => NUMERALS[n - 1].to_string(),
-        11..=19 => format!("十{}", NUMERALS[n - 11]),
-        20..=99 => format!(
-            "{}十{}",
-            NUMERALS[n / 10 - 1],
-            if n.is_multiple_of(10) {
-                ""
-            } else {
-                NUMERALS[n % 10 - 1]
-            }
-        ),
-        _ => n.to_string(),
+/// An unnumbered level-1 heading (摘要, 本期新增, 资料来源).
+fn plain_heading(text: &str, anchor: &str) -> DocBlock {
+    DocBlock::Heading {
+        level: 1,
+        number: String::new(),
+        text: Text::plain(text),
+        anchor: anchor.into(),
     }
 }
 
-/// Builds the document for one briefing.
-pub(crate) fn compose(config: &Config, b: &Briefing) -> Document {
-    let mut blocks = Vec::new();
-    let (mut tables, mut figures) = (0, 0);
-
-    // Front matter: a contents list (filled in by layout, which knows the
-    // pages), then the summary: the analyst's own paragraphs first, then
-    // per theme its authored lines or lines written from its headline
-    // facts.
-    blocks.push(DocBlock::Contents);
+/// The summary: the analyst's own paragraphs first, then per theme its
+/// authored lines or lines written from its headline facts.
+fn summary(b: &Briefing) -> Vec<DocBlock> {
     let mut summary: Vec<DocBlock> = b.summary.iter().map(para).collect();
     if b.generated_summary && !b.key_facts.is_empty() {
-        let names: Vec<&str> = b.themes.iter().map(|t| t.title.as_str()).collect();
-        summary.push(DocBlock::Paragraph(format!(
-            "本期简报截至{}，涵盖{}{}个主题。文中数字均来自所列资料，或由其推算并标注“推算”，且只采用当日以前已公开的内容；各数字的出处见文末“资料来源”。",
-            chinese_date(b.date),
-            names.join("、"),
-            names.len()
-        ), Vec::new()));
+        let names: Vec<&Text> = b.themes.iter().map(|t| &t.title).collect();
+        summary.push(DocBlock::Paragraph(
+            wording::summary_opening(b.date, &names),
+            Vec::new(),
+        ));
     }
     for t in &b.themes {
         if !t.summary.is_empty() {
@@ -285,47 +164,43 @@ pub(crate) fn compose(config: &Config, b: &Briefing) -> Document {
         if facts.is_empty() {
             continue;
         }
-        let clauses: Vec<String> = facts.iter().map(summary_clause).collect();
+        let clauses: Vec<Text> = facts.iter().map(wording::summary_clause).collect();
         let mut cites: Vec<usize> = facts.iter().map(|k| k.source_no).collect();
         cites.sort_unstable();
         cites.dedup();
         summary.push(DocBlock::Paragraph(
-            format!("{}：{}。", t.title, clauses.join("；")),
+            crate::txt!(&t.title, "：", Text::join(&clauses, "；"), "。"),
             cites,
         ));
     }
-    if !summary.is_empty() {
+    summary
+}
+
+/// The numbered themes with their cards, sections, tables and figures.
+fn themes(b: &Briefing, blocks: &mut Vec<DocBlock>) {
+    let (mut tables, mut figures) = (0, 0);
+    for (ti, t) in b.themes.iter().enumerate() {
         blocks.push(DocBlock::Heading {
             level: 1,
-            number: String::new(),
-            text: "摘要".into(),
-            anchor: "summary".into(),
-        });
-        blocks.extend(summary);
-    }
-    if let Some(n) = &b.news {
-        blocks.push(DocBlock::Heading {
-            level: 1,
-            number: String::new(),
-            text: "本期新增".into(),
-            anchor: "news".into(),
-        });
-        blocks.extend(news_blocks(b, n));
-    }
-    let mut theme_no = 0;
-    for t in &b.themes {
-        theme_no += 1;
-        blocks.push(DocBlock::Heading {
-            level: 1,
-            number: format!("{}、", numeral(theme_no)),
+            number: format!("{}、", numeral(ti + 1)),
             text: t.title.clone(),
             anchor: format!("theme-{}", t.id),
         });
-        if let Some(note) = &t.empty_note {
-            blocks.push(DocBlock::Note(note.clone()));
+        if t.sections.is_empty() {
+            let note = t.empty_note.clone();
+            blocks.push(DocBlock::Note(
+                note.unwrap_or_else(|| wording::nothing_yet(b.date)),
+            ));
             continue;
         }
-        let cards = headline(b, &t.id, 4, true);
+        let cards: Vec<Card> = headline(b, &t.id, 4, true)
+            .into_iter()
+            .map(|k| Card {
+                label: wording::card_label(&k),
+                meta: wording::card_meta(&k),
+                fact: k,
+            })
+            .collect();
         if !cards.is_empty() {
             blocks.push(DocBlock::KeyFigures(cards));
         }
@@ -343,6 +218,7 @@ pub(crate) fn compose(config: &Config, b: &Briefing) -> Document {
                         tables += 1;
                         DocBlock::Table {
                             number: tables,
+                            caption: wording::table_caption(tables, &t.caption),
                             table: t.clone(),
                         }
                     }
@@ -357,44 +233,43 @@ pub(crate) fn compose(config: &Config, b: &Briefing) -> Document {
             }
         }
     }
+}
+
+/// Builds the document for one briefing.
+pub(crate) fn compose(config: &Config, b: &Briefing) -> Document {
+    // Front matter: a contents list (filled in by layout, which knows the
+    // pages), then the summary and what is new.
+    let mut blocks = vec![DocBlock::Contents];
+    let summary = summary(b);
+    if !summary.is_empty() {
+        blocks.push(plain_heading("摘要", "summary"));
+        blocks.extend(summary);
+    }
+    if let Some(n) = &b.news {
+        blocks.push(plain_heading("本期新增", "news"));
+        blocks.extend(news::blocks(b, n));
+    }
+    themes(b, &mut blocks);
     if !b.sources.is_empty() {
-        blocks.push(DocBlock::Heading {
-            level: 1,
-            number: String::new(),
-            text: "资料来源".into(),
-            anchor: "sources".into(),
-        });
+        blocks.push(plain_heading("资料来源", "sources"));
         blocks.push(DocBlock::Sources(
-            b.sources.iter().map(source_entry).collect(),
+            b.sources.iter().map(wording::source_entry).collect(),
         ));
         if let Some(note) = &b.closing_note {
             blocks.push(DocBlock::Note(note.clone()));
         }
     }
+    let date_text = Text::plain(chinese_date(b.date));
     Document {
         title: b.title.clone(),
         subtitle: Some(b.subtitle.clone()).filter(|s| !s.is_empty()),
         organisation: config.organisation.clone(),
         author: config.author.clone(),
         classification: config.classification.clone(),
-        date_text: chinese_date(b.date),
+        subject: crate::txt!(&b.title, "（", &date_text, "）"),
+        date_text,
         language: config.language.clone(),
-        subject: format!("{}（{}）", b.title, chinese_date(b.date)),
         keywords: b.themes.iter().map(|t| t.title.clone()).collect(),
         blocks,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::numeral;
-
-    #[test]
-    fn chinese_numerals() {
-        assert_eq!(numeral(1), "一");
-        assert_eq!(numeral(10), "十");
-        assert_eq!(numeral(12), "十二");
-        assert_eq!(numeral(20), "二十");
-        assert_eq!(numeral(23), "二十三");
     }
 }

@@ -10,7 +10,8 @@
 //! - this program: the entry format and the running executable's size and
 //!   modification time (a rebuilt binary may check differently);
 //! - the sources file's text, and each theme file's name (themes are in
-//!   file-name order) and text.
+//!   file-name order) and text, and the id the run gives the first of them
+//!   (the catalogue's origins name files by id).
 //!
 //! Only a catalogue that passed every check is kept, so every error is
 //! still found by parsing, with its file, line and column. A hit gives the
@@ -22,14 +23,14 @@ use std::sync::Arc;
 use sha2::{Digest, Sha256};
 
 use super::model::Catalog;
-use super::source::SourceFile;
+use crate::source::SourceFile;
 use crate::store::{self, Store};
 
 /// Catalogues in the store: a few KB to a few hundred KB each; one per
 /// state of the data, so a handful of recent ones is plenty.
 const KIND: store::Kind = store::Kind {
     ext: "catalog",
-    magic: b"BRCATL1\n",
+    magic: b"BRCATL2\n",
     keep: 8,
     name: "catalogue cache",
 };
@@ -77,6 +78,8 @@ fn key(sources: &SourceFile, themes: &[&Arc<SourceFile>]) -> Option<store::Key> 
     let mut h = Sha256::new();
     h.update(KIND.magic);
     h.update(store::executable_identity()?);
+    // Origins in the catalogue name files by their id in the run's table.
+    h.update(sources.id.0.to_le_bytes());
     let mut text = |name: &[u8], t: &str| {
         h.update((name.len() as u64).to_le_bytes());
         h.update(name);

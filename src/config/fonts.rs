@@ -7,8 +7,8 @@ use toml::Spanned;
 
 use super::schema::RawFont;
 use super::settings::{FontData, FontFile};
-use super::source::SourceFile;
 use crate::error::{Error, Kind, Result, resolve};
+use crate::source::SourceFile;
 
 /// A font face: the file must exist and be a font, and a collection needs
 /// the index of the face (a .ttc holds several scripts; face 0 of

@@ -7,17 +7,18 @@ use std::path::{Path, PathBuf};
 
 use toml::Spanned;
 
-use super::cache::Pending;
-use super::check::{load_catalog, theme_files};
+use super::check::Loaded;
+use super::check::load_catalog;
 use super::fonts::font_file;
 use super::mail::mail_settings;
-use super::model::Catalog;
 use super::page::page_settings;
 use super::profiles::profiles;
 use super::schema::*;
 use super::settings::*;
-use super::source::SourceFile;
+use super::values::{plain_opt, plain_text};
 use crate::error::{Error, Kind, Result, resolve};
+use crate::origin::{FileId, Text};
+use crate::source::{Files, SourceFile};
 
 /// Reads and checks the config at `path` with its sources and themes.
 /// Keeps nothing between runs; see [`load_for_run`].
@@ -34,7 +35,7 @@ pub fn load_for_run(path: &Path, output_dir: Option<&Path>) -> Result<Config> {
 
 /// `run`: `Some(output folder override)` for a run that may use the cache.
 fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
-    let file = SourceFile::read(path, Kind::Config).map_err(|e| {
+    let file = SourceFile::read(path, Kind::Config, FileId(0)).map_err(|e| {
         if e.kind() == Kind::NoInput {
             e.with_help("pass --config FILE, or run from the project folder where config/briefing.toml lives")
         } else {
@@ -43,7 +44,7 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
     })?;
     let raw: RawConfig = file.parse(Kind::Config)?;
     crate::trace::mark("config: run configuration read");
-    plain_strings(&file, &raw)?;
+    let strings = strings(&file, &raw)?;
     let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
     let base = if base.as_os_str().is_empty() {
         PathBuf::from(".")
@@ -83,20 +84,25 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
         (fonts, catalog)
     });
     let fonts = fonts?;
-    let (catalog, catalogue_cache) = catalog?;
-    let mut inputs = vec![path.to_path_buf(), paths.sources.clone()];
-    inputs.extend(theme_files(&paths.themes)?);
-    let profiles = profiles(&file, &raw.profiles, &catalog, raw.closing_note.as_deref())?;
+    let (catalog, catalogue_cache, read) = catalog?;
+    let mut files = vec![file.clone()];
+    files.extend(read);
+    let profiles = profiles(
+        &file,
+        &raw.profiles,
+        &catalog,
+        strings.closing_note.as_ref(),
+    )?;
     crate::trace::mark("config: checked");
     Ok(Config {
         path: path.to_path_buf(),
-        inputs,
-        title: raw.title,
-        organisation: raw.organisation,
-        author: raw.author,
+        files: Files::new(files),
+        title: strings.title,
+        organisation: strings.organisation,
+        author: strings.author,
         language,
-        classification: raw.classification,
-        closing_note: raw.closing_note.clone(),
+        classification: strings.classification,
+        closing_note: strings.closing_note,
         time_zone,
         font_cache: (raw.cache != Some(false)).then(|| font_cache_in(&paths.output)),
         output_dir: paths.output,
@@ -111,31 +117,30 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
     })
 }
 
-/// Strings of `briefing.toml` printed as written: no placeholders, and
-/// no subtitle outside a profile.
-fn plain_strings(file: &SourceFile, raw: &RawConfig) -> Result<()> {
-    for (v, what) in [
-        (Some(raw.title.as_str()), "the title"),
-        (Some(raw.organisation.as_str()), "the organisation"),
-        (Some(raw.author.as_str()), "the author"),
-        (raw.classification.as_deref(), "the classification"),
-        (raw.closing_note.as_deref(), "the closing note"),
-    ] {
-        if let Some(v) = v {
-            file.plain(Kind::Config, v, what)?;
-        }
-    }
+/// The strings of `briefing.toml` the briefing prints as written.
+struct Strings {
+    title: Text,
+    organisation: Text,
+    author: Text,
+    classification: Option<Text>,
+    closing_note: Option<Text>,
+}
+
+/// The config's printed strings, with no placeholders; and no subtitle
+/// outside a profile.
+fn strings(file: &SourceFile, raw: &RawConfig) -> Result<Strings> {
+    let k = Kind::Config;
+    let s = Strings {
+        title: plain_text(file, &raw.title, k, "the title")?,
+        organisation: plain_text(file, &raw.organisation, k, "the organisation")?,
+        author: plain_text(file, &raw.author, k, "the author")?,
+        classification: plain_opt(file, &raw.classification, k, "the classification")?,
+        closing_note: plain_opt(file, &raw.closing_note, k, "the closing note")?,
+    };
     for p in &raw.profiles {
         let p = p.get_ref();
-        for v in [&p.title, &p.subtitle, &p.closing_note]
-            .into_iter()
-            .flatten()
-        {
-            file.plain(
-                Kind::Config,
-                v,
-                "a profile's title, subtitle or closing note",
-            )?;
+        for v in [&p.title, &p.subtitle, &p.closing_note] {
+            plain_opt(file, v, k, "a profile's title, subtitle or closing note")?;
         }
     }
     if let Some(s) = &raw.subtitle {
@@ -145,7 +150,7 @@ fn plain_strings(file: &SourceFile, raw: &RawConfig) -> Result<()> {
             "`subtitle` belongs to a [[profile]]: a briefing's subtitle follows the themes it selects (and defaults to their titles)",
         ));
     }
-    Ok(())
+    Ok(s)
 }
 
 /// The document language.
@@ -229,7 +234,7 @@ fn catalogue(
     raw: &RawConfig,
     paths: &Paths,
     run: Option<Option<&Path>>,
-) -> Result<(Catalog, Option<Pending>)> {
+) -> Result<Loaded> {
     if !paths.sources.is_file() {
         return Err(path_error(
             file,
@@ -263,7 +268,7 @@ fn catalogue(
         .filter(|_| raw.cache != Some(false))
         .map(|over| font_cache_in(over.unwrap_or(&paths.output)))
         .filter(|dir| dir.parent().is_some_and(Path::is_dir));
-    load_catalog(&paths.sources, &paths.themes, cache.as_deref())
+    load_catalog(&paths.sources, &paths.themes, cache.as_deref(), 1)
 }
 
 /// A path key whose file or folder is wrong, pointed at (or, when the key

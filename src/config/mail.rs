@@ -4,9 +4,10 @@ use toml::Spanned;
 
 use super::schema::*;
 use super::settings::*;
-use super::source::SourceFile;
 use super::values::in_range;
 use crate::error::{Kind, Result};
+use crate::origin::Text;
+use crate::source::SourceFile;
 
 /// A mail address as `addr@example.org` or `Name <addr@example.org>`.
 pub(super) fn mailbox(file: &SourceFile, s: &Spanned<String>, what: &str) -> Result<Mailbox> {
@@ -112,41 +113,8 @@ pub(super) fn mail_settings(file: &SourceFile, m: &Spanned<RawMail>) -> Result<M
         ));
     }
     let from = mailbox(file, &raw.from, "sender")?;
-    let template = |t: &Option<Spanned<String>>, dflt: &str, what: &str| -> Result<String> {
-        let Some(t) = t else {
-            return Ok(dflt.to_string());
-        };
-        let text = t.get_ref();
-        if what == "subject" && text.contains(['\r', '\n']) {
-            return Err(file.error(Kind::Config, t.span(), "the subject must be one line"));
-        }
-        for (range, name) in mail_placeholders(text) {
-            if !MAIL_PLACEHOLDERS.contains(&name) {
-                // Point at the placeholder itself when the TOML string holds
-                // the text verbatim (no escapes), else at the string.
-                let span = t.span();
-                let quoted = file.text.get(span.start + 1..span.end.saturating_sub(1));
-                let span = if quoted == Some(text.as_str()) {
-                    span.start + 1 + range.start..span.start + 1 + range.end
-                } else {
-                    span
-                };
-                return Err(file.error(
-                    Kind::Config,
-                    span,
-                    format!(
-                        "unknown placeholder `{{{name}}}` in the mail {what}; expected one of {}",
-                        MAIL_PLACEHOLDERS
-                            .iter()
-                            .map(|p| format!("{{{p}}}"))
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                ));
-            }
-        }
-        Ok(text.clone())
-    };
+    let template =
+        |t: &Option<Spanned<String>>, dflt: &str, what: &str| template(file, t, dflt, what);
     let subject = template(&raw.subject, DEFAULT_SUBJECT, "subject")?;
     let body = template(&raw.body, DEFAULT_BODY, "body")?;
     Ok(MailSettings {
@@ -163,4 +131,39 @@ pub(super) fn mail_settings(file: &SourceFile, m: &Spanned<RawMail>) -> Result<M
         retry_delay: std::time::Duration::from_millis(retry_delay_ms as u64),
         timeout: std::time::Duration::from_secs(timeout_s as u64),
     })
+}
+
+/// A mail template, its placeholders checked; `dflt` when absent.
+fn template(
+    file: &SourceFile,
+    t: &Option<Spanned<String>>,
+    dflt: &str,
+    what: &str,
+) -> Result<Text> {
+    let Some(t) = t else {
+        return Ok(Text::plain(dflt));
+    };
+    let text = t.get_ref();
+    if what == "subject" && text.contains(['\r', '\n']) {
+        return Err(file.error(Kind::Config, t.span(), "the subject must be one line"));
+    }
+    let origin = file.origin(t.span());
+    for (range, name) in mail_placeholders(text) {
+        if !MAIL_PLACEHOLDERS.contains(&name) {
+            return Err(file.error_over(
+                Kind::Config,
+                origin.offset(range.start),
+                range.len(),
+                format!(
+                    "unknown placeholder `{{{name}}}` in the mail {what}; expected one of {}",
+                    MAIL_PLACEHOLDERS
+                        .iter()
+                        .map(|p| format!("{{{p}}}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ));
+        }
+    }
+    Ok(file.text(t))
 }

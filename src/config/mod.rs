@@ -5,7 +5,7 @@
 //! `fonts`, `profiles`, `mail`); `check` reads the sources list and the
 //! theme files into the catalogue (`model`), which `cache` keeps between
 //! runs. `schema` is what the files may contain, `values` the checks of
-//! single values they share, `source` a file read with its text.
+//! single values they share.
 
 mod cache;
 mod check;
@@ -17,7 +17,6 @@ mod page;
 mod profiles;
 mod schema;
 mod settings;
-pub mod source;
 pub mod template;
 mod values;
 

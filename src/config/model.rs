@@ -5,6 +5,8 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use crate::origin::{Origin, Text};
+
 /// All theme data.
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Catalog {
@@ -22,21 +24,21 @@ pub struct Source {
     /// Id.
     pub id: String,
     /// Title exactly as the source gives it; `None` for an untitled one.
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// What an untitled source is.
-    pub description: Option<String>,
+    pub description: Option<Text>,
     /// Publisher.
-    pub publisher: String,
+    pub publisher: Text,
     /// Publication date: the first day a briefing may use the source.
     pub published: NaiveDate,
     /// How precisely the date is known.
     pub precision: DatePrecision,
     /// Why the date was inferred, when the source does not state it.
-    pub inferred: Option<String>,
+    pub inferred: Option<Text>,
     /// Link.
-    pub url: Option<String>,
+    pub url: Option<Text>,
     /// Remark.
-    pub note: Option<String>,
+    pub note: Option<Text>,
 }
 
 /// How precisely a source's date is known.
@@ -53,10 +55,10 @@ pub enum DatePrecision {
 impl Source {
     /// `出版方《标题》`, or for an untitled source `出版方（原文无标题）`
     /// (the sources list carries its description): a title is never made up.
-    pub fn short(&self) -> String {
+    pub fn short(&self) -> Text {
         match &self.title {
-            Some(t) => format!("{}《{}》", self.publisher, t),
-            None => format!("{}（原文无标题）", self.publisher),
+            Some(t) => crate::txt!(&self.publisher, "《", t, "》"),
+            None => crate::txt!(&self.publisher, "（原文无标题）"),
         }
     }
 }
@@ -78,7 +80,7 @@ pub enum QualifierPosition {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Qualifier {
     /// The word.
-    pub text: String,
+    pub text: Text,
     /// Where it goes.
     pub position: QualifierPosition,
 }
@@ -98,7 +100,7 @@ pub enum Value {
     /// A figure.
     Number(f64),
     /// A non-numeric statement (an event, a policy).
-    Text(String),
+    Text(Text),
 }
 
 /// How a derived figure is computed.
@@ -123,15 +125,17 @@ pub struct Fact {
     /// Theme it belongs to.
     pub theme: String,
     /// Short label.
-    pub label: String,
+    pub label: Text,
     /// Value.
     pub value: Value,
+    /// Where a numeric value was written (a derived figure has none).
+    pub value_origin: Option<Origin>,
     /// Unit.
-    pub unit: Option<String>,
+    pub unit: Option<Text>,
     /// Digits after the point.
     pub decimals: Option<usize>,
     /// Period described.
-    pub period: String,
+    pub period: Text,
     /// Event day.
     pub date: Option<NaiveDate>,
     /// Source ids (one for a fact; the inputs' for a derived figure).
@@ -145,7 +149,7 @@ pub struct Fact {
     /// The fact this one replaces (an earlier figure of the same series).
     pub supersedes: Option<String>,
     /// Remark.
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// Set for derived figures: the operation and its operands (the same
     /// id twice for a one-operand operation).
     pub derived: Option<(Op, String, String)>,
@@ -160,9 +164,9 @@ pub struct Theme {
     /// Id.
     pub id: String,
     /// Heading.
-    pub title: String,
+    pub title: Text,
     /// Line shown when nothing is known at the date.
-    pub empty_note: Option<String>,
+    pub empty_note: Option<Text>,
     /// The analyst's summary lines for this theme.
     pub summary: Vec<Curated>,
     /// Regions it offers.
@@ -177,14 +181,14 @@ pub struct Region {
     /// Id.
     pub id: String,
     /// Display name.
-    pub name: String,
+    pub name: Text,
 }
 
 /// A subsection.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Section {
     /// Heading.
-    pub title: String,
+    pub title: Text,
     /// Region it belongs to.
     pub region: Option<String>,
     /// Compares regions: needs two or more selected.
@@ -227,13 +231,15 @@ pub struct Template {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Part {
     /// Literal text.
-    Text(String),
+    Text(Text),
     /// A fact field.
     Ref {
         /// Fact id.
         fact: String,
         /// Which field.
         field: Field,
+        /// Where the placeholder was written.
+        at: Origin,
     },
 }
 
@@ -262,7 +268,7 @@ pub enum Field {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Table {
     /// Caption.
-    pub caption: String,
+    pub caption: Text,
     /// Content.
     pub body: TableBody,
 }
@@ -275,7 +281,7 @@ pub enum TableBody {
     /// Free-form cells.
     Free {
         /// Column headings.
-        columns: Vec<String>,
+        columns: Vec<Text>,
         /// Rows of cells.
         rows: Vec<Vec<Template>>,
         /// The region each row belongs to, if any.
@@ -304,15 +310,15 @@ pub struct Chart {
     /// Kind.
     pub kind: ChartKind,
     /// Caption.
-    pub title: String,
+    pub title: Text,
     /// Value axis unit.
-    pub unit: Option<String>,
+    pub unit: Option<Text>,
     /// Category axis title.
-    pub x_label: Option<String>,
+    pub x_label: Option<Text>,
     /// Value axis title.
-    pub y_label: Option<String>,
+    pub y_label: Option<Text>,
     /// Remark.
-    pub note: Option<String>,
+    pub note: Option<Text>,
     /// Series.
     pub series: Vec<Series>,
     /// Growth projection.
@@ -323,11 +329,11 @@ pub struct Chart {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Series {
     /// Legend name.
-    pub name: String,
+    pub name: Text,
     /// Fact ids.
     pub facts: Vec<String>,
     /// Category labels.
-    pub labels: Option<Vec<String>>,
+    pub labels: Option<Vec<Text>>,
 }
 
 /// Where a projection's base value comes from.
@@ -343,11 +349,11 @@ pub enum ProjectionBase {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Projection {
     /// Legend name.
-    pub name: String,
+    pub name: Text,
     /// The value in `from_year`.
     pub base: ProjectionBase,
     /// What a plain base value means (`2022年=100`).
-    pub base_label: Option<String>,
+    pub base_label: Option<Text>,
     /// Rate fact (percent).
     pub rate: String,
     /// Base year.

@@ -4,9 +4,9 @@ use toml::Spanned;
 
 use super::schema::RawPage;
 use super::settings::PageSettings;
-use super::source::SourceFile;
 use super::values::in_range;
 use crate::error::{Error, Kind, Result};
+use crate::source::SourceFile;
 
 const MM: f64 = 72.0 / 25.4;
 

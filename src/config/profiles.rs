@@ -10,16 +10,16 @@ use super::mail::mailbox;
 use super::model::*;
 use super::schema::*;
 use super::settings::{Mailbox, Profile};
-use super::source::SourceFile;
 use super::values::date_of;
 use crate::error::{Kind, Result};
+use crate::source::SourceFile;
 
 /// The profiles of the config; one of every theme when it has none.
 pub(super) fn profiles(
     file: &SourceFile,
     raw: &[Spanned<RawProfile>],
     catalog: &Catalog,
-    closing_note: Option<&str>,
+    closing_note: Option<&Text>,
 ) -> Result<Vec<Profile>> {
     if raw.is_empty() {
         // No profile: one briefing of every theme the files define.
@@ -32,165 +32,195 @@ pub(super) fn profiles(
             themes,
             summary: Vec::new(),
             generated_summary: true,
-            closing_note: closing_note.map(str::to_string),
+            closing_note: closing_note.cloned(),
             recipients: Vec::new(),
             since: None,
         }]);
     }
-    let theme_list = || {
-        catalog
-            .themes
-            .iter()
-            .map(|t| t.id.as_str())
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for p in raw {
-        let p = p.get_ref();
-        let name = p.name.get_ref();
-        if name.is_empty()
-            || !name
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(file.error(Kind::Config, p.name.span(), "profile name must be ASCII letters, digits, `-` or `_` (it becomes part of the file name)"));
-        }
-        if !seen.insert(name.clone()) {
-            return Err(file.error(
-                Kind::Config,
-                p.name.span(),
-                format!("duplicate profile name `{name}`"),
-            ));
-        }
-        if p.themes.is_empty() {
-            return Err(file.error(
-                Kind::Config,
-                p.name.span(),
-                format!(
-                    "profile selects no themes; expected at least one of {}",
-                    theme_list()
-                ),
-            ));
-        }
-        let mut themes: Vec<String> = Vec::new();
-        for t in &p.themes {
-            if !catalog.themes.iter().any(|th| &th.id == t.get_ref()) {
-                return Err(file.error(
-                    Kind::Config,
-                    t.span(),
-                    format!(
-                        "unknown theme `{}`; expected one of {} (the ids the theme files define)",
-                        t.get_ref(),
-                        theme_list()
-                    ),
-                ));
-            }
-            if themes.contains(t.get_ref()) {
-                return Err(file.error(
-                    Kind::Config,
-                    t.span(),
-                    format!("theme `{}` is selected twice", t.get_ref()),
-                ));
-            }
-            themes.push(t.get_ref().clone());
-        }
-        let offered = all_regions(catalog, &themes);
-        let regions = match &p.regions {
-            None => offered,
-            Some(rs) => {
-                if rs.get_ref().is_empty() {
-                    return Err(file.error(
-                        Kind::Config,
-                        rs.span(),
-                        "`regions = []` selects no region; leave `regions` out to show every region of the selected themes",
-                    ));
-                }
-                let mut v: Vec<String> = Vec::new();
-                for r in rs.get_ref() {
-                    if !offered.contains(r.get_ref()) {
-                        let known = catalog
-                            .themes
-                            .iter()
-                            .any(|t| t.regions.iter().any(|x| &x.id == r.get_ref()));
-                        let why = if known {
-                            "no selected theme covers it"
-                        } else {
-                            "no theme file defines it"
-                        };
-                        return Err(file.error(
-                            Kind::Config,
-                            r.span(),
-                            format!(
-                                "unknown region `{}` ({why}); expected one of {}",
-                                r.get_ref(),
-                                if offered.is_empty() {
-                                    "none: the selected themes define no regions".to_string()
-                                } else {
-                                    offered.join(", ")
-                                }
-                            ),
-                        ));
-                    }
-                    if v.contains(r.get_ref()) {
-                        return Err(file.error(
-                            Kind::Config,
-                            r.span(),
-                            format!("region `{}` is selected twice", r.get_ref()),
-                        ));
-                    }
-                    v.push(r.get_ref().clone());
-                }
-                v
-            }
-        };
-        let mut summary = Vec::new();
-        for para in &p.summary {
-            summary.push(curated(file, Kind::Config, para, catalog)?);
-        }
-        let mut recipients: Vec<Mailbox> = Vec::new();
-        for r in &p.recipients {
-            let m = mailbox(file, r, "recipient")?;
-            if recipients.iter().any(|x| x.email == m.email) {
-                return Err(file.error(
-                    Kind::Config,
-                    r.span(),
-                    format!("recipient `{}` is listed twice", m.email),
-                ));
-            }
-            recipients.push(m);
-        }
-        out.push(Profile {
-            name: name.clone(),
-            title: p.title.clone(),
-            subtitle: p
-                .subtitle
-                .clone()
-                .unwrap_or_else(|| default_subtitle(catalog, &themes)),
-            themes,
-            regions,
-            generated_summary: p.generated_summary.unwrap_or(summary.is_empty()),
-            summary,
-            closing_note: p
-                .closing_note
-                .clone()
-                .or_else(|| closing_note.map(str::to_string)),
-            recipients,
-            since: p.since.as_ref().map(|d| date_of(file, d)).transpose()?,
-        });
+        out.push(one(file, p.get_ref(), catalog, closing_note, &mut seen)?);
     }
     Ok(out)
 }
 
-/// The selected themes' titles, the default subtitle.
-fn default_subtitle(catalog: &Catalog, themes: &[String]) -> String {
-    themes
+/// One profile; `seen` holds the names of the profiles before it.
+fn one(
+    file: &SourceFile,
+    p: &RawProfile,
+    catalog: &Catalog,
+    closing_note: Option<&Text>,
+    seen: &mut BTreeSet<String>,
+) -> Result<Profile> {
+    let name = p.name.get_ref();
+    if name.is_empty()
+        || !name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(file.error(Kind::Config, p.name.span(), "profile name must be ASCII letters, digits, `-` or `_` (it becomes part of the file name)"));
+    }
+    if !seen.insert(name.clone()) {
+        return Err(file.error(
+            Kind::Config,
+            p.name.span(),
+            format!("duplicate profile name `{name}`"),
+        ));
+    }
+    let themes = themes(file, p, catalog)?;
+    let regions = regions(file, p, catalog, &themes)?;
+    let mut summary = Vec::new();
+    for para in &p.summary {
+        summary.push(curated(file, Kind::Config, para, catalog)?);
+    }
+    let mut recipients: Vec<Mailbox> = Vec::new();
+    for r in &p.recipients {
+        let m = mailbox(file, r, "recipient")?;
+        if recipients.iter().any(|x| x.email == m.email) {
+            return Err(file.error(
+                Kind::Config,
+                r.span(),
+                format!("recipient `{}` is listed twice", m.email),
+            ));
+        }
+        recipients.push(m);
+    }
+    Ok(Profile {
+        name: name.clone(),
+        title: p.title.as_ref().map(|t| file.text(t)),
+        subtitle: p
+            .subtitle
+            .as_ref()
+            .map(|s| file.text(s))
+            .unwrap_or_else(|| default_subtitle(catalog, &themes)),
+        themes,
+        regions,
+        generated_summary: p.generated_summary.unwrap_or(summary.is_empty()),
+        summary,
+        closing_note: p
+            .closing_note
+            .as_ref()
+            .map(|n| file.text(n))
+            .or_else(|| closing_note.cloned()),
+        recipients,
+        since: p.since.as_ref().map(|d| date_of(file, d)).transpose()?,
+    })
+}
+
+/// The ids of every theme, for messages.
+fn theme_list(catalog: &Catalog) -> String {
+    catalog
+        .themes
         .iter()
-        .filter_map(|id| catalog.themes.iter().find(|t| &t.id == id))
-        .map(|t| t.title.as_str())
+        .map(|t| t.id.as_str())
         .collect::<Vec<_>>()
-        .join(" · ")
+        .join(", ")
+}
+
+/// The themes a profile selects, in its order: known, each once.
+fn themes(file: &SourceFile, p: &RawProfile, catalog: &Catalog) -> Result<Vec<String>> {
+    if p.themes.is_empty() {
+        return Err(file.error(
+            Kind::Config,
+            p.name.span(),
+            format!(
+                "profile selects no themes; expected at least one of {}",
+                theme_list(catalog)
+            ),
+        ));
+    }
+    let mut themes: Vec<String> = Vec::new();
+    for t in &p.themes {
+        if !catalog.themes.iter().any(|th| &th.id == t.get_ref()) {
+            return Err(file.error(
+                Kind::Config,
+                t.span(),
+                format!(
+                    "unknown theme `{}`; expected one of {} (the ids the theme files define)",
+                    t.get_ref(),
+                    theme_list(catalog)
+                ),
+            ));
+        }
+        if themes.contains(t.get_ref()) {
+            return Err(file.error(
+                Kind::Config,
+                t.span(),
+                format!("theme `{}` is selected twice", t.get_ref()),
+            ));
+        }
+        themes.push(t.get_ref().clone());
+    }
+    Ok(themes)
+}
+
+/// The regions a profile shows: those it names, each once and each
+/// covered by a selected theme, or else every region of those themes.
+fn regions(
+    file: &SourceFile,
+    p: &RawProfile,
+    catalog: &Catalog,
+    themes: &[String],
+) -> Result<Vec<String>> {
+    let offered = all_regions(catalog, themes);
+    let Some(rs) = &p.regions else {
+        return Ok(offered);
+    };
+    if rs.get_ref().is_empty() {
+        return Err(file.error(
+            Kind::Config,
+            rs.span(),
+            "`regions = []` selects no region; leave `regions` out to show every region of the selected themes",
+        ));
+    }
+    let mut v: Vec<String> = Vec::new();
+    for r in rs.get_ref() {
+        if !offered.contains(r.get_ref()) {
+            let known = catalog
+                .themes
+                .iter()
+                .any(|t| t.regions.iter().any(|x| &x.id == r.get_ref()));
+            let why = if known {
+                "no selected theme covers it"
+            } else {
+                "no theme file defines it"
+            };
+            return Err(file.error(
+                Kind::Config,
+                r.span(),
+                format!(
+                    "unknown region `{}` ({why}); expected one of {}",
+                    r.get_ref(),
+                    if offered.is_empty() {
+                        "none: the selected themes define no regions".to_string()
+                    } else {
+                        offered.join(", ")
+                    }
+                ),
+            ));
+        }
+        if v.contains(r.get_ref()) {
+            return Err(file.error(
+                Kind::Config,
+                r.span(),
+                format!("region `{}` is selected twice", r.get_ref()),
+            ));
+        }
+        v.push(r.get_ref().clone());
+    }
+    Ok(v)
+}
+
+/// The selected themes' titles, the default subtitle.
+fn default_subtitle(catalog: &Catalog, themes: &[String]) -> Text {
+    Text::join(
+        themes
+            .iter()
+            .filter_map(|id| catalog.themes.iter().find(|t| &t.id == id))
+            .map(|t| &t.title),
+        " · ",
+    )
 }
 
 /// Every region the given themes cover, in theme order, then file order.

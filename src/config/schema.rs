@@ -11,22 +11,22 @@ use toml::value::Datetime;
 #[serde(deny_unknown_fields)]
 pub struct RawConfig {
     /// Briefing title on the title block and in the running header.
-    pub title: String,
+    pub title: Spanned<String>,
     /// Never allowed here: the subtitle depends on the themes a profile
     /// selects, so it is set per profile. Accepted only so that `load` can
     /// say where it belongs instead of toml's "unknown field".
     pub subtitle: Option<Spanned<String>>,
     /// A closing remark under the sources list (e.g. 数据仅供参考), unless
     /// a profile sets its own.
-    pub closing_note: Option<String>,
+    pub closing_note: Option<Spanned<String>>,
     /// Issuing organisation.
-    pub organisation: String,
+    pub organisation: Spanned<String>,
     /// Author named in the metadata and title block.
-    pub author: String,
+    pub author: Spanned<String>,
     /// Document language; only `zh-CN` is supported.
     pub language: Option<Spanned<String>>,
     /// Optional classification line, e.g. `内部资料`.
-    pub classification: Option<String>,
+    pub classification: Option<Spanned<String>>,
     /// IANA time zone deciding what "today" is.
     pub time_zone: Option<Spanned<String>>,
     /// Where briefings are written (relative to this file).
@@ -104,9 +104,9 @@ pub struct RawProfile {
     /// Profile name, used in the file name.
     pub name: Spanned<String>,
     /// Optional title overriding the config's.
-    pub title: Option<String>,
+    pub title: Option<Spanned<String>>,
     /// Line under the title; the selected themes' titles when absent.
-    pub subtitle: Option<String>,
+    pub subtitle: Option<Spanned<String>>,
     /// Theme ids, in the order they appear.
     pub themes: Vec<Spanned<String>>,
     /// Region ids, in the order their sections appear; every region of the
@@ -119,7 +119,7 @@ pub struct RawProfile {
     /// authored one; default: only when there is no authored summary.
     pub generated_summary: Option<bool>,
     /// Closing remark under the sources list, replacing the config's.
-    pub closing_note: Option<String>,
+    pub closing_note: Option<Spanned<String>>,
     /// Mail addresses the briefing is sent to with `--mail`.
     #[serde(default)]
     pub recipients: Vec<Spanned<String>>,
@@ -177,22 +177,22 @@ pub struct RawSource {
     /// Kebab-case id facts refer to.
     pub id: Spanned<String>,
     /// Title exactly as the article gives it; absent when it has none.
-    pub title: Option<String>,
+    pub title: Option<Spanned<String>>,
     /// What the source is, for one without a title (required then).
-    pub description: Option<String>,
+    pub description: Option<Spanned<String>>,
     /// Publisher or author.
-    pub publisher: String,
+    pub publisher: Spanned<String>,
     /// Publication date (a TOML date); the day a briefing may first use it.
     pub published: Spanned<Datetime>,
     /// How precisely the date is known: `day` (default), `month` or `year`;
     /// the sources list shows no more than that.
     pub precision: Option<Spanned<String>>,
     /// Set when the source does not state its date: why this date was chosen.
-    pub inferred: Option<String>,
+    pub inferred: Option<Spanned<String>>,
     /// Optional link.
-    pub url: Option<String>,
+    pub url: Option<Spanned<String>>,
     /// Optional remark (how the date was inferred, …).
-    pub note: Option<String>,
+    pub note: Option<Spanned<String>>,
 }
 
 /// A theme file.
@@ -202,9 +202,9 @@ pub struct RawTheme {
     /// Theme id.
     pub id: Spanned<String>,
     /// Heading text.
-    pub title: String,
+    pub title: Spanned<String>,
     /// Line shown when nothing is known at the briefing date.
-    pub empty_note: Option<String>,
+    pub empty_note: Option<Spanned<String>>,
     /// The analyst's own summary lines for this theme, used in 摘要 instead
     /// of the ones written from its headline facts.
     #[serde(default)]
@@ -230,7 +230,7 @@ pub struct RawRegion {
     /// Region id.
     pub id: Spanned<String>,
     /// Display name.
-    pub name: String,
+    pub name: Spanned<String>,
 }
 
 /// `[[fact]]`.
@@ -240,15 +240,15 @@ pub struct RawFact {
     /// Unique id.
     pub id: Spanned<String>,
     /// Short label.
-    pub label: String,
+    pub label: Spanned<String>,
     /// Number or text.
     pub value: Spanned<toml::Value>,
     /// Unit.
-    pub unit: Option<String>,
+    pub unit: Option<Spanned<String>>,
     /// Digits after the point.
     pub decimals: Option<Spanned<i64>>,
     /// Period described.
-    pub period: String,
+    pub period: Spanned<String>,
     /// Day of an event.
     pub date: Option<Spanned<Datetime>>,
     /// Source id.
@@ -263,24 +263,65 @@ pub struct RawFact {
     /// The fact this one replaces: an earlier figure of the same series.
     pub supersedes: Option<Spanned<String>>,
     /// Remark.
-    pub note: Option<String>,
+    pub note: Option<Spanned<String>>,
 }
 
 /// A qualifier: a plain string goes before the number (`超过650万架`);
 /// the table form places it after the number (`130多家`) or after the
 /// unit (`85%以上`).
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
+#[derive(Debug)]
 pub enum RawQualifier {
-    /// Before the number.
+    /// Before the number. (The field's own `Spanned` places it: for a
+    /// plain string, the value is the literal.)
     Before(String),
     /// Placed explicitly.
     Placed {
         /// The word.
-        text: String,
+        text: Spanned<String>,
         /// `before`, `after-number` or `after-unit`.
-        position: String,
+        position: Spanned<String>,
     },
+}
+
+// By hand, not `#[serde(untagged)]`: untagged buffers the value, and the
+// buffer loses the places toml's `Spanned` records.
+impl<'de> Deserialize<'de> for RawQualifier {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = RawQualifier;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a word such as \"约\", or a table { text = \"多\", position = \"after-number\" }")
+            }
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<RawQualifier, E> {
+                Ok(RawQualifier::Before(s.to_string()))
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut m: A,
+            ) -> Result<RawQualifier, A::Error> {
+                let (mut text, mut position) = (None, None);
+                while let Some(k) = m.next_key::<String>()? {
+                    match k.as_str() {
+                        "text" => text = Some(m.next_value()?),
+                        "position" => position = Some(m.next_value()?),
+                        other => {
+                            return Err(serde::de::Error::unknown_field(
+                                other,
+                                &["text", "position"],
+                            ));
+                        }
+                    }
+                }
+                Ok(RawQualifier::Placed {
+                    text: text.ok_or_else(|| serde::de::Error::missing_field("text"))?,
+                    position: position
+                        .ok_or_else(|| serde::de::Error::missing_field("position"))?,
+                })
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 /// A paragraph of curated text (a summary line): placeholders plus the
@@ -301,7 +342,7 @@ pub struct RawDerived {
     /// Unique id.
     pub id: Spanned<String>,
     /// Short label.
-    pub label: String,
+    pub label: Spanned<String>,
     /// Operation: `pct-change`, `ratio`, `difference`, `annual-rate`.
     pub op: Spanned<String>,
     /// First operand (for `annual-rate`: a growth multiple).
@@ -313,16 +354,16 @@ pub struct RawDerived {
     /// Digits after the point.
     pub decimals: Option<Spanned<i64>>,
     /// Unit of the result.
-    pub unit: Option<String>,
+    pub unit: Option<Spanned<String>>,
     /// Period described.
-    pub period: Option<String>,
+    pub period: Option<Spanned<String>>,
     /// Region id.
     pub region: Option<Spanned<String>>,
     /// Headline figure.
     #[serde(default)]
     pub key: bool,
     /// Remark.
-    pub note: Option<String>,
+    pub note: Option<Spanned<String>>,
 }
 
 /// `[[section]]`.
@@ -330,7 +371,7 @@ pub struct RawDerived {
 #[serde(deny_unknown_fields)]
 pub struct RawSection {
     /// Sub-heading.
-    pub title: String,
+    pub title: Spanned<String>,
     /// Region the section belongs to.
     pub region: Option<Spanned<String>>,
     /// A section comparing regions: shown only when the profile selects at
@@ -363,11 +404,11 @@ pub struct RawBlock {
 #[serde(deny_unknown_fields)]
 pub struct RawTable {
     /// Caption (number added).
-    pub caption: String,
+    pub caption: Spanned<String>,
     /// Fact ids for a standard fact table.
     pub facts: Option<Vec<Spanned<String>>>,
     /// Column headings of a free-form table.
-    pub columns: Option<Vec<String>>,
+    pub columns: Option<Vec<Spanned<String>>>,
     /// Rows of a free-form table.
     pub rows: Option<Vec<Vec<Spanned<String>>>>,
     /// The region of each row of a free-form table (`""` for none): rows of
@@ -382,15 +423,15 @@ pub struct RawChart {
     /// `line`, `bar`, `hbar`, `timeline`, `grouped-bar`.
     pub kind: Spanned<String>,
     /// Caption (number added).
-    pub title: String,
+    pub title: Spanned<String>,
     /// Value axis unit.
-    pub unit: Option<String>,
+    pub unit: Option<Spanned<String>>,
     /// Category axis title.
-    pub x_label: Option<String>,
+    pub x_label: Option<Spanned<String>>,
     /// Value axis title.
-    pub y_label: Option<String>,
+    pub y_label: Option<Spanned<String>>,
     /// Optional remark under the chart.
-    pub note: Option<String>,
+    pub note: Option<Spanned<String>>,
     /// Data series.
     #[serde(default)]
     pub series: Vec<Spanned<RawSeries>>,
@@ -403,11 +444,11 @@ pub struct RawChart {
 #[serde(deny_unknown_fields)]
 pub struct RawSeries {
     /// Legend name.
-    pub name: String,
+    pub name: Spanned<String>,
     /// Fact ids, one per point.
     pub facts: Vec<Spanned<String>>,
     /// Category labels (default: each fact's period).
-    pub labels: Option<Vec<String>>,
+    pub labels: Option<Vec<Spanned<String>>>,
 }
 
 /// `[section.block.chart.projection]`: value(t) = base × (1 + rate)^(t − from).
@@ -417,13 +458,13 @@ pub struct RawSeries {
 #[serde(deny_unknown_fields)]
 pub struct RawProjection {
     /// Legend name; `{rate}` stands for the rate fact's value.
-    pub name: String,
+    pub name: Spanned<String>,
     /// Fact holding the base value.
     pub base: Option<Spanned<String>>,
     /// A plain base value (an index base), instead of `base`.
     pub base_value: Option<Spanned<f64>>,
     /// What the base value means (`2022年=100`), shown at the base point.
-    pub base_label: Option<String>,
+    pub base_label: Option<Spanned<String>>,
     /// Fact holding the yearly growth rate in percent.
     pub rate: Spanned<String>,
     /// Year of the base value.

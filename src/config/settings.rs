@@ -8,29 +8,30 @@ use chrono::NaiveDate;
 pub use lettre::message::Mailbox;
 
 use super::cache::Pending;
-use super::model::{Catalog, Curated};
+use super::model::{Catalog, Curated, Text};
+use crate::source::Files;
 
 /// Everything a run needs, checked.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// The config file's path.
     pub path: PathBuf,
-    /// Every file the config was read from: itself, the sources list and
-    /// the theme files (for errors found after loading, such as a character
-    /// no font has).
-    pub inputs: Vec<PathBuf>,
+    /// Every file the config was read from, by id: itself, the sources
+    /// list and the theme files, so that an error found after loading (a
+    /// character no font has) is shown at its place.
+    pub files: Files,
     /// Briefing title.
-    pub title: String,
+    pub title: Text,
     /// Issuing organisation.
-    pub organisation: String,
+    pub organisation: Text,
     /// Author.
-    pub author: String,
+    pub author: Text,
     /// BCP 47 language tag written to `/Lang`.
     pub language: String,
     /// Optional classification line.
-    pub classification: Option<String>,
+    pub classification: Option<Text>,
     /// Closing remark under the sources list.
-    pub closing_note: Option<String>,
+    pub closing_note: Option<Text>,
     /// Zone that decides the default date.
     pub time_zone: jiff::tz::TimeZone,
     /// Output directory, resolved.
@@ -137,9 +138,9 @@ pub struct Profile {
     /// Name used in the file name.
     pub name: String,
     /// Title override.
-    pub title: Option<String>,
+    pub title: Option<Text>,
     /// Line under the title (the selected themes' titles by default).
-    pub subtitle: String,
+    pub subtitle: Text,
     /// Selected theme ids in order.
     pub themes: Vec<String>,
     /// Selected region ids in display order (every region of the selected
@@ -150,7 +151,7 @@ pub struct Profile {
     /// Whether the summary written from headline facts is included.
     pub generated_summary: bool,
     /// Closing remark under the sources list (profile's, else config's).
-    pub closing_note: Option<String>,
+    pub closing_note: Option<Text>,
     /// The date "本期新增" compares with, if the profile fixes one.
     pub since: Option<NaiveDate>,
     /// Where `--mail` sends the briefing; empty means it is not mailed.
@@ -196,9 +197,9 @@ pub struct MailSettings {
     /// Sender.
     pub from: Mailbox,
     /// Subject template (placeholders: see [`MAIL_PLACEHOLDERS`]).
-    pub subject: String,
+    pub subject: Text,
     /// Body template (placeholders: see [`MAIL_PLACEHOLDERS`]).
-    pub body: String,
+    pub body: Text,
     /// Largest PDF that is sent, in KiB (1024 bytes), before encoding.
     pub max_attachment_kb: u64,
     /// Retries after the first attempt, for transient failures only.

@@ -1,6 +1,6 @@
 //! Parsing `{fact-id.field}` placeholders in prose and table cells.
 
-use super::model::{Field, Part, Template};
+use super::model::{Field, Origin, Part, Template, Text};
 
 /// A placeholder that does not parse: byte offset within the string and why.
 #[derive(Debug, PartialEq)]
@@ -13,18 +13,20 @@ pub struct TemplateError {
     pub message: String,
 }
 
-/// Parses `text` into literal parts and references; ids are checked later.
-pub fn parse(text: &str) -> Result<Template, TemplateError> {
+/// Parses `text`, the value at `origin`, into literal parts and
+/// references; ids are checked later. Every piece keeps its origin.
+pub fn parse(text: &str, origin: Origin) -> Result<Template, TemplateError> {
     let mut parts = Vec::new();
-    let mut lit = String::new();
+    let mut lit = Text::new();
     let mut rest = text;
     let mut pos = 0;
     while let Some(i) = rest.find(['{', '}']) {
-        lit.push_str(&rest[..i]);
+        lit.push_from(&rest[..i], Some(origin.offset(pos)));
         let c = rest.as_bytes()[i];
         let after = &rest[i + 1..];
         if after.as_bytes().first() == Some(&c) {
-            lit.push(c as char);
+            // `{{` is one brace: it points at the first of the two.
+            lit.push_from(&rest[i..i + 1], Some(origin.offset(pos + i)));
             rest = &after[1..];
             pos += i + 2;
             continue;
@@ -95,11 +97,12 @@ pub fn parse(text: &str) -> Result<Template, TemplateError> {
         parts.push(Part::Ref {
             fact: fact.to_string(),
             field,
+            at: origin.offset(pos + i),
         });
         rest = &after[end + 1..];
         pos += i + end + 2;
     }
-    lit.push_str(rest);
+    lit.push_from(rest, Some(origin.offset(pos)));
     if !lit.is_empty() {
         parts.push(Part::Text(lit));
     }
@@ -110,33 +113,49 @@ pub fn parse(text: &str) -> Result<Template, TemplateError> {
 mod tests {
     use super::*;
 
+    use crate::origin::FileId;
+
+    fn o() -> Origin {
+        Origin::value(FileId(3), 40)
+    }
+
     #[test]
     fn parses_references_and_escapes() {
-        let t = parse("达到{a-1}，{b.period}{{x}}").unwrap();
+        let t = parse("达到{a-1}，{b.period}{{x}}", o()).unwrap();
+        let at = |k: usize| o().offset(k);
         assert_eq!(
             t.parts,
             vec![
                 Part::Text("达到".into()),
                 Part::Ref {
                     fact: "a-1".into(),
-                    field: Field::Full
+                    field: Field::Full,
+                    at: at(6),
                 },
                 Part::Text("，".into()),
                 Part::Ref {
                     fact: "b".into(),
-                    field: Field::Period
+                    field: Field::Period,
+                    at: at(14),
                 },
                 Part::Text("{x}".into()),
             ]
         );
+        // The literal after `{{` points at its own characters.
+        let Part::Text(last) = &t.parts[4] else {
+            panic!()
+        };
+        assert_eq!(last.origin_at(0), Some(at(24)));
+        assert_eq!(last.origin_at(1), Some(at(26)));
+        assert_eq!(last.origin_at(2), Some(at(27)));
     }
 
     #[test]
     fn reports_place_of_bad_placeholder() {
-        let e = parse("前文{a.colour}").unwrap_err();
+        let e = parse("前文{a.colour}", o()).unwrap_err();
         assert_eq!(e.offset, "前文".len());
         assert!(e.message.contains("colour"));
-        assert!(parse("x{a").is_err());
-        assert!(parse("x}a").is_err());
+        assert!(parse("x{a", o()).is_err());
+        assert!(parse("x}a", o()).is_err());
     }
 }

@@ -8,9 +8,9 @@ use chrono::NaiveDate;
 use toml::Spanned;
 
 use super::model::*;
-use super::source::SourceFile;
 use super::template;
 use crate::error::{Kind, Result};
+use crate::source::SourceFile;
 
 /// A TOML date (no time), as a calendar date.
 pub(super) fn date_of(file: &SourceFile, d: &Spanned<toml::value::Datetime>) -> Result<NaiveDate> {
@@ -75,49 +75,24 @@ pub(super) fn decimals(f: &SourceFile, d: &Option<Spanned<i64>>) -> Result<Optio
     }
 }
 
-/// Byte offset where the content of a string literal starts, for spans.
-pub(super) fn content_start(f: &SourceFile, span: &std::ops::Range<usize>) -> usize {
-    let raw = &f.text[span.start.min(f.text.len())..];
-    if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
-        let after = span.start + 3;
-        if f.text[after..].starts_with('\n') {
-            after + 1
-        } else if f.text[after..].starts_with("\r\n") {
-            after + 2
-        } else {
-            after
-        }
-    } else {
-        span.start + 1
-    }
-}
-
 /// Prose with placeholders, each naming a fact that has the field asked.
 pub(super) fn parse_template(
     f: &SourceFile,
     s: &Spanned<String>,
     facts: &BTreeMap<String, Fact>,
 ) -> Result<Template> {
-    let start = content_start(f, &s.span());
-    let t = template::parse(s.get_ref()).map_err(|e| {
-        f.error(
-            Kind::Data,
-            start + e.offset..start + e.offset + e.len,
-            e.message,
-        )
-    })?;
+    let origin = f.origin(s.span());
+    let t = template::parse(s.get_ref(), origin)
+        .map_err(|e| f.error_over(Kind::Data, origin.offset(e.offset), e.len, e.message))?;
     for part in &t.parts {
-        let Part::Ref { fact, field } = part else {
+        let Part::Ref { fact, field, at } = part else {
             continue;
         };
-        let off = s.get_ref().find(&format!("{{{fact}")).unwrap_or(0);
-        let here = start + off..start + off + fact.len() + 2;
+        let here = |msg: String| f.error_over(Kind::Data, *at, fact.len() + 2, msg);
         let Some(fa) = facts.get(fact) else {
-            return Err(f.error(
-                Kind::Data,
-                here,
-                format!("unknown placeholder `{{{fact}}}`: no fact or derived figure has this id"),
-            ));
+            return Err(here(format!(
+                "unknown placeholder `{{{fact}}}`: no fact or derived figure has this id"
+            )));
         };
         // A field the fact does not have would print nothing.
         let missing = match field {
@@ -127,11 +102,9 @@ pub(super) fn parse_template(
             _ => None,
         };
         if let Some(name) = missing {
-            return Err(f.error(
-                Kind::Data,
-                here,
-                format!("`{{{fact}.{name}}}`: fact `{fact}` has no `{name}`; add one to the fact or drop the placeholder"),
-            ));
+            return Err(here(format!(
+                "`{{{fact}.{name}}}`: fact `{fact}` has no `{name}`; add one to the fact or drop the placeholder"
+            )));
         }
     }
     Ok(t)
@@ -179,4 +152,38 @@ pub(super) fn source_refs(
         }
     }
     Ok(out)
+}
+
+/// Input text of this file, with no placeholder-looking braces (it is
+/// printed as written).
+pub(super) fn plain_text(
+    f: &SourceFile,
+    s: &Spanned<String>,
+    kind: Kind,
+    what: &str,
+) -> Result<Text> {
+    let t = f.text(s);
+    crate::source::plain(&t, kind, what).map_err(|e| resolve_here(f, e))?;
+    Ok(t)
+}
+
+/// [`plain_text`] of an optional value.
+pub(super) fn plain_opt(
+    f: &SourceFile,
+    s: &Option<Spanned<String>>,
+    kind: Kind,
+    what: &str,
+) -> Result<Option<Text>> {
+    s.as_ref().map(|s| plain_text(f, s, kind, what)).transpose()
+}
+
+/// An error about a value of `f`, placed in `f`.
+pub(super) fn resolve_here(f: &SourceFile, e: crate::error::Error) -> crate::error::Error {
+    match e.origin() {
+        Some(o) if o.file == f.id => {
+            let span = crate::source::place(&f.text, o);
+            e.placed(&f.path, &f.text, span)
+        }
+        _ => e,
+    }
 }

@@ -1,7 +1,7 @@
 //! How figures are written: numbers, qualifiers, units and placeholder
 //! fields. One place, so prose, tables, cards and chart labels agree.
 
-use crate::config::{Fact, Field, QualifierPosition, Source, Value};
+use crate::config::{Fact, Field, QualifierPosition, Source, Text, Value};
 use std::collections::BTreeMap;
 
 /// What marks a derived figure wherever it is printed.
@@ -13,15 +13,9 @@ pub(crate) const WORD_JOINER: char = '\u{2060}';
 /// `s` with a word joiner between every two characters, so the typesetter
 /// sets it as one unbreakable unit (a figure and its unit, whatever the
 /// unit is) and the PDF's text is unchanged (the joiner has no glyph).
-pub(crate) fn bind(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() * 2);
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 {
-            out.push(WORD_JOINER);
-        }
-        out.push(ch);
-    }
-    out
+/// Each character keeps its origin.
+pub(crate) fn bind(s: &Text) -> Text {
+    s.interleave(WORD_JOINER)
 }
 
 /// Writes a number with `decimals` digits, or as few as it needs.
@@ -36,10 +30,17 @@ pub(crate) fn number(x: f64, decimals: Option<usize>) -> String {
     }
 }
 
-/// The value alone, without qualifier or unit.
-pub(crate) fn value(f: &Fact) -> String {
+/// The value alone, without qualifier or unit; a number points at the
+/// value as written.
+pub(crate) fn value(f: &Fact) -> Text {
     match &f.value {
-        Value::Number(x) => number(*x, f.decimals),
+        Value::Number(x) => {
+            let s = number(*x, f.decimals);
+            match f.value_origin {
+                Some(o) => Text::input(s, o),
+                None => Text::plain(s),
+            }
+        }
         Value::Text(s) => s.clone(),
     }
 }
@@ -49,27 +50,35 @@ pub(crate) fn value(f: &Fact) -> String {
 #[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct Figure {
     /// Qualifier before the number (`超过`, `约`).
-    pub(crate) before: String,
+    pub(crate) before: Text,
     /// The number, with a qualifier that follows it directly (`130多`).
-    pub(crate) number: String,
+    pub(crate) number: Text,
     /// The unit, with a qualifier that follows it (`%以上`).
-    pub(crate) unit: String,
+    pub(crate) unit: Text,
     /// Whether the unit is Latin and so set after a space (`320 TFLOPS`).
     pub(crate) spaced: bool,
 }
 
 impl Figure {
-    /// The figure as one string.
-    pub(crate) fn joined(&self) -> String {
+    /// The figure as one text.
+    pub(crate) fn joined(&self) -> Text {
         let sep = if self.spaced { " " } else { "" };
-        format!("{}{}{}{}", self.before, self.number, sep, self.unit)
+        crate::txt!(&self.before, &self.number, sep, &self.unit)
     }
 
     /// The figure without its unit, for chart value labels where the axis
     /// carries the unit.
-    pub(crate) fn without_unit(&self, unit_len: usize) -> String {
-        let after_unit: String = self.unit.chars().skip(unit_len).collect();
-        format!("{}{}{}", self.before, self.number, after_unit)
+    pub(crate) fn without_unit(&self, unit_len: usize) -> Text {
+        let after = self
+            .unit
+            .char_indices()
+            .nth(unit_len)
+            .map_or(self.unit.len(), |(i, _)| i);
+        crate::txt!(
+            &self.before,
+            &self.number,
+            self.unit.slice(after..self.unit.len())
+        )
     }
 }
 
@@ -84,8 +93,8 @@ pub(crate) fn figure(f: &Fact) -> Figure {
     if let Some(q) = &f.qualifier {
         match q.position {
             QualifierPosition::Before => fig.before = q.text.clone(),
-            QualifierPosition::AfterNumber => fig.number.push_str(&q.text),
-            QualifierPosition::AfterUnit => fig.unit.push_str(&q.text),
+            QualifierPosition::AfterNumber => fig.number.push(&q.text),
+            QualifierPosition::AfterUnit => fig.unit.push(&q.text),
         }
     }
     fig
@@ -95,7 +104,7 @@ pub(crate) fn figure(f: &Fact) -> Figure {
 /// after a space (`320 TFLOPS`), others joined (`52.3%`, `超过650万架`);
 /// a derived figure carries [`DERIVED_MARK`]. The typesetter adds the
 /// Han–digit spacing itself.
-pub(crate) fn with_unit(f: &Fact) -> String {
+pub(crate) fn with_unit(f: &Fact) -> Text {
     let joined = figure(f).joined();
     // A figure is bound whole; a statement (a text fact) breaks as prose.
     let mut s = match f.value {
@@ -125,7 +134,7 @@ pub fn change(old: f64, new: f64, old_dec: Option<usize>, new_dec: Option<usize>
 }
 
 /// The text a placeholder field stands for.
-pub(crate) fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) -> String {
+pub(crate) fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) -> Text {
     match field {
         Field::Full => with_unit(f),
         Field::Value => value(f),
@@ -138,12 +147,12 @@ pub(crate) fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) 
         Field::Label => f.label.clone(),
         Field::Period => f.period.clone(),
         Field::Note => f.note.clone().unwrap_or_default(),
-        Field::Source => f
-            .sources
-            .iter()
-            .filter_map(|s| sources.get(s).map(|s| s.publisher.clone()))
-            .collect::<Vec<_>>()
-            .join("、"),
+        Field::Source => Text::join(
+            f.sources
+                .iter()
+                .filter_map(|s| sources.get(s).map(|s| &s.publisher)),
+            "、",
+        ),
     }
 }
 
@@ -158,6 +167,7 @@ mod tests {
             theme: "t".into(),
             label: "标签".into(),
             value: Value::Number(v),
+            value_origin: None,
             unit: Some(unit.into()),
             decimals: None,
             period: "2024年".into(),
@@ -199,7 +209,10 @@ mod tests {
             "不低于1000 POPS"
         );
         // Figures are bound whole for the typesetter.
-        assert_eq!(with_unit(&fact(12.0, "%", None)), "1\u{2060}2\u{2060}%");
+        assert_eq!(
+            with_unit(&fact(12.0, "%", None)).as_str(),
+            "1\u{2060}2\u{2060}%"
+        );
         let f = figure(&fact(85.0, "%", Some(("以上", AfterUnit))));
         assert_eq!(f.without_unit(1), "85以上");
     }

@@ -12,15 +12,15 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 
-use crate::config::{Catalog, ChartKind, Source};
+use crate::config::{Catalog, ChartKind, Source, Text};
 
 /// The content of one briefing.
 #[derive(Debug, Clone)]
 pub(crate) struct Briefing {
     /// Title (profile override or config title).
-    pub(crate) title: String,
+    pub(crate) title: Text,
     /// Line under the title.
-    pub(crate) subtitle: String,
+    pub(crate) subtitle: Text,
     /// Briefing date.
     pub(crate) date: NaiveDate,
     /// Selected themes in profile order.
@@ -35,7 +35,7 @@ pub(crate) struct Briefing {
     /// Whether the summary written from headline facts follows.
     pub(crate) generated_summary: bool,
     /// Closing remark under the sources list.
-    pub(crate) closing_note: Option<String>,
+    pub(crate) closing_note: Option<Text>,
     /// What is new since the previous briefing; `None` for a first one.
     pub(crate) news: Option<News>,
 }
@@ -67,7 +67,8 @@ pub struct NewSource {
     /// Source id.
     pub id: String,
     /// `出版方《标题》`.
-    pub name: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub name: Text,
     /// Publication date.
     pub published: NaiveDate,
     /// The date as the sources list prints it (to the precision known).
@@ -84,13 +85,17 @@ pub struct NewFact {
     /// Fact id.
     pub id: String,
     /// Label.
-    pub label: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub label: Text,
     /// Value as printed (qualifier and unit), plain text.
-    pub value: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub value: Text,
     /// Period.
-    pub period: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub period: Text,
     /// Title of the theme that discusses it.
-    pub theme: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub theme: Text,
     /// Id of that theme (its heading's anchor).
     pub theme_id: String,
     /// A headline figure.
@@ -103,15 +108,20 @@ pub struct Update {
     /// Id of the new fact.
     pub id: String,
     /// Label.
-    pub label: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub label: Text,
     /// The earlier figure and its period.
-    pub old: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub old: Text,
     /// Period of the earlier figure.
-    pub old_period: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub old_period: Text,
     /// The new figure.
-    pub new: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub new: Text,
     /// Period of the new figure.
-    pub new_period: String,
+    #[serde(serialize_with = "crate::origin::as_str")]
+    pub new_period: Text,
     /// The change, e.g. `增长9.4%`, when both are numbers.
     pub change: Option<String>,
 }
@@ -120,7 +130,7 @@ pub struct Update {
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) struct Cited {
     /// Plain text, placeholders filled in.
-    pub(crate) text: String,
+    pub(crate) text: Text,
     /// Citation numbers, ascending.
     pub(crate) cites: Vec<usize>,
 }
@@ -131,17 +141,17 @@ pub(crate) struct KeyFact {
     /// Theme id.
     pub(crate) theme: String,
     /// Label.
-    pub(crate) label: String,
+    pub(crate) label: Text,
     /// The figure in pieces (qualifier, number, unit) for display.
     pub(crate) figure: format::Figure,
     /// Period.
-    pub(crate) period: String,
+    pub(crate) period: Text,
     /// Citation number.
     pub(crate) source_no: usize,
     /// Region, for regional figures.
     pub(crate) region: Option<String>,
     /// The region's display name.
-    pub(crate) region_name: Option<String>,
+    pub(crate) region_name: Option<Text>,
     /// Whether the value is a figure (only figures go on cards).
     pub(crate) numeric: bool,
     /// Whether the figure is computed from others (marked 推算).
@@ -154,9 +164,9 @@ impl KeyFact {
     /// The label with its region's name in front, unless it already
     /// names it (`青岛计划培育的…`, not `青岛青岛…`): how the summary and the
     /// mail name a regional figure out of its section.
-    pub(crate) fn subject(&self) -> String {
+    pub(crate) fn subject(&self) -> Text {
         match &self.region_name {
-            Some(r) if !self.label.starts_with(r.as_str()) => format!("{r}{}", self.label),
+            Some(r) if !self.label.starts_with(r.as_str()) => crate::txt!(r, &self.label),
             _ => self.label.clone(),
         }
     }
@@ -168,20 +178,20 @@ pub(crate) struct ThemeContent {
     /// Theme id.
     pub(crate) id: String,
     /// Heading.
-    pub(crate) title: String,
+    pub(crate) title: Text,
     /// The analyst's summary lines for the theme, known by the date.
     pub(crate) summary: Vec<Cited>,
     /// Subsections with something to show.
     pub(crate) sections: Vec<SectionContent>,
-    /// Set when nothing is known at the date: the one-line note.
-    pub(crate) empty_note: Option<String>,
+    /// The line the data gives for when nothing is known by the date.
+    pub(crate) empty_note: Option<Text>,
 }
 
 /// A subsection's content.
 #[derive(Debug, Clone)]
 pub(crate) struct SectionContent {
     /// Heading.
-    pub(crate) title: String,
+    pub(crate) title: Text,
     /// Blocks.
     pub(crate) blocks: Vec<BlockContent>,
 }
@@ -201,11 +211,11 @@ pub(crate) enum BlockContent {
 #[derive(Debug, Clone)]
 pub(crate) struct TableContent {
     /// Caption.
-    pub(crate) caption: String,
+    pub(crate) caption: Text,
     /// Column headings.
-    pub(crate) columns: Vec<String>,
+    pub(crate) columns: Vec<Text>,
     /// Rows.
-    pub(crate) rows: Vec<Vec<String>>,
+    pub(crate) rows: Vec<Vec<Text>>,
     /// Columns whose cells are figures (right-aligned).
     pub(crate) numeric: Vec<bool>,
 }
@@ -216,40 +226,40 @@ pub(crate) struct ChartData {
     /// Kind.
     pub(crate) kind: ChartKind,
     /// Caption.
-    pub(crate) title: String,
+    pub(crate) title: Text,
     /// Value unit.
-    pub(crate) unit: Option<String>,
+    pub(crate) unit: Option<Text>,
     /// Category axis title.
-    pub(crate) x_label: Option<String>,
+    pub(crate) x_label: Option<Text>,
     /// Value axis title.
-    pub(crate) y_label: Option<String>,
+    pub(crate) y_label: Option<Text>,
     /// Remark.
-    pub(crate) note: Option<String>,
+    pub(crate) note: Option<Text>,
     /// Series with their points.
     pub(crate) series: Vec<SeriesData>,
     /// Projected values (year, value) and legend name.
     pub(crate) projection: Option<ProjectionData>,
     /// Source line text.
-    pub(crate) source_line: String,
+    pub(crate) source_line: Text,
 }
 
 /// A compound-growth projection, resolved.
 #[derive(Debug, Clone)]
 pub(crate) struct ProjectionData {
     /// Legend name (`{rate}` already filled in).
-    pub(crate) name: String,
+    pub(crate) name: Text,
     /// Projected values by year, the first being the base.
     pub(crate) points: Vec<(i32, f64)>,
     /// An index grown from a plain base value (2022年 = 100), not a
     /// quantity: what its base means, if the data says.
-    pub(crate) index: Option<Option<String>>,
+    pub(crate) index: Option<Option<Text>>,
 }
 
 /// One series of a chart.
 #[derive(Debug, Clone)]
 pub(crate) struct SeriesData {
     /// Legend name.
-    pub(crate) name: String,
+    pub(crate) name: Text,
     /// Points: category label, value, display text.
     pub(crate) points: Vec<Point>,
 }
@@ -258,19 +268,19 @@ pub(crate) struct SeriesData {
 #[derive(Debug, Clone)]
 pub(crate) struct Point {
     /// Category label.
-    pub(crate) label: String,
+    pub(crate) label: Text,
     /// Numeric value (0 for text facts).
     pub(crate) value: f64,
     /// Value as written (with decimals), without qualifier or unit.
-    pub(crate) text: String,
+    pub(crate) text: Text,
     /// Qualifier before the value label (`超过`).
-    pub(crate) before: String,
+    pub(crate) before: Text,
     /// Qualifier after the value label (`多`, `以上`).
-    pub(crate) after: String,
+    pub(crate) after: Text,
     /// Event date for timelines.
     pub(crate) date: Option<NaiveDate>,
     /// Event description for timelines.
-    pub(crate) detail: String,
+    pub(crate) detail: Text,
 }
 
 /// A source's date to the precision known: `2024年7月26日`, `2025年2月`.

@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 use super::*;
 use crate::config::{
     Block, BlockKind, Catalog, Chart, ChartKind, Config, Curated, Fact, Field, Part, Profile,
-    ProjectionBase, Source, TableBody, Template, Value,
+    ProjectionBase, Source, TableBody, Template, Text, Value,
 };
 
 /// Picks what a briefing dated `date` may show: facts whose sources were
@@ -60,14 +60,14 @@ impl<'a> Selector<'a> {
     }
 
     /// Fills a template, or `None` when a fact it needs is not known.
-    fn fill(&self, t: &Template) -> Option<String> {
-        let mut out = String::new();
+    fn fill(&self, t: &Template) -> Option<Text> {
+        let mut out = Text::new();
         for p in &t.parts {
             match p {
-                Part::Text(s) => out.push_str(s),
-                Part::Ref { fact, field } => {
+                Part::Text(s) => out.push(s),
+                Part::Ref { fact, field, .. } => {
                     let f = self.fact(fact)?;
-                    out.push_str(&format::field(f, *field, &self.catalog.sources));
+                    out.push(&format::field(f, *field, &self.catalog.sources));
                 }
             }
         }
@@ -108,7 +108,12 @@ impl<'a> Selector<'a> {
         }
     }
 
-    fn table(&mut self, caption: &str, body: &TableBody, extra: &[String]) -> Option<TableContent> {
+    fn table(
+        &mut self,
+        caption: &Text,
+        body: &TableBody,
+        extra: &[String],
+    ) -> Option<TableContent> {
         let content = match body {
             TableBody::Facts(ids) => {
                 let facts: Vec<&Fact> = ids.iter().filter_map(|id| self.fact(id)).collect();
@@ -132,8 +137,8 @@ impl<'a> Selector<'a> {
                     ]);
                 }
                 TableContent {
-                    caption: caption.to_string(),
-                    columns: vec!["指标".into(), "数值".into(), "时期".into(), "来源".into()],
+                    caption: caption.clone(),
+                    columns: ["指标", "数值", "时期", "来源"].map(Text::plain).to_vec(),
                     rows,
                     numeric: vec![false, true, false, false],
                 }
@@ -174,13 +179,13 @@ impl<'a> Selector<'a> {
                 let numeric = (0..columns.len())
                     .map(|i| {
                         rows.iter().all(|r| {
-                            matches!(r[i].parts.as_slice(), [Part::Ref { fact, field: Field::Full | Field::Value }]
+                            matches!(r[i].parts.as_slice(), [Part::Ref { fact, field: Field::Full | Field::Value, .. }]
                                 if matches!(self.catalog.facts.get(fact).map(|f| &f.value), Some(Value::Number(_))))
                         })
                     })
                     .collect();
                 TableContent {
-                    caption: caption.to_string(),
+                    caption: caption.clone(),
                     columns: columns.clone(),
                     rows: out,
                     numeric,
@@ -198,7 +203,7 @@ impl<'a> Selector<'a> {
         let mut srcs: Vec<String> = Vec::new();
         // The units of the facts drawn: one shared unit is the chart's
         // when it names none.
-        let mut units: Vec<Option<String>> = Vec::new();
+        let mut units: Vec<Option<Text>> = Vec::new();
         for s in &c.series {
             let mut points = Vec::new();
             // Each point's fact label, for when the periods cannot name
@@ -220,14 +225,17 @@ impl<'a> Selector<'a> {
                     }
                 });
                 let (value, detail) = match &f.value {
-                    Value::Number(x) => (*x, String::new()),
+                    Value::Number(x) => (*x, Text::new()),
                     Value::Text(t) => (0.0, t.clone()),
                 };
                 let fig = format::figure(f);
                 let unit_len = f.unit.as_deref().unwrap_or("").chars().count();
                 let bare = fig.without_unit(unit_len);
                 let number = format::value(f);
-                let (before, after) = bare.split_once(&number).unwrap_or(("", ""));
+                let (before, after) = match bare.find(number.as_str()) {
+                    Some(i) => (bare.slice(0..i), bare.slice(i + number.len()..bare.len())),
+                    None => (Text::new(), Text::new()),
+                };
                 names.push(f.label.clone());
                 if !units.contains(&f.unit) {
                     units.push(f.unit.clone());
@@ -238,8 +246,8 @@ impl<'a> Selector<'a> {
                         label,
                         value,
                         text: number.clone(),
-                        before: before.to_string(),
-                        after: after.to_string(),
+                        before,
+                        after,
                         date: f.date,
                         detail,
                     },
@@ -256,7 +264,7 @@ impl<'a> Selector<'a> {
                 for ((_, p), name) in points.iter_mut().zip(names) {
                     p.label = match by_label {
                         true => name,
-                        false => format!("{name}（{}）", p.label),
+                        false => crate::txt!(&name, "（", &p.label, "）"),
                     };
                 }
             }
@@ -299,7 +307,7 @@ impl<'a> Selector<'a> {
                 .map(|y| (y, b * (1.0 + r / 100.0).powi(y - p.from_year)))
                 .collect();
             Some(ProjectionData {
-                name: p.name.replace("{rate}", &format::with_unit(rate)),
+                name: p.name.replace_all("{rate}", &format::with_unit(rate)),
                 points,
                 index: matches!(p.base, ProjectionBase::Value(_)).then(|| p.base_label.clone()),
             })
@@ -313,12 +321,12 @@ impl<'a> Selector<'a> {
                 srcs.push(s.clone());
             }
         }
-        let source_line = srcs
+        let shorts: Vec<Text> = srcs
             .iter()
             .filter_map(|s| self.catalog.sources.get(s))
             .map(Source::short)
-            .collect::<Vec<_>>()
-            .join("；");
+            .collect();
+        let source_line = Text::join(&shorts, "；");
         let unit = c.unit.clone().or_else(|| match &units[..] {
             [Some(u)] => Some(u.clone()),
             _ => None,
@@ -333,7 +341,7 @@ impl<'a> Selector<'a> {
             _ => Some(&mut y_label),
         };
         if let (Some(title @ None), Some(u)) = (value_title, &unit) {
-            *title = Some(format!("单位：{u}"));
+            *title = Some(crate::txt!("单位：", u));
         }
         Some(ChartData {
             kind: c.kind,
@@ -432,14 +440,7 @@ pub(crate) fn select(
                 });
             }
         }
-        let empty_note = sections.is_empty().then(|| {
-            theme.empty_note.clone().unwrap_or_else(|| {
-                format!(
-                    "截至{}，本主题尚无已公开的资料可供引用。",
-                    chinese_date(date)
-                )
-            })
-        });
+        let empty_note = theme.empty_note.clone();
         themes.push(ThemeContent {
             id: theme.id.clone(),
             title: theme.title.clone(),
@@ -536,9 +537,9 @@ fn news(sel: &mut Selector, profile: &Profile, since: NaiveDate) -> News {
             .themes
             .iter()
             .find(|t| t.id == id)
-            .map_or(String::new(), |t| t.title.clone())
+            .map_or(Text::new(), |t| t.title.clone())
     };
-    let plain = |s: String| s.replace(format::WORD_JOINER, "");
+    let plain = |s: Text| s.without(format::WORD_JOINER);
     let mut sources: Vec<NewSource> = Vec::new();
     for f in &facts {
         let sid = &f.sources[0];
@@ -604,7 +605,7 @@ pub fn diff(config: &Config, profile: &Profile, since: NaiveDate, date: NaiveDat
 }
 
 /// Whether no two of `labels` are equal.
-fn distinct<'a>(labels: impl Iterator<Item = &'a String>) -> bool {
+fn distinct<'a>(labels: impl Iterator<Item = &'a Text>) -> bool {
     let mut seen = std::collections::HashSet::new();
     labels.into_iter().all(|l| seen.insert(l))
 }

@@ -410,18 +410,7 @@ fn transport(mail: &MailSettings, password: Option<String>) -> Result<SmtpTransp
     Ok(builder.build())
 }
 
-/// A briefing in brief, for a message that reads on its own: the key
-/// figures and what is new since the previous briefing, as plain text.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Digest {
-    /// Headline figures: label, value, period.
-    pub key_figures: Vec<(String, String, String)>,
-    /// What is new, one line per new source or update (or the one line
-    /// saying nothing is); empty for a first briefing.
-    pub news: Vec<String>,
-    /// Number of new facts.
-    pub new_count: usize,
-}
+pub use crate::compose::Digest;
 
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {

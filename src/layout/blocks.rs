@@ -2,12 +2,14 @@
 //! headings, paragraphs, notes, key-figure cards, figures, sources.
 
 use super::flow::{Elem, Frame};
-use crate::compose::Document;
+use crate::compose::wording;
+use crate::compose::{Card, Document};
 use crate::config::PageSettings;
-use crate::content::{ChartData, KeyFact};
+use crate::content::ChartData;
 use crate::error::Result;
 use crate::frame::FontKind;
 use crate::frame::{Anchor, Item, Rgb, TextRun};
+use crate::origin::{AsText, Text};
 use crate::style::*;
 use crate::text::fonts::FontSet;
 use crate::text::{Align, ParaStyle, SetLine, layout, layout_marked, single_line};
@@ -56,7 +58,7 @@ impl<'a> Builder<'a> {
     pub(crate) fn stack(
         &self,
         items: &mut Vec<Item>,
-        text: &str,
+        text: &(impl AsText + ?Sized),
         style: &ParaStyle,
         y: f32,
         pitch: f32,
@@ -124,7 +126,7 @@ impl<'a> Builder<'a> {
 
     /// A body paragraph: serif, justified, two-character indent, with a
     /// superscript mark naming the sources it cites (`[1,3]`).
-    pub(crate) fn paragraph(&self, text: &str, cites: &[usize]) -> Result<Vec<Elem>> {
+    pub(crate) fn paragraph(&self, text: &Text, cites: &[usize]) -> Result<Vec<Elem>> {
         let style = ParaStyle {
             font: FontKind::Serif,
             size: self.body(),
@@ -132,22 +134,13 @@ impl<'a> Builder<'a> {
             align: Align::Justify,
             indent_em: 2.0,
         };
-        let mark = (!cites.is_empty()).then(|| {
-            format!(
-                "[{}]",
-                cites
-                    .iter()
-                    .map(|n| n.to_string())
-                    .collect::<Vec<_>>()
-                    .join(",")
-            )
-        });
+        let mark = wording::cite_mark(cites);
         let lines = layout_marked(self.fonts, text, mark.as_deref(), &style, self.frame.width)?;
         Ok(self.lines_to_elems(lines, self.pitch(), self.frame.left, self.body()))
     }
 
     /// A muted one-line remark (e.g. a theme with nothing known yet).
-    pub(crate) fn note(&self, text: &str) -> Result<Vec<Elem>> {
+    pub(crate) fn note(&self, text: &Text) -> Result<Vec<Elem>> {
         let style = ParaStyle {
             font: FontKind::Serif,
             size: self.body(),
@@ -164,7 +157,7 @@ impl<'a> Builder<'a> {
         &self,
         level: u8,
         number: &str,
-        text: &str,
+        text: &Text,
         anchor: &str,
     ) -> Result<Vec<Elem>> {
         let (size, before, after) = match level {
@@ -179,7 +172,7 @@ impl<'a> Builder<'a> {
                 self.pitch() * 0.1,
             ),
         };
-        let full = format!("{number}{text}");
+        let full = crate::txt!(number, text);
         let style = ParaStyle {
             font: FontKind::SansBold,
             size,
@@ -204,7 +197,7 @@ impl<'a> Builder<'a> {
             anchors: vec![Anchor {
                 id: anchor.to_string(),
                 level,
-                title: full,
+                title: full.to_string(),
                 y: 0.0,
             }],
             ..Elem::default()
@@ -213,7 +206,7 @@ impl<'a> Builder<'a> {
 
     fn run_at(
         &self,
-        text: &str,
+        text: &(impl AsText + ?Sized),
         font: FontKind,
         size: f32,
         color: Rgb,
@@ -310,7 +303,7 @@ impl<'a> Builder<'a> {
     }
 
     /// A row of key-figure cards, never split across pages.
-    pub(crate) fn key_figures(&self, cards: &[KeyFact]) -> Result<Vec<Elem>> {
+    pub(crate) fn key_figures(&self, cards: &[Card]) -> Result<Vec<Elem>> {
         let f = self.frame;
         let n = cards.len().max(1) as f32;
         let gap = 8.0;
@@ -330,18 +323,14 @@ impl<'a> Builder<'a> {
         let mut bodies = Vec::new();
         let mut max_label_lines = 1;
         for c in cards {
-            let label = if c.derived {
-                format!("{}{}", c.label, crate::content::format::DERIVED_MARK)
-            } else {
-                c.label.clone()
-            };
-            let lines = layout(self.fonts, &label, &label_style, w - 2.0 * pad - 3.0)?;
+            let lines = layout(self.fonts, &c.label, &label_style, w - 2.0 * pad - 3.0)?;
             max_label_lines = max_label_lines.max(lines.len());
             bodies.push(lines);
         }
         let h = pad + vsize * 1.15 + max_label_lines as f32 * lsize * 1.4 + msize * 1.6 + pad;
         let mut items = Vec::new();
-        for (i, (c, label)) in cards.iter().zip(bodies).enumerate() {
+        for (i, (card, label)) in cards.iter().zip(bodies).enumerate() {
+            let c = &card.fact;
             let x = f.left + i as f32 * (w + gap);
             items.push(Item::rect(x, 0.0, w, h, CARD));
             items.push(Item::rect(x, 0.0, 2.5, h, NAVY));
@@ -410,8 +399,7 @@ impl<'a> Builder<'a> {
                 tag.y = pad + msize * 0.9;
                 items.push(Item::Text(tag));
             }
-            let meta = format!("{} ［{}］", c.period, c.source_no);
-            let meta_run = single_line(self.fonts, &meta, TABLE_FONT, msize, MUTED)?;
+            let meta_run = single_line(self.fonts, &card.meta, TABLE_FONT, msize, MUTED)?;
             // Trim the period to the card width rather than overflow it.
             let mut run = meta_run;
             let maxw = w - 2.0 * pad - 3.0;
@@ -454,16 +442,10 @@ impl<'a> Builder<'a> {
             align: Align::Left,
             indent_em: 0.0,
         };
-        let mut src = format!("资料来源：{}", chart.source_line);
-        let mut notes: Vec<String> = chart.note.iter().cloned().collect();
+        let mut notes: Vec<Text> = chart.note.iter().cloned().collect();
         notes.extend(crate::chart::notes(chart));
-        if !notes.is_empty() {
-            src.push_str(&format!("。注：{}", notes.join("；")));
-        }
-        let caption = |continued: bool| {
-            let mark = if continued { "（续）" } else { "" };
-            format!("图{number}{mark}\u{3000}{}", chart.title)
-        };
+        let src = wording::figure_source(&chart.source_line, &notes);
+        let caption = |continued: bool| wording::figure_caption(number, continued, &chart.title);
         // Heights of the text around the chart, set once to measure.
         let cap_h = self.stack(&mut Vec::new(), &caption(true), &cap_style, 0.0, 1.45)?;
         let src_h = self.stack(&mut Vec::new(), &src, &src_style, 0.0, 1.45)?;
@@ -490,7 +472,7 @@ impl<'a> Builder<'a> {
     }
 
     /// The numbered sources list, with a hanging number column.
-    pub(crate) fn sources(&self, list: &[String]) -> Result<Vec<Elem>> {
+    pub(crate) fn sources(&self, list: &[Text]) -> Result<Vec<Elem>> {
         let f = self.frame;
         let size = self.body() * 0.93;
         let pitch = size * 1.6;
@@ -511,7 +493,7 @@ impl<'a> Builder<'a> {
                 let base = self.baseline(size, pitch);
                 if li == 0 {
                     let num = self.run_at(
-                        &format!("［{}］", i + 1),
+                        &wording::source_number(i + 1),
                         FontKind::Serif,
                         size,
                         INK,

@@ -15,7 +15,7 @@ pub(crate) struct Entry {
     /// Heading level (1 or 2).
     pub(crate) level: u8,
     /// Numbered heading text.
-    pub(crate) title: String,
+    pub(crate) title: crate::origin::Text,
     /// Anchor of the heading.
     pub(crate) anchor: String,
     /// Page label shown.
@@ -27,7 +27,13 @@ pub(crate) fn contents(b: &Builder, entries: &[Entry]) -> Result<Vec<Elem>> {
     let f = b.frame;
     let mut out = Vec::new();
     let tsize = b.body() * H1_SCALE;
-    let mut title = single_line(b.fonts, "目录", FontKind::SansBold, tsize, INK)?;
+    let mut title = single_line(
+        b.fonts,
+        crate::compose::wording::CONTENTS_TITLE,
+        FontKind::SansBold,
+        tsize,
+        INK,
+    )?;
     title.x = f.left + (f.width - title.width()) / 2.0;
     title.y = tsize * 1.2;
     out.push(Elem {

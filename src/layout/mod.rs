@@ -44,7 +44,7 @@ pub(crate) fn layout_document(
                 anchor,
             } => Some(contents::Entry {
                 level: *level,
-                title: format!("{number}{text}"),
+                title: crate::txt!(number, text),
                 anchor: anchor.clone(),
                 page: "00".into(),
             }),
@@ -151,7 +151,11 @@ fn block_elems(b: &blocks::Builder, block: &DocBlock) -> Result<Vec<Elem>> {
         }
         DocBlock::Note(n) => b.note(n)?,
         DocBlock::KeyFigures(k) => b.key_figures(k)?,
-        DocBlock::Table { number, table } => table::table(b, *number, table)?,
+        DocBlock::Table {
+            number,
+            caption,
+            table,
+        } => table::table(b, *number, caption, table)?,
         DocBlock::Figure { number, chart } => b.figure(*number, chart)?,
         DocBlock::Sources(list) => b.sources(list)?,
         // Set per pass by `layout_document`, which knows the pages.
@@ -295,7 +299,7 @@ fn furniture(
             ));
         }
         if page.numbered {
-            let text = format!("第{}页 共{}页", i + 1 - front, total);
+            let text = crate::compose::wording::page_footer(i + 1 - front, total);
             let mut foot = single_line(fonts, &text, FontKind::Sans, size, style::MUTED)?;
             foot.x = frame.left + (frame.width - foot.width()) / 2.0;
             foot.y = footer_base;

@@ -10,6 +10,7 @@ use crate::content::TableContent;
 use crate::error::Result;
 use crate::frame::FontKind;
 use crate::frame::{Anchor, Item};
+use crate::origin::Text;
 use crate::style::*;
 use crate::text::{Align, ParaStyle, SetLine, layout, natural_width};
 
@@ -76,56 +77,80 @@ fn widths(natural: &[f32], min: &[f32], avail: f32) -> Vec<f32> {
     w
 }
 
-/// Builds caption, header and row elements for a table.
-pub(crate) fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<Elem>> {
-    let f = b.frame;
-    let size = b.body() * SMALL_SCALE;
-    let pitch = size * 1.45;
-    let ncol = t.columns.len();
-    let mut natural = vec![0.0f32; ncol];
-    let mut min = vec![size * 3.0; ncol];
-    for (i, c) in t.columns.iter().enumerate() {
-        natural[i] = natural_width(b.fonts, c, FontKind::SansBold, size)?;
-        min[i] = min[i].max(natural[i].min(size * 6.0));
-    }
-    for row in &t.rows {
-        for (i, c) in row.iter().enumerate() {
-            natural[i] = natural[i].max(natural_width(b.fonts, c, TABLE_FONT, size)?);
-        }
-    }
-    let avail = f.width - 2.0 * PAD_X * ncol as f32;
-    let cw = widths(&natural, &min, avail);
-    let mut xs = Vec::with_capacity(ncol);
-    let mut x = f.left;
-    for w in &cw {
-        xs.push(x + PAD_X);
-        x += w + 2.0 * PAD_X;
-    }
+/// Where a table's columns go: their widths, the x of each column's
+/// text, and the widest tail after the decimal point in figure columns
+/// (`.3%`, ` EFLOPS`), which they align on.
+struct Columns {
+    size: f32,
+    pitch: f32,
+    cw: Vec<f32>,
+    xs: Vec<f32>,
+    tail: Vec<f32>,
+}
 
-    // Decimal alignment: the widest tail (".3%", " EFLOPS") per numeric column.
-    let mut tail = vec![0.0f32; ncol];
-    for row in &t.rows {
-        for (i, c) in row.iter().enumerate() {
-            if t.numeric[i] && !split_number(c).0.is_empty() {
-                tail[i] = tail[i].max(natural_width(b.fonts, split_number(c).1, TABLE_FONT, size)?);
+impl Columns {
+    fn of(b: &Builder, t: &TableContent) -> Result<Columns> {
+        let f = b.frame;
+        let size = b.body() * SMALL_SCALE;
+        let ncol = t.columns.len();
+        let mut natural = vec![0.0f32; ncol];
+        let mut min = vec![size * 3.0; ncol];
+        for (i, c) in t.columns.iter().enumerate() {
+            natural[i] = natural_width(b.fonts, c, FontKind::SansBold, size)?;
+            min[i] = min[i].max(natural[i].min(size * 6.0));
+        }
+        for row in &t.rows {
+            for (i, c) in row.iter().enumerate() {
+                natural[i] = natural[i].max(natural_width(b.fonts, c, TABLE_FONT, size)?);
             }
         }
+        let avail = f.width - 2.0 * PAD_X * ncol as f32;
+        let cw = widths(&natural, &min, avail);
+        let mut xs = Vec::with_capacity(ncol);
+        let mut x = f.left;
+        for w in &cw {
+            xs.push(x + PAD_X);
+            x += w + 2.0 * PAD_X;
+        }
+        let mut tail = vec![0.0f32; ncol];
+        for row in &t.rows {
+            for (i, c) in row.iter().enumerate() {
+                let (whole, rest) = split_number(c);
+                if t.numeric[i] && !whole.is_empty() {
+                    tail[i] = tail[i].max(natural_width(b.fonts, rest, TABLE_FONT, size)?);
+                }
+            }
+        }
+        Ok(Columns {
+            size,
+            pitch: size * 1.45,
+            cw,
+            xs,
+            tail,
+        })
     }
+}
 
+/// Builds caption, header and row elements for a table. Its caption
+/// (`表1　…`, worded by compose) goes above it, as Chinese reports put it.
+pub(crate) fn table(
+    b: &Builder,
+    number: usize,
+    caption: &Text,
+    t: &TableContent,
+) -> Result<Vec<Elem>> {
+    let f = b.frame;
+    let cols = Columns::of(b, t)?;
     let mut out = Vec::new();
-    // Caption above the table (Chinese convention: 表 above, 图 below).
-    let csize = size * 1.05;
-    let caption = format!("表{}\u{3000}{}", number, t.caption);
     let cstyle = ParaStyle {
         font: FontKind::SansBold,
-        size: csize,
+        size: cols.size * 1.05,
         color: INK,
         align: Align::Center,
         indent_em: 0.0,
     };
     let mut items = Vec::new();
-    let mut y = 0.0;
-    y = b.stack(&mut items, &caption, &cstyle, y, 1.45)?;
+    let y = b.stack(&mut items, caption, &cstyle, 0.0, 1.45)?;
     out.push(Elem {
         height: y + 3.0,
         space_before: b.pitch() * 0.5,
@@ -133,79 +158,20 @@ pub(crate) fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<
         anchors: vec![Anchor {
             id: format!("table-{number}"),
             level: 0,
-            title: caption.clone(),
+            title: caption.to_string(),
             y: 0.0,
         }],
         ..Elem::default()
     });
-
-    let cell_lines = |text: &str, i: usize, font: FontKind| -> Result<Vec<SetLine>> {
-        let style = ParaStyle {
-            font,
-            size,
-            color: INK,
-            align: Align::Left,
-            indent_em: 0.0,
-        };
-        layout(b.fonts, text, &style, cw[i])
-    };
-    let row_elem = |cells: &[String], header: bool, zebra: bool| -> Result<Elem> {
-        let font = if header {
-            FontKind::SansBold
-        } else {
-            TABLE_FONT
-        };
-        let mut sets = Vec::new();
-        let mut nlines = 1;
-        for (i, c) in cells.iter().enumerate() {
-            let l = cell_lines(c, i, font)?;
-            nlines = nlines.max(l.len());
-            sets.push(l);
-        }
-        let h = nlines as f32 * pitch + 2.0 * PAD_Y;
-        let mut items = Vec::new();
-        if zebra {
-            items.push(Item::rect(f.left, 0.0, f.width, h, ZEBRA));
-        }
-        for (i, lines) in sets.into_iter().enumerate() {
-            let single = lines.len() == 1;
-            for (li, l) in lines.into_iter().enumerate() {
-                let mut run = l.run;
-                run.y = PAD_Y + li as f32 * pitch + b.baseline(size, pitch);
-                run.x = xs[i];
-                if !header && t.numeric[i] && single && split_number(&cells[i]).0.is_empty() {
-                    // A text value in a figures column ("全球第二"): flush right.
-                    run.x = xs[i] + cw[i] - l.width;
-                } else if !header && t.numeric[i] && single {
-                    let (_, tl) = split_number(&cells[i]);
-                    let tw = natural_width(b.fonts, tl, TABLE_FONT, size)?;
-                    run.x = xs[i] + cw[i] - tail[i] + tw - l.width;
-                } else if header && t.numeric[i] {
-                    run.x = xs[i] + cw[i] - l.width;
-                }
-                items.push(Item::Text(run));
-            }
-        }
-        if header {
-            items.push(Item::rule(f.left, 0.0, f.left + f.width, 0.0, 1.0, RULE));
-            items.push(Item::rule(f.left, h, f.left + f.width, h, 0.5, RULE));
-        }
-        Ok(Elem {
-            height: h,
-            items,
-            ..Elem::default()
-        })
-    };
-
-    let mut head = row_elem(&t.columns, true, false)?;
+    let mut head = row(b, t, &cols, &t.columns, true, false)?;
     head.keep_with_prev = true;
     let head_rc = Arc::new(head.clone());
     head.header = Some(head_rc.clone());
     head.is_header = true;
     out.push(head);
     let n = t.rows.len();
-    for (r, row) in t.rows.iter().enumerate() {
-        let mut e = row_elem(row, false, r % 2 == 1)?;
+    for (r, cells) in t.rows.iter().enumerate() {
+        let mut e = row(b, t, &cols, cells, false, r % 2 == 1)?;
         if r + 1 == n {
             e.items.push(Item::rule(
                 f.left,
@@ -223,6 +189,73 @@ pub(crate) fn table(b: &Builder, number: usize, t: &TableContent) -> Result<Vec<
         out.push(e);
     }
     Ok(out)
+}
+
+/// One row: its cells set in their columns, figures aligned on the
+/// decimal point, a zebra fill on every other data row.
+fn row(
+    b: &Builder,
+    t: &TableContent,
+    cols: &Columns,
+    cells: &[Text],
+    header: bool,
+    zebra: bool,
+) -> Result<Elem> {
+    let f = b.frame;
+    let (size, pitch) = (cols.size, cols.pitch);
+    let font = if header {
+        FontKind::SansBold
+    } else {
+        TABLE_FONT
+    };
+    let style = ParaStyle {
+        font,
+        size,
+        color: INK,
+        align: Align::Left,
+        indent_em: 0.0,
+    };
+    let mut sets = Vec::new();
+    let mut nlines = 1;
+    for (i, c) in cells.iter().enumerate() {
+        let l: Vec<SetLine> = layout(b.fonts, c, &style, cols.cw[i])?;
+        nlines = nlines.max(l.len());
+        sets.push(l);
+    }
+    let h = nlines as f32 * pitch + 2.0 * PAD_Y;
+    let mut items = Vec::new();
+    if zebra {
+        items.push(Item::rect(f.left, 0.0, f.width, h, ZEBRA));
+    }
+    for (i, lines) in sets.into_iter().enumerate() {
+        let single = lines.len() == 1;
+        let (xs, cw) = (cols.xs[i], cols.cw[i]);
+        for (li, l) in lines.into_iter().enumerate() {
+            let mut run = l.run;
+            run.y = PAD_Y + li as f32 * pitch + b.baseline(size, pitch);
+            run.x = xs;
+            if !header && t.numeric[i] && single && split_number(&cells[i]).0.is_empty() {
+                // A text value in a figures column ("全球第二"): flush right.
+                run.x = xs + cw - l.width;
+            } else if !header && t.numeric[i] && single {
+                let (_, tl) = split_number(&cells[i]);
+                let tw = natural_width(b.fonts, tl, TABLE_FONT, size)?;
+                run.x = xs + cw - cols.tail[i] + tw - l.width;
+            } else if header && t.numeric[i] {
+                run.x = xs + cw - l.width;
+            }
+            items.push(Item::Text(run));
+        }
+    }
+    if header {
+        items.push(Item::rule(f.left, 0.0, f.left + f.width, 0.0, 1.0, RULE));
+        items.push(Item::rule(f.left, h, f.left + f.width, h, 0.5, RULE));
+    }
+    Ok(Elem {
+        height: h,
+        items,
+        ..Elem::default()
+    })
 }
 
 #[cfg(test)]

@@ -20,6 +20,9 @@ pub(crate) struct Collected {
     pub(crate) sup: Vec<bool>,
     /// No break before this character.
     pub(crate) bound: Vec<bool>,
+    /// Where each character is in the text (byte offset), for errors that
+    /// name it; `u32::MAX` for the mark's characters.
+    pub(crate) at: Vec<u32>,
 }
 
 /// The word joiner (Unicode's, class WJ): no break on either side, no glyph.
@@ -30,7 +33,7 @@ pub(crate) fn collect(text: &str, mark: Option<&str>) -> Collected {
     let mut c = Collected::default();
     let mut pending = 0.0;
     let mut join = false;
-    for ch in text.chars() {
+    for (at, ch) in text.char_indices() {
         match ch {
             '\u{3000}' => pending += 1.0,
             WORD_JOINER => join = true,
@@ -42,6 +45,7 @@ pub(crate) fn collect(text: &str, mark: Option<&str>) -> Collected {
                 c.chars.push(ch);
                 c.em_before.push(space);
                 c.sup.push(false);
+                c.at.push(at as u32);
             }
         }
     }
@@ -51,6 +55,7 @@ pub(crate) fn collect(text: &str, mark: Option<&str>) -> Collected {
         c.em_before.push(0.0);
         c.sup.push(true);
         c.bound.push(true);
+        c.at.push(u32::MAX);
     }
     c
 }

@@ -14,6 +14,7 @@ use super::fonts::FontSet;
 use super::script::{Class, class, is_compressible};
 use crate::error::{Error, Kind, Result};
 use crate::frame::FontKind;
+use crate::origin::Text;
 
 /// Size of a superscript reference mark relative to the text.
 pub(crate) const SUP_SCALE: f32 = 0.6;
@@ -88,28 +89,42 @@ fn context(chars: &[char], i: usize) -> String {
 
 /// Looks up glyphs and builds the glue of collected text set in `font` at
 /// `em` points.
-pub(crate) fn shape(fonts: &FontSet, c: Collected, font: FontKind, em: f32) -> Result<Shaped> {
+pub(crate) fn shape(
+    fonts: &FontSet,
+    text: &Text,
+    c: Collected,
+    font: FontKind,
+    em: f32,
+) -> Result<Shaped> {
     let face = fonts.get(font);
     let Collected {
         chars,
         em_before,
         sup,
         bound,
+        at,
     } = c;
     let mut gids = Vec::with_capacity(chars.len());
     let mut adv = Vec::with_capacity(chars.len());
     for (i, &c) in chars.iter().enumerate() {
         let Some(g) = face.glyph(if c == '\u{a0}' { ' ' } else { c }) else {
-            return Err(Error::new(
+            let origin = text.origin_at(at[i] as usize);
+            let whose = if origin.is_some() || at[i] == u32::MAX {
+                ""
+            } else {
+                " (in the briefing's own wording, so the font lacks a character every briefing needs)"
+            };
+            return Err(Error::at_origin(
                 Kind::Data,
+                origin,
                 format!(
-                    "character `{c}` (U+{:04X}) is not in font {} — it occurs in “{}”",
+                    "character `{}` (U+{:04X}) is not in font {}{whose} — it occurs in “{}”",
+                    c.escape_default(),
                     c as u32,
                     face.ps_name,
                     context(&chars, i)
                 ),
             )
-            .with_missing_char(c)
             .with_help("rewrite the text without it, or configure a font that has it in [fonts]"));
         };
         gids.push(g);

@@ -284,8 +284,17 @@ mod tests {
         let mut fallbacks = 0;
         let mut checked = 0;
         for text in texts {
-            let s =
-                glue::shape(&fonts, collect::collect(text, None), FontKind::Serif, 10.5).unwrap();
+            let s = {
+                let text = crate::origin::Text::plain(text);
+                glue::shape(
+                    &fonts,
+                    &text,
+                    collect::collect(&text, None),
+                    FontKind::Serif,
+                    10.5,
+                )
+                .unwrap()
+            };
             let opp = breaks::opportunities(&s.chars, &s.bound);
             for (width_em, indent, justify) in [3.0f32, 5.0, 8.0, 13.0, 21.0, 34.0, 43.0]
                 .into_iter()

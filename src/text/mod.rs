@@ -18,6 +18,7 @@ pub(crate) mod script;
 
 use crate::error::Result;
 use crate::frame::{FontKind, PlacedGlyph, Rgb, TextRun};
+use crate::origin::{AsText, Text};
 use fonts::FontSet;
 
 /// Horizontal alignment.
@@ -64,7 +65,7 @@ const SUP_RISE: f32 = 0.36;
 /// Sets `text` into lines of at most `width` points.
 pub(crate) fn layout(
     fonts: &FontSet,
-    text: &str,
+    text: &(impl AsText + ?Sized),
     style: &ParaStyle,
     width: f32,
 ) -> Result<Vec<SetLine>> {
@@ -75,13 +76,14 @@ pub(crate) fn layout(
 /// the text; it is never separated from the text's last character.
 pub(crate) fn layout_marked(
     fonts: &FontSet,
-    text: &str,
+    text: &(impl AsText + ?Sized),
     mark: Option<&str>,
     style: &ParaStyle,
     width: f32,
 ) -> Result<Vec<SetLine>> {
-    let collected = collect::collect(text, mark);
-    let s = glue::shape(fonts, collected, style.font, style.size)?;
+    let text = text.as_text();
+    let collected = collect::collect(&text, mark);
+    let s = glue::shape(fonts, &text, collected, style.font, style.size)?;
     if s.chars.is_empty() {
         return Ok(Vec::new());
     }
@@ -107,24 +109,37 @@ pub(crate) struct Breakable {
     s: glue::Shaped,
     opp: Vec<breaks::Opportunity>,
     style: ParaStyle,
+    text: Text,
+    /// Byte offset in `text` of each shaped character, and the text's end.
+    at: Vec<usize>,
 }
 
 /// Shapes `text` for [`Breakable::lines`].
-pub(crate) fn breakable(fonts: &FontSet, text: &str, style: &ParaStyle) -> Result<Breakable> {
-    let s = glue::shape(fonts, collect::collect(text, None), style.font, style.size)?;
+pub(crate) fn breakable(
+    fonts: &FontSet,
+    text: &(impl AsText + ?Sized),
+    style: &ParaStyle,
+) -> Result<Breakable> {
+    let text = text.as_text().into_owned();
+    let c = collect::collect(&text, None);
+    let mut at: Vec<usize> = c.at.iter().map(|&a| a as usize).collect();
+    at.push(text.len());
+    let s = glue::shape(fonts, &text, c, style.font, style.size)?;
     let opp = breaks::opportunities(&s.chars, &s.bound);
     Ok(Breakable {
         s,
         opp,
         style: *style,
+        text,
+        at,
     })
 }
 
 impl Breakable {
     /// The text of each line [`layout`] sets at `width` (with its
     /// inserted hyphen, spaces at the ends trimmed), without placing the
-    /// glyphs.
-    pub(crate) fn lines(&self, width: f32) -> Vec<String> {
+    /// glyphs; each line keeps the origins of its characters.
+    pub(crate) fn lines(&self, width: f32) -> Vec<Text> {
         let s = &self.s;
         if s.chars.is_empty() {
             return Vec::new();
@@ -140,11 +155,11 @@ impl Breakable {
         for b in linebreak::breaks(s, &self.opp, &goal) {
             let start = s.skip_spaces(a);
             let end = s.trimmed_end(start, b);
-            let mut line: String = s.chars[start..end].iter().collect();
+            let mut line = self.text.slice(self.at[start]..self.at[end]);
             if b < s.chars.len() && self.opp[b].hyphen && s.hyphen.is_some() {
-                line.push('-');
+                line.push_str("-");
             }
-            out.push(line.trim().to_string());
+            out.push(line.trimmed());
             a = b;
         }
         out
@@ -152,8 +167,14 @@ impl Breakable {
 }
 
 /// Natural width of `text` on one line (for table columns and labels).
-pub(crate) fn natural_width(fonts: &FontSet, text: &str, font: FontKind, size: f32) -> Result<f32> {
-    let s = glue::shape(fonts, collect::collect(text, None), font, size)?;
+pub(crate) fn natural_width(
+    fonts: &FontSet,
+    text: &(impl AsText + ?Sized),
+    font: FontKind,
+    size: f32,
+) -> Result<f32> {
+    let text = text.as_text();
+    let s = glue::shape(fonts, &text, collect::collect(&text, None), font, size)?;
     if s.chars.is_empty() {
         return Ok(0.0);
     }
@@ -163,12 +184,13 @@ pub(crate) fn natural_width(fonts: &FontSet, text: &str, font: FontKind, size: f
 /// Sets `text` on a single line, unbroken (labels, headers, chart text).
 pub(crate) fn single_line(
     fonts: &FontSet,
-    text: &str,
+    text: &(impl AsText + ?Sized),
     font: FontKind,
     size: f32,
     color: Rgb,
 ) -> Result<TextRun> {
-    let s = glue::shape(fonts, collect::collect(text, None), font, size)?;
+    let text = text.as_text();
+    let s = glue::shape(fonts, &text, collect::collect(&text, None), font, size)?;
     let mut glyphs = Vec::with_capacity(s.chars.len());
     let mut x = 0.0;
     for k in 0..s.chars.len() {

@@ -167,9 +167,15 @@ fn a_mark_is_compressed_only_where_its_blank_half_is_blank() {
     // Only a comma set on the left may lose its right half (when a line
     // is tight, or at a line end).
     let comma = |f: &FontSet| {
-        glue::shape(f, collect::collect("甲，乙", None), FontKind::Serif, 10.0)
-            .unwrap()
-            .full[1]
+        glue::shape(
+            f,
+            &"甲，乙".into(),
+            collect::collect("甲，乙", None),
+            FontKind::Serif,
+            10.0,
+        )
+        .unwrap()
+        .full[1]
     };
     assert!(comma(&noto));
     assert!(!comma(&wqy), "a centred comma taken for a left-set one");

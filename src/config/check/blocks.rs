@@ -8,11 +8,11 @@ use toml::Spanned;
 
 use super::super::model::*;
 use super::super::schema::*;
-use super::super::source::SourceFile;
-use super::super::values::{fact_ref, parse_template, source_refs};
+use super::super::values::{fact_ref, parse_template, plain_text, source_refs};
 use super::charts::chart;
 use super::ids::Regions;
 use crate::error::{Kind, Result};
+use crate::source::SourceFile;
 
 /// One `[[section.block]]`: exactly one of paragraph, table or chart.
 pub(super) fn block(
@@ -61,10 +61,13 @@ fn table(
     has_sources: bool,
     regions: &Regions,
 ) -> Result<Table> {
-    f.plain(Kind::Data, &t.caption, "a table caption")?;
-    for c in t.columns.iter().flatten() {
-        f.plain(Kind::Data, c, "a column heading")?;
-    }
+    let caption = plain_text(f, &t.caption, Kind::Data, "a table caption")?;
+    let columns = t
+        .columns
+        .iter()
+        .flatten()
+        .map(|c| plain_text(f, c, Kind::Data, "a column heading"))
+        .collect::<Result<Vec<Text>>>()?;
     let body = match (&t.facts, &t.columns, &t.rows) {
         (Some(ids), None, None) => {
             if ids.is_empty() {
@@ -83,7 +86,7 @@ fn table(
                     .collect::<Result<_>>()?,
             )
         }
-        (None, Some(cols), Some(rows)) => free(f, b, t, cols, rows, facts, has_sources, regions)?,
+        (None, Some(_), Some(rows)) => free(f, b, t, columns, rows, facts, has_sources, regions)?,
         _ => {
             return Err(f.error(
                 Kind::Data,
@@ -92,10 +95,7 @@ fn table(
             ));
         }
     };
-    Ok(Table {
-        caption: t.caption.clone(),
-        body,
-    })
+    Ok(Table { caption, body })
 }
 
 /// A free-form table: a cell per column in every row, each row dated by
@@ -105,7 +105,7 @@ fn free(
     f: &SourceFile,
     b: &Spanned<RawBlock>,
     t: &RawTable,
-    cols: &[String],
+    cols: Vec<Text>,
     rows: &[Vec<Spanned<String>>],
     facts: &BTreeMap<String, Fact>,
     has_sources: bool,
@@ -149,7 +149,7 @@ fn free(
     }
     let row_regions = row_regions(f, t, out.len(), regions)?;
     Ok(TableBody::Free {
-        columns: cols.to_vec(),
+        columns: cols,
         rows: out,
         row_regions,
     })

@@ -7,16 +7,16 @@ use toml::Spanned;
 
 use super::super::model::*;
 use super::super::schema::*;
-use super::super::source::SourceFile;
-use super::super::values::fact_ref;
-use crate::error::{Kind, Result};
+use super::super::values::{fact_ref, plain_opt, plain_text};
+use crate::error::{Error, Kind, Result};
+use crate::source::SourceFile;
 
-/// The chart's unit so far, and where the fact that set it is.
-type AxisUnit = Option<(String, std::ops::Range<usize>)>;
+/// The chart's unit so far (the first fact's), and where that fact is named.
+type AxisUnit = Option<(Text, std::ops::Range<usize>)>;
 
 /// A `[section.block.chart]`, checked.
 pub(super) fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>) -> Result<Chart> {
-    plain_strings(f, c)?;
+    let strings = strings(f, c)?;
     let kind = kind(f, c)?;
     // A line chart may show a projection alone (an index grown at a
     // stated rate); every other chart needs data.
@@ -39,50 +39,57 @@ pub(super) fn chart(f: &SourceFile, c: &RawChart, facts: &BTreeMap<String, Fact>
     };
     Ok(Chart {
         kind,
-        title: c.title.clone(),
-        unit: c
+        title: strings.title,
+        unit: strings
             .unit
-            .clone()
             .or_else(|| unit.map(|u| u.0).filter(|u| !u.is_empty())),
-        x_label: c.x_label.clone(),
-        y_label: c.y_label.clone(),
-        note: c.note.clone(),
+        x_label: strings.x_label,
+        y_label: strings.y_label,
+        note: strings.note,
         series,
         projection,
     })
 }
 
-/// The chart's own strings are printed as written: no placeholders.
-fn plain_strings(f: &SourceFile, c: &RawChart) -> Result<()> {
-    for (v, what) in [
-        (Some(c.title.as_str()), "a chart title"),
-        (c.unit.as_deref(), "a chart unit"),
-        (c.x_label.as_deref(), "an axis title"),
-        (c.y_label.as_deref(), "an axis title"),
-        (c.note.as_deref(), "a chart note"),
-    ] {
-        if let Some(v) = v {
-            f.plain(Kind::Data, v, what)?;
-        }
-    }
+/// The chart's own strings, printed as written: no placeholders.
+struct Strings {
+    title: Text,
+    unit: Option<Text>,
+    x_label: Option<Text>,
+    y_label: Option<Text>,
+    note: Option<Text>,
+}
+
+fn strings(f: &SourceFile, c: &RawChart) -> Result<Strings> {
+    let s = Strings {
+        title: plain_text(f, &c.title, Kind::Data, "a chart title")?,
+        unit: plain_opt(f, &c.unit, Kind::Data, "a chart unit")?,
+        x_label: plain_opt(f, &c.x_label, Kind::Data, "an axis title")?,
+        y_label: plain_opt(f, &c.y_label, Kind::Data, "an axis title")?,
+        note: plain_opt(f, &c.note, Kind::Data, "a chart note")?,
+    };
     for s in &c.series {
-        f.plain(Kind::Data, &s.get_ref().name, "a series name")?;
+        plain_text(f, &s.get_ref().name, Kind::Data, "a series name")?;
         for l in s.get_ref().labels.iter().flatten() {
-            f.plain(Kind::Data, l, "a category label")?;
+            plain_text(f, l, Kind::Data, "a category label")?;
         }
     }
     if let Some(p) = &c.projection {
         // `{rate}` is the one placeholder a projection's name takes.
-        f.plain(
-            Kind::Data,
-            &p.get_ref().name.replace("{rate}", ""),
-            "a projection name",
-        )?;
+        let name = f.text(&p.get_ref().name);
+        if let Some(brace) = name.replace("{rate}", "      ").find(['{', '}']) {
+            return Err(Error::at_origin(
+                Kind::Data,
+                name.origin_at(brace),
+                "placeholders are not filled in a projection name; expected plain text without `{` or `}` (`{rate}` aside)",
+            ))
+            .map_err(|e| super::super::values::resolve_here(f, e));
+        }
         if let Some(l) = &p.get_ref().base_label {
-            f.plain(Kind::Data, l, "a base label")?;
+            plain_text(f, l, Kind::Data, "a base label")?;
         }
     }
-    Ok(())
+    Ok(s)
 }
 
 /// The chart kind.
@@ -118,7 +125,10 @@ fn one_series(
         return Err(f.error(
             Kind::Data,
             s.span(),
-            format!("series `{}` is empty; expected at least one fact", sr.name),
+            format!(
+                "series `{}` is empty; expected at least one fact",
+                sr.name.get_ref()
+            ),
         ));
     }
     if let Some(l) = &sr.labels
@@ -140,9 +150,12 @@ fn one_series(
         ids.push(point(f, id, kind, facts, unit)?);
     }
     Ok(Series {
-        name: sr.name.clone(),
+        name: f.text(&sr.name),
         facts: ids,
-        labels: sr.labels.clone(),
+        labels: sr
+            .labels
+            .as_ref()
+            .map(|l| l.iter().map(|x| f.text(x)).collect()),
     })
 }
 
@@ -177,7 +190,7 @@ fn point(
     let u = fact.unit.clone().unwrap_or_default();
     match unit {
         None => *unit = Some((u.clone(), id.span())),
-        Some((u0, _)) if *u0 != u => {
+        Some((u0, _)) if u0.as_str() != u.as_str() => {
             return Err(f.error(
                 Kind::Data,
                 id.span(),
@@ -186,7 +199,7 @@ fn point(
         }
         _ => {}
     }
-    if u == "%" && v < 0.0 {
+    if u.as_str() == "%" && v < 0.0 {
         return Err(f.error(
             Kind::Data,
             id.span(),
@@ -229,9 +242,9 @@ fn projection(
         ));
     }
     Ok(Projection {
-        name: pr.name.clone(),
+        name: f.text(&pr.name),
         base,
-        base_label: pr.base_label.clone(),
+        base_label: pr.base_label.as_ref().map(|l| f.text(l)),
         rate,
         from_year: pr.from_year,
         to_year: pr.to_year,

@@ -4,12 +4,12 @@
 
 use super::super::model::*;
 use super::super::schema::*;
-use super::super::source::SourceFile;
 use super::super::values::decimals;
 use super::Parsed;
 use super::facts::printable;
 use super::ids::Regions;
 use crate::error::{Kind, Result};
+use crate::source::SourceFile;
 use toml::Spanned;
 
 /// Checks every `[[derived]]` into `cat`, numbered after the facts.
@@ -171,27 +171,28 @@ fn one(
     // A figure computed from approximate or bounded inputs is itself
     // approximate.
     let qualifier = (fa.qualifier.is_some() || fb.qualifier.is_some()).then(|| Qualifier {
-        text: "约".into(),
+        text: Text::plain("约"),
         position: QualifierPosition::Before,
     });
     Ok(Fact {
         id: d.id.get_ref().clone(),
         theme: t.id.get_ref().clone(),
-        label: d.label.clone(),
+        label: f.text(&d.label),
         value: Value::Number(value),
-        unit: d.unit.clone().or_else(|| {
+        value_origin: None,
+        unit: d.unit.as_ref().map(|u| f.text(u)).or_else(|| {
             if matches!(op, Op::PctChange | Op::AnnualRate(_)) {
-                Some("%".into())
+                Some(Text::plain("%"))
             } else {
                 None
             }
         }),
         decimals,
-        period: d.period.clone().unwrap_or_else(|| {
+        period: d.period.as_ref().map(|p| f.text(p)).unwrap_or_else(|| {
             if one_operand {
                 fa.period.clone()
             } else {
-                format!("{}至{}", fa.period, fb.period)
+                crate::txt!(&fa.period, "至", &fb.period)
             }
         }),
         date: None,
@@ -200,7 +201,7 @@ fn one(
         key: d.key,
         qualifier,
         supersedes: None,
-        note: d.note.clone(),
+        note: d.note.as_ref().map(|n| f.text(n)),
         derived: Some((op, fa.id.clone(), fb.id.clone())),
         seq,
     })

@@ -7,11 +7,11 @@ use toml::Spanned;
 
 use super::super::model::*;
 use super::super::schema::*;
-use super::super::source::SourceFile;
-use super::super::values::{date_of, decimals};
+use super::super::values::{date_of, decimals, plain_opt, plain_text, resolve_here};
 use super::Parsed;
 use super::ids::Regions;
 use crate::error::{Kind, Result};
+use crate::source::SourceFile;
 
 /// Whether a figure can be printed sensibly: finite and below 10^15 in
 /// size (beyond that `{:.0}` prints a wall of digits).
@@ -48,18 +48,13 @@ fn one(
     seq: usize,
 ) -> Result<Fact> {
     let value = value(f, &fact.value)?;
-    for (v, what) in [
-        (Some(fact.label.as_str()), "a label"),
-        (Some(fact.period.as_str()), "a period"),
-        (fact.unit.as_deref(), "a unit"),
-        (fact.note.as_deref(), "a note"),
-    ] {
-        if let Some(v) = v {
-            f.plain(Kind::Data, v, what)?;
-        }
-    }
+    let label = plain_text(f, &fact.label, Kind::Data, "a label")?;
+    let period = plain_text(f, &fact.period, Kind::Data, "a period")?;
+    let unit = plain_opt(f, &fact.unit, Kind::Data, "a unit")?;
+    let note = plain_opt(f, &fact.note, Kind::Data, "a note")?;
     if let Value::Text(t) = &value {
-        f.plain(Kind::Data, t, "a fact's text value")?;
+        crate::source::plain(t, Kind::Data, "a fact's text value")
+            .map_err(|e| resolve_here(f, e))?;
     }
     if !cat.sources.contains_key(fact.source.get_ref()) {
         return Err(f.error(
@@ -73,14 +68,17 @@ fn one(
         ));
     }
     let date = fact.date.as_ref().map(|d| date_of(f, d)).transpose()?;
+    let value_origin =
+        matches!(value, Value::Number(_)).then(|| Origin::whole(f.id, fact.value.span().start));
     Ok(Fact {
         id: fact.id.get_ref().clone(),
         theme: t.id.get_ref().clone(),
-        label: fact.label.clone(),
+        label,
         value,
-        unit: fact.unit.clone(),
+        value_origin,
+        unit,
         decimals: decimals(f, &fact.decimals)?,
-        period: fact.period.clone(),
+        period,
         date,
         sources: vec![fact.source.get_ref().clone()],
         region: regions.check(f, &fact.region)?,
@@ -91,7 +89,7 @@ fn one(
             .map(|q| qualifier(f, q))
             .transpose()?,
         supersedes: fact.supersedes.as_ref().map(|s| s.get_ref().clone()),
-        note: fact.note.clone(),
+        note,
         derived: None,
         seq,
     })
@@ -102,7 +100,7 @@ fn value(f: &SourceFile, v: &Spanned<toml::Value>) -> Result<Value> {
     let value = match v.get_ref() {
         toml::Value::Integer(i) => Value::Number(*i as f64),
         toml::Value::Float(x) if x.is_finite() => Value::Number(*x),
-        toml::Value::String(s) => Value::Text(s.clone()),
+        toml::Value::String(s) => Value::Text(Text::input(s.clone(), f.origin(v.span()))),
         _ => {
             return Err(f.error(
                 Kind::Data,
@@ -126,21 +124,24 @@ fn value(f: &SourceFile, v: &Spanned<toml::Value>) -> Result<Value> {
 /// A fact's qualifier, checked.
 fn qualifier(f: &SourceFile, q: &Spanned<RawQualifier>) -> Result<Qualifier> {
     let (text, position) = match q.get_ref() {
-        RawQualifier::Before(t) => (t.clone(), QualifierPosition::Before),
+        RawQualifier::Before(t) => (
+            Text::input(t.clone(), f.origin(q.span())),
+            QualifierPosition::Before,
+        ),
         RawQualifier::Placed { text, position } => {
-            let p = match position.as_str() {
+            let p = match position.get_ref().as_str() {
                 "before" => QualifierPosition::Before,
                 "after-number" => QualifierPosition::AfterNumber,
                 "after-unit" => QualifierPosition::AfterUnit,
                 other => {
                     return Err(f.error(
                         Kind::Data,
-                        q.span(),
+                        position.span(),
                         format!("unknown qualifier position `{other}`; expected \"before\", \"after-number\" or \"after-unit\""),
                     ));
                 }
             };
-            (text.clone(), p)
+            (f.text(text), p)
         }
     };
     if text.trim().is_empty() || text.contains(['{', '}']) {
@@ -169,7 +170,7 @@ pub(super) fn supersession(raws: &[Parsed], cat: &Catalog) -> Result<()> {
                 ));
             };
             let new = &cat.facts[fact.id.get_ref()];
-            if o.unit != new.unit || o.id == new.id {
+            if o.unit.as_deref() != new.unit.as_deref() || o.id == new.id {
                 return Err(f.error(
                     Kind::Data,
                     old.span(),

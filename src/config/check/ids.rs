@@ -8,14 +8,14 @@ use toml::Spanned;
 
 use super::super::model::*;
 use super::super::schema::*;
-use super::super::source::SourceFile;
-use super::super::values::check_id;
+use super::super::values::{check_id, plain_opt, plain_text};
 use super::Parsed;
 use crate::error::{Kind, Result};
+use crate::source::SourceFile;
 
 /// The regions the theme files define, by id, with their display names:
 /// a region may be covered by several themes, under one name.
-pub(super) struct Regions(BTreeMap<String, String>);
+pub(super) struct Regions(BTreeMap<String, Text>);
 
 impl Regions {
     /// Checks an optional region reference against the defined regions.
@@ -81,10 +81,8 @@ fn theme(f: &SourceFile, t: &RawTheme, cat: &mut Catalog) -> Result<()> {
             format!("theme `{id}` is defined twice"),
         ));
     }
-    f.plain(Kind::Data, &t.title, "a theme title")?;
-    if let Some(n) = &t.empty_note {
-        f.plain(Kind::Data, n, "a theme's empty note")?;
-    }
+    let title = plain_text(f, &t.title, Kind::Data, "a theme title")?;
+    let empty_note = plain_opt(f, &t.empty_note, Kind::Data, "a theme's empty note")?;
     // A theme without content is a broken or truncated file, not a
     // theme with nothing known yet: say so instead of printing
     // "nothing published by this date".
@@ -96,26 +94,25 @@ fn theme(f: &SourceFile, t: &RawTheme, cat: &mut Catalog) -> Result<()> {
         ));
     }
     if let Some(s) = t.sections.iter().find(|s| s.blocks.is_empty()) {
-        let at = f.text.find(&s.title).unwrap_or(0);
         return Err(f.error(
             Kind::Data,
-            at..at + s.title.len(),
+            s.title.span(),
             format!(
                 "section “{}” has no blocks; expected at least one [[section.block]]",
-                s.title
+                s.title.get_ref()
             ),
         ));
     }
     for s in &t.sections {
-        f.plain(Kind::Data, &s.title, "a section title")?;
+        plain_text(f, &s.title, Kind::Data, "a section title")?;
     }
     for r in &t.regions {
-        f.plain(Kind::Data, &r.name, "a region name")?;
+        plain_text(f, &r.name, Kind::Data, "a region name")?;
     }
     cat.themes.push(Theme {
         id: id.clone(),
-        title: t.title.clone(),
-        empty_note: t.empty_note.clone(),
+        title,
+        empty_note,
         summary: Vec::new(),
         regions: Vec::new(),
         sections: Vec::new(),
@@ -137,15 +134,15 @@ fn theme_regions(f: &SourceFile, t: &RawTheme, regions: &mut Regions) -> Result<
             ));
         }
         match regions.0.get(rid) {
-            Some(name) if name != &r.name => {
+            Some(name) if name.as_str() != r.name.get_ref() => {
                 return Err(f.error(
                     Kind::Data,
                     r.id.span(),
-                    format!("region `{rid}` is named `{}` here but `{name}` in another theme file; one region, one name", r.name),
+                    format!("region `{rid}` is named `{}` here but `{name}` in another theme file; one region, one name", r.name.get_ref()),
                 ));
             }
             _ => {
-                regions.0.insert(rid.clone(), r.name.clone());
+                regions.0.insert(rid.clone(), f.text(&r.name));
             }
         }
     }

@@ -19,8 +19,9 @@ use std::sync::Arc;
 use super::cache::Pending;
 use super::model::*;
 use super::schema::*;
-use super::source::SourceFile;
 use crate::error::{Error, Kind, Result};
+use crate::origin::FileId;
+use crate::source::SourceFile;
 
 /// The theme files of `themes_dir`, in name order.
 pub(super) fn theme_files(themes_dir: &Path) -> Result<Vec<PathBuf>> {
@@ -33,27 +34,38 @@ pub(super) fn theme_files(themes_dir: &Path) -> Result<Vec<PathBuf>> {
     Ok(paths)
 }
 
+/// The catalogue, where it would be kept, and the files it was read from.
+pub(super) type Loaded = (Catalog, Option<Pending>, Vec<Arc<SourceFile>>);
+
 /// Loads `sources.toml` and every `*.toml` in `themes_dir`, checked; with
 /// `cache` (a folder), a catalogue checked before from the very same
 /// files (and by the very same binary) is taken from there instead of
 /// parsed and checked again. A catalogue parsed here comes with where it
 /// would be stored: the run stores it once it has succeeded, so a failed
-/// run leaves nothing behind.
+/// run leaves nothing behind. The files get ids from `first` on: the
+/// sources list, then the theme files in name order.
 pub(super) fn load_catalog(
     sources_path: &Path,
     themes_dir: &Path,
     cache: Option<&Path>,
-) -> Result<(Catalog, Option<Pending>)> {
+    first: u16,
+) -> Result<Loaded> {
     let paths = theme_files(themes_dir);
     // Every file is read first: a few small files, and what the cache key
     // digests. Errors are still reported in file order, sources first.
-    let sources = SourceFile::read(sources_path, Kind::Data);
+    let sources = SourceFile::read(sources_path, Kind::Data, FileId(first));
     let themes: Vec<Result<Arc<SourceFile>>> = match &paths {
         Ok(paths) => paths
             .iter()
-            .map(|p| SourceFile::read(p, Kind::Data))
+            .enumerate()
+            .map(|(i, p)| SourceFile::read(p, Kind::Data, FileId(first + 1 + i as u16)))
             .collect(),
         Err(_) => Vec::new(),
+    };
+    let files = || {
+        let mut v: Vec<Arc<SourceFile>> = sources.iter().cloned().collect();
+        v.extend(themes.iter().filter_map(|t| t.as_ref().ok().cloned()));
+        v
     };
     let pending = cache.and_then(|dir| {
         let sources = sources.as_ref().ok()?;
@@ -65,10 +77,11 @@ pub(super) fn load_catalog(
     });
     if let Some(cat) = pending.as_ref().and_then(|p| p.get()) {
         crate::trace::mark("config: catalogue from the cache");
-        return Ok((cat, None));
+        return Ok((cat, None, files()));
     }
+    let read = files();
     let cat = check(sources, paths, themes, sources_path, themes_dir)?;
-    Ok((cat, pending))
+    Ok((cat, pending, read))
 }
 
 /// A theme file, read and parsed.

@@ -3,11 +3,11 @@
 
 use super::super::model::*;
 use super::super::schema::*;
-use super::super::source::SourceFile;
 use super::Parsed;
 use super::blocks::{block, curated};
 use super::ids::Regions;
 use crate::error::{Kind, Result};
+use crate::source::SourceFile;
 
 /// Fills in the regions, sections and summary of every theme of `cat`.
 pub(super) fn check(raws: &[Parsed], regions: &Regions, cat: &mut Catalog) -> Result<()> {
@@ -17,7 +17,7 @@ pub(super) fn check(raws: &[Parsed], regions: &Regions, cat: &mut Catalog) -> Re
             .iter()
             .map(|r| Region {
                 id: r.id.get_ref().clone(),
-                name: r.name.clone(),
+                name: f.text(&r.name),
             })
             .collect();
         let mut sections = Vec::new();
@@ -64,7 +64,7 @@ fn section(
         blocks.push(block(f, b, &cat.facts, &cat.sources, regions)?);
     }
     Ok(Section {
-        title: s.title.clone(),
+        title: f.text(&s.title),
         region,
         comparison: s.comparison,
         blocks,

@@ -3,24 +3,18 @@
 
 use super::super::model::*;
 use super::super::schema::*;
-use super::super::source::SourceFile;
-use super::super::values::{check_id, date_of};
+use super::super::values::{check_id, date_of, plain_opt, plain_text};
 use crate::error::{Kind, Result};
+use crate::source::SourceFile;
 
 /// Checks every `[[source]]` of `raw` into `cat`.
 pub(super) fn check(sfile: &SourceFile, raw: RawSources, cat: &mut Catalog) -> Result<()> {
     for s in raw.sources {
         check_id(sfile, &s.id, "source")?;
-        for (v, what) in [
-            (s.title.as_deref(), "a source title"),
-            (s.description.as_deref(), "a source description"),
-            (Some(s.publisher.as_str()), "a publisher"),
-            (s.inferred.as_deref(), "a date's reason"),
-        ] {
-            if let Some(v) = v {
-                sfile.plain(Kind::Data, v, what)?;
-            }
-        }
+        let title = plain_opt(sfile, &s.title, Kind::Data, "a source title")?;
+        let description = plain_opt(sfile, &s.description, Kind::Data, "a source description")?;
+        let publisher = plain_text(sfile, &s.publisher, Kind::Data, "a publisher")?;
+        let inferred = plain_opt(sfile, &s.inferred, Kind::Data, "a date's reason")?;
         let published = date_of(sfile, &s.published)?;
         let id = s.id.get_ref().clone();
         if cat.sources.contains_key(&id) {
@@ -30,7 +24,7 @@ pub(super) fn check(sfile: &SourceFile, raw: RawSources, cat: &mut Catalog) -> R
                 format!("duplicate source id `{id}`"),
             ));
         }
-        if s.title.is_none() && s.description.is_none() {
+        if title.is_none() && description.is_none() {
             return Err(sfile.error(
                 Kind::Data,
                 s.id.span(),
@@ -42,14 +36,14 @@ pub(super) fn check(sfile: &SourceFile, raw: RawSources, cat: &mut Catalog) -> R
             id.clone(),
             Source {
                 id,
-                title: s.title,
-                description: s.description,
-                publisher: s.publisher,
+                title,
+                description,
+                publisher,
                 published,
                 precision,
-                inferred: s.inferred,
-                url: s.url,
-                note: s.note,
+                inferred,
+                url: s.url.as_ref().map(|u| sfile.text(u)),
+                note: s.note.as_ref().map(|n| sfile.text(n)),
             },
         );
     }
