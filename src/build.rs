@@ -61,8 +61,9 @@ pub fn build_timed(
     mark("content selected");
     // Errors found from here on name the input by origin: placed in its
     // file only now, where the files are at hand.
-    let pages =
+    let laid =
         layout::layout_document(&doc, fonts, &config.page).map_err(|e| config.files.resolve(e))?;
+    let pages = laid.pages;
     let t_layout = t.elapsed();
     mark("laid out");
     memory::release();

@@ -19,6 +19,13 @@ pub(crate) const CARD: Rgb = Rgb::from_u8(0xf2, 0xf4, 0xf7);
 /// Card accent bar and figure values.
 pub(crate) const NAVY: Rgb = Rgb::from_u8(0x1f, 0x3a, 0x5f);
 
+/// Where the em box of CJK text sits on its baseline: 0.88 em above it,
+/// 0.12 em below (the split the CJK faces' ideographic em box uses). Lines
+/// are centred in their line box by it, and chart anchors refer to it.
+pub(crate) const EM_ASCENT: f32 = 0.88;
+/// The em box's depth below the baseline: the rest of the em.
+pub(crate) const EM_DESCENT: f32 = 0.12;
+
 /// Level-1 heading size (bold sans, ~19 % above 10.5 pt body).
 pub(crate) const H1_SCALE: f32 = 1.19;
 /// Level-2 heading size (~10 % above body).

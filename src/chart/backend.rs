@@ -23,7 +23,7 @@ use plotters_backend::{
 };
 
 use crate::error::Error;
-use crate::frame::{Item, Path, Rgb, Stroke};
+use crate::frame::{Artifact, Item, Path, Rgb, Stroke, Tag};
 use crate::text::single_line;
 use crate::{frame::FontKind, text::fonts::FontSet};
 
@@ -35,12 +35,9 @@ pub(crate) const UNIT: f32 = 20.0;
 /// arithmetic and ours agree.
 pub(crate) const PLOTTERS_FONT_SCALE: f64 = 1.24;
 
-/// Where the ideographic em box sits around the baseline, as fractions of
-/// the em: the same 0.88 / 0.12 split the rest of the layout (and
-/// `pdfcheck.py`) uses, so "inside the box" means the same thing everywhere.
-pub(crate) const EM_ASCENT: f32 = 0.88;
-/// Depth of the em box below the baseline, as a fraction of the em.
-pub(crate) const EM_DESCENT: f32 = 0.12;
+// Chart anchors refer to the same em box as the rest of the layout (and
+// `pdfcheck.py`), so "inside the box" means the same thing everywhere.
+use crate::style::{EM_ASCENT, EM_DESCENT};
 
 /// The error plotters sees when recording fails.
 #[derive(Debug, Clone)]
@@ -74,6 +71,9 @@ pub(crate) struct Recorder {
     /// plotters carries only `&str` to the backend, which sets each with
     /// the origins of the text it came from.
     pub(crate) texts: std::collections::HashMap<String, crate::origin::Text>,
+    /// Lines and fills drawn now are decoration, not content (grid,
+    /// rules, bands): a reader skips them.
+    pub(crate) decoration: bool,
 }
 
 /// A plotters backend drawing into page items.
@@ -134,8 +134,15 @@ impl<'f> PdfBackend<'f> {
         )
     }
 
-    fn push(&self, item: Item) {
-        self.rec.borrow_mut().items.push(item);
+    /// Records an item: lines and fills drawn while the canvas draws
+    /// decoration (grid, axis rules, bands) are artifacts; everything else
+    /// belongs to the figure, which claims it.
+    fn push(&self, mut item: Item) {
+        let mut rec = self.rec.borrow_mut();
+        if rec.decoration && !matches!(item, Item::Text(_)) {
+            item.set_tag(Tag::Artifact(Artifact::Decoration));
+        }
+        rec.items.push(item);
     }
 
     fn stroke(&self, c: BackendColor, width: u32) -> Stroke {
@@ -246,6 +253,7 @@ impl DrawingBackend for PdfBackend<'_> {
             fill: None,
             stroke: Some(self.stroke(c, style.stroke_width())),
             alpha: c.alpha as f32,
+            tag: Tag::Unset,
         }));
         Ok(())
     }
@@ -269,6 +277,7 @@ impl DrawingBackend for PdfBackend<'_> {
             fill: fill.then(|| rgb(c)),
             stroke: (!fill).then(|| self.stroke(c, style.stroke_width())),
             alpha: c.alpha as f32,
+            tag: Tag::Unset,
         }));
         Ok(())
     }
@@ -299,6 +308,7 @@ impl DrawingBackend for PdfBackend<'_> {
             fill: None,
             stroke: Some(self.stroke(c, style.stroke_width())),
             alpha: c.alpha as f32,
+            tag: Tag::Unset,
         }));
         Ok(())
     }
@@ -322,6 +332,7 @@ impl DrawingBackend for PdfBackend<'_> {
             fill: fill.then(|| rgb(c)),
             stroke: (!fill).then(|| self.stroke(c, style.stroke_width())),
             alpha: c.alpha as f32,
+            tag: Tag::Unset,
         });
         Ok(())
     }
@@ -345,6 +356,7 @@ impl DrawingBackend for PdfBackend<'_> {
             fill: Some(rgb(c)),
             stroke: None,
             alpha: c.alpha as f32,
+            tag: Tag::Unset,
         }));
         Ok(())
     }

@@ -277,7 +277,7 @@ pub(super) fn vertical(c: &Canvas, chart: &ChartData) -> Result<()> {
         }
     }
     // Zero line over the bars' feet.
-    c.line(&[(g.px0, yof(0.0)), (g.px1, yof(0.0))], 0.8, AXIS, &[])?;
+    c.rule(&[(g.px0, yof(0.0)), (g.px1, yof(0.0))], 0.8, AXIS)?;
     // Category labels under their slots.
     let ly = py1 + GAP + neg;
     for (k, lines) in g.lines.iter().enumerate() {
@@ -290,11 +290,10 @@ pub(super) fn vertical(c: &Canvas, chart: &ChartData) -> Result<()> {
     let gy = ly + g.cat_h + 3.0;
     for (name, a, b) in group_runs(&t.cats) {
         let (x0, x1) = (xof(a as f32) + 4.0, xof(b as f32 + 1.0) - 4.0);
-        c.line(
+        c.rule(
             &[(x0, gy - 2.0), (x0, gy), (x1, gy), (x1, gy - 2.0)],
             0.6,
             AXIS,
-            &[],
         )?;
         c.text(&name, (x0 + x1) / 2.0, gy + 2.0, GROUP_F, CT)?;
     }

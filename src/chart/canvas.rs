@@ -400,6 +400,20 @@ impl<'f> Canvas<'f> {
             .map_err(|e| self.err(e))
     }
 
+    /// Draws with `draw` as decoration (grid, rules, bands): not content,
+    /// so a reader of the tagged document skips it.
+    pub(crate) fn decorate<T>(&self, draw: impl FnOnce() -> Result<T>) -> Result<T> {
+        self.rec.borrow_mut().decoration = true;
+        let r = draw();
+        self.rec.borrow_mut().decoration = false;
+        r
+    }
+
+    /// A rule: a line drawn as decoration.
+    pub(crate) fn rule(&self, pts: &[(f32, f32)], width: f32, c: Rgb) -> Result<()> {
+        self.decorate(|| self.line(pts, width, c, &[]))
+    }
+
     /// Sets a dash pattern for what plotters draws next (series), or clears it.
     pub(crate) fn set_dash(&self, dash: &[f32]) {
         self.rec.borrow_mut().dash = dash.to_vec();
@@ -449,7 +463,7 @@ pub(crate) fn value_axis(
         mesh.y_desc(title)
             .axis_desc_style(text_style(TITLE, false, SOFT, HPos::Center, VPos::Top));
     }
-    mesh.draw().map_err(|e| c.err(e))
+    c.decorate(|| mesh.draw().map_err(|e| c.err(e)))
 }
 
 #[cfg(test)]

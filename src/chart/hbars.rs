@@ -308,7 +308,7 @@ pub(super) fn horizontal(c: &Canvas, chart: &ChartData, titles: &Titles) -> Resu
                 VPos::Bottom,
             ));
         }
-        mesh.draw().map_err(|e| c.err(e))?;
+        c.decorate(|| mesh.draw().map_err(|e| c.err(e)))?;
         // Row k from the top is data band [n − k − 1, n − k].
         let th = bar_t / row_h / m as f32;
         let mut rects = Vec::new();
@@ -328,7 +328,7 @@ pub(super) fn horizontal(c: &Canvas, chart: &ChartData, titles: &Titles) -> Resu
         }
         ch.draw_series(rects).map_err(|e| c.err(e))?;
     }
-    c.line(&[(xof(0.0), py0), (xof(0.0), py1)], 0.8, AXIS, &[])?;
+    c.rule(&[(xof(0.0), py0), (xof(0.0), py1)], 0.8, AXIS)?;
     // Value labels after each bar's end (before it for negative values).
     let sub_t = bar_t / m as f32;
     for (s, row) in t.vals.iter().enumerate() {
@@ -366,11 +366,10 @@ pub(super) fn horizontal(c: &Canvas, chart: &ChartData, titles: &Titles) -> Resu
     for (name, a, b) in &runs {
         let bx = g.group_w + 5.0;
         let (y0, y1) = (yc(*a) - bar_t / 2.0, yc(*b) + bar_t / 2.0);
-        c.line(
+        c.rule(
             &[(bx + 2.0, y0), (bx, y0), (bx, y1), (bx + 2.0, y1)],
             0.6,
             AXIS,
-            &[],
         )?;
         c.text(name, g.group_w, (yc(*a) + yc(*b)) / 2.0, GROUP_F, RC)?;
     }

@@ -325,7 +325,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
         && !series.is_empty()
         && let Some(first) = pts.first()
     {
-        c.rect(xof(first.x), py0, px1, py1, BAND, 1.0)?;
+        c.decorate(|| c.rect(xof(first.x), py0, px1, py1, BAND, 1.0))?;
         c.text("预测期", px1 - 3.0, py1 - 3.0, TICK_F, RB)?;
     }
     let fmt = |v: &f64| tick(*v, ax.step, mag);
@@ -369,7 +369,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
             r.map_err(|e| c.err(e))?;
         }
     }
-    c.line(&[(px0, yof(0.0)), (px1, yof(0.0))], 0.8, AXIS, &[])?;
+    c.rule(&[(px0, yof(0.0)), (px1, yof(0.0))], 0.8, AXIS)?;
 
     // Markers and value labels; dense series keep only their last label.
     // A label: text, anchor point and anchor, colour, its box, and whether
@@ -486,7 +486,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
             continue;
         }
         kept.push(span);
-        c.line(&[(cx, py1), (cx, py1 + 2.5)], 0.6, AXIS, &[])?;
+        c.rule(&[(cx, py1), (cx, py1 + 2.5)], 0.6, AXIS)?;
         c.text(l, cx, ty, TICK_F, CT)?;
     }
     if let Some(xl) = &chart.x_label {

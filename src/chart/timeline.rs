@@ -257,7 +257,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
     // The axis with year bands: a tick at each new year, the year's name
     // centred in its span, under the axis, moved aside (within its year)
     // if a stem going down would cross it.
-    c.line(&[(p.x0, axis_y), (p.x1, axis_y)], 1.2, AXIS, &[])?;
+    c.rule(&[(p.x0, axis_y), (p.x1, axis_y)], 1.2, AXIS)?;
     if p.timed {
         let stems: Vec<f32> = (0..p.events.len())
             .filter(|&i| p.places[i].tier < 0)
@@ -268,7 +268,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
         while (y as f64) < p.t1 {
             let (a, b) = (p.x(y as f64), p.x((y + 1) as f64));
             if y as f64 > p.t0 {
-                c.line(&[(a, axis_y - 3.0), (a, axis_y + 3.0)], 0.8, AXIS, &[])?;
+                c.rule(&[(a, axis_y - 3.0), (a, axis_y + 3.0)], 0.8, AXIS)?;
             }
             let label = format!("{y}年");
             let w = c.measure(&label, TICK, false)?;
@@ -314,7 +314,7 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
         } else {
             (axis_y + 3.0, stem_end)
         };
-        c.line(&[(x, stem.0), (x, stem.1)], 0.6, GRID_DARK, &[])?;
+        c.rule(&[(x, stem.0), (x, stem.1)], 0.6, GRID_DARK)?;
         c.dot(x, axis_y, 3.0, col, Some((Rgb(1.0, 1.0, 1.0), 1.0)))?;
         let (a, _) = p.span(i, pl.left);
         let mut y = top;

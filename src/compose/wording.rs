@@ -3,9 +3,9 @@
 //! page footers, and the lines written from headline facts. Layout asks
 //! here for every word it sets that the data did not give.
 
-use crate::config::Source;
+use crate::config::{ChartKind, Source};
 use crate::content::format::DERIVED_MARK;
-use crate::content::{KeyFact, chinese_date, source_date};
+use crate::content::{ChartData, KeyFact, chinese_date, source_date};
 use crate::origin::Text;
 
 const NUMERALS: [&str; 10] = ["一", "二", "三", "四", "五", "六", "七", "八", "九", "十"];
@@ -44,6 +44,23 @@ pub(crate) fn cite_mark(cites: &[usize]) -> Option<String> {
     })
 }
 
+/// What a source mark does, for readers that announce links: `[1,3]` →
+/// "见资料来源[1,3]".
+pub(crate) fn cite_description(mark: &str) -> String {
+    format!("见资料来源{mark}")
+}
+
+/// What a linked paragraph leads to, for readers that announce links.
+pub(crate) fn link_description(text: &Text) -> String {
+    let head: String = text.chars().take(24).collect();
+    format!("转到正文：{head}")
+}
+
+/// What a contents entry leads to.
+pub(crate) fn contents_description(title: &Text, page: &str) -> String {
+    format!("转到“{title}”，第{page}页")
+}
+
 /// The number of entry `n` in the sources list: `［3］`.
 pub(crate) fn source_number(n: usize) -> String {
     format!("［{n}］")
@@ -70,6 +87,40 @@ pub(crate) fn figure_source(sources: &Text, notes: &[Text]) -> Text {
         src.push(&Text::join(notes, "；"));
     }
     src
+}
+
+/// A chart in words, for readers who cannot see it: its title, unit,
+/// every category with its value, any projection, and the notes about
+/// how it is drawn (a value axis that does not start at zero).
+pub(crate) fn chart_alt(number: usize, chart: &ChartData, notes: &[Text]) -> String {
+    let mut s = format!("图{number}：{}。", chart.title);
+    if let Some(u) = &chart.unit {
+        s.push_str(&format!("单位：{u}。"));
+    }
+    let unit = chart.unit.as_deref().unwrap_or("");
+    for series in &chart.series {
+        let points: Vec<String> = series
+            .points
+            .iter()
+            .map(|p| match (chart.kind, p.date) {
+                (ChartKind::Timeline, Some(d)) => format!("{}：{}", chinese_date(d), p.label),
+                _ => format!("{}：{}{}{unit}{}", p.label, p.before, p.text, p.after),
+            })
+            .collect();
+        s.push_str(&format!("{}——{}。", series.name, points.join("；")));
+    }
+    if let Some(p) = &chart.projection {
+        let points: Vec<String> = p
+            .points
+            .iter()
+            .map(|(y, v)| format!("{y}年：{}", crate::content::format::number(*v, Some(1))))
+            .collect();
+        s.push_str(&format!("{}（预测）——{}。", p.name, points.join("；")));
+    }
+    for n in notes {
+        s.push_str(&format!("注：{n}。"));
+    }
+    s
 }
 
 /// A card's label: the fact's, marked when the figure is derived.

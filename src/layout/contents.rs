@@ -3,9 +3,10 @@
 
 use super::blocks::Builder;
 use super::flow::Elem;
+use super::tree::Tree;
 use crate::error::Result;
 use crate::frame::FontKind;
-use crate::frame::{Item, Path, Stroke};
+use crate::frame::{Artifact, Item, Path, Role, Stroke, Tag};
 use crate::style::*;
 use crate::text::single_line;
 
@@ -23,7 +24,7 @@ pub(crate) struct Entry {
 }
 
 /// The contents title and one element per entry.
-pub(crate) fn contents(b: &Builder, entries: &[Entry]) -> Result<Vec<Elem>> {
+pub(crate) fn contents(b: &Builder, entries: &[Entry], tree: &mut Tree) -> Result<Vec<Elem>> {
     let f = b.frame;
     let mut out = Vec::new();
     let tsize = b.body() * H1_SCALE;
@@ -36,6 +37,8 @@ pub(crate) fn contents(b: &Builder, entries: &[Entry]) -> Result<Vec<Elem>> {
     )?;
     title.x = f.left + (f.width - title.width()) / 2.0;
     title.y = tsize * 1.2;
+    title.tag = Tag::Node(tree.add(Role::Paragraph, None));
+    let list = tree.add(Role::Contents, None);
     out.push(Elem {
         height: tsize * 2.0,
         space_before: b.pitch() * 0.5,
@@ -53,10 +56,20 @@ pub(crate) fn contents(b: &Builder, entries: &[Entry]) -> Result<Vec<Elem>> {
             ),
         };
         let base = b.baseline(size, pitch);
+        let entry = tree.add(Role::ContentsItem, Some(list));
+        let link = Tag::Node(tree.add(
+            Role::Link {
+                target: e.anchor.clone(),
+                description: crate::compose::wording::contents_description(&e.title, &e.page),
+            },
+            Some(entry),
+        ));
         let mut t = single_line(b.fonts, &e.title, font, size, INK)?;
+        t.tag = link;
         t.x = f.left + indent;
         t.y = base;
         let mut n = single_line(b.fonts, &e.page, FontKind::Sans, size, INK)?;
+        n.tag = link;
         n.x = f.left + f.width - n.width();
         n.y = base;
         let (from, to) = (t.x + t.width() + size * 0.6, n.x - size * 0.6);
@@ -72,6 +85,7 @@ pub(crate) fn contents(b: &Builder, entries: &[Entry]) -> Result<Vec<Elem>> {
                     dash: vec![0.7, 2.3],
                 }),
                 alpha: 1.0,
+                tag: Tag::Artifact(Artifact::Decoration),
             }));
         }
         items.push(Item::Text(t));
@@ -79,6 +93,7 @@ pub(crate) fn contents(b: &Builder, entries: &[Entry]) -> Result<Vec<Elem>> {
         items.push(Item::Link {
             rect: (f.left, 0.0, f.width, pitch),
             target: e.anchor.clone(),
+            tag: link,
         });
         out.push(Elem {
             height: pitch,

@@ -5,7 +5,7 @@
 
 use std::sync::Arc;
 
-use crate::frame::{Anchor, Item, Page};
+use crate::frame::{Anchor, Artifact, Item, Page, Tag};
 
 /// The type area of a page.
 #[derive(Debug, Clone, Copy)]
@@ -103,10 +103,16 @@ pub(crate) fn shift(item: &mut Item, dx: f32, dy: f32) {
     }
 }
 
-fn place(page: &mut Page, e: &Elem, y: f32) {
+/// Places a copy of `e` — a table's header row repeated on a page where
+/// its table continues: for the eye only, so its content is marked as a
+/// repetition a reader skips.
+fn place_repeat(page: &mut Page, e: &Elem, y: f32) {
     for it in &e.items {
         let mut it = it.clone();
         shift(&mut it, 0.0, y);
+        if matches!(it.tag(), Tag::Node(_)) {
+            it.set_tag(Tag::Artifact(Artifact::Repeat));
+        }
         page.items.push(it);
     }
     for a in &e.anchors {
@@ -186,7 +192,7 @@ impl Plan {
                                 place_owned(&mut page, e, y);
                             }
                         }
-                        Slot::Header(h) => place(&mut page, &h, y),
+                        Slot::Header(h) => place_repeat(&mut page, &h, y),
                     }
                 }
                 page

@@ -4,20 +4,35 @@
 //! builders (`blocks`, `table`), pagination (`flow`) and page furniture.
 
 pub(crate) mod blocks;
+mod cards;
 pub(crate) mod contents;
+mod figure;
 pub(crate) mod flow;
+mod sources;
+mod structure;
 pub(crate) mod table;
+mod title;
+mod tree;
 
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crate::compose::{DocBlock, Document};
 use crate::config::PageSettings;
 use crate::error::Result;
-use crate::frame::{FontKind, Item, Page};
+use crate::frame::{Artifact, FontKind, Item, Page, Structure, Tag};
 use crate::style;
 use crate::text::fonts::FontSet;
 use crate::text::single_line;
 use flow::{Elem, Frame};
+use tree::Tree;
+
+/// A laid-out document: its pages, and what every item on them is.
+pub(crate) struct Laid {
+    /// The pages.
+    pub(crate) pages: Vec<Page>,
+    /// The logical structure the pages' items are tagged with.
+    pub(crate) structure: Structure,
+}
 
 /// Lays out a whole document.
 ///
@@ -29,7 +44,7 @@ pub(crate) fn layout_document(
     doc: &Document,
     fonts: &FontSet,
     settings: &PageSettings,
-) -> Result<Vec<Page>> {
+) -> Result<Laid> {
     let lap = |what: &str| crate::trace::mark(&format!("layout: {what}"));
     let frame = frame_for(settings);
     let b = blocks::Builder::new(fonts, settings, &frame);
@@ -52,11 +67,13 @@ pub(crate) fn layout_document(
         })
         .collect();
     let mut entries = entries;
-    let (head, body) = elements(doc, &b)?;
+    let (head, body, trees, title) = elements(doc, &b)?;
     lap("blocks set");
     // Only the contents change between passes, and a pass only plans the
     // page breaks: the pages are made once, from the final plan.
-    let mut contents = contents::contents(&b, &entries)?;
+    let contents_block = doc.blocks.len() as u32 + 1;
+    let mut contents_tree = Tree::new(contents_block);
+    let mut contents = contents::contents(&b, &entries, &mut contents_tree)?;
     let mut plan;
     let mut pass = 0;
     loop {
@@ -85,14 +102,16 @@ pub(crate) fn layout_document(
         if !changed || pass == 3 {
             break;
         }
-        contents = contents::contents(&b, &entries)?;
+        contents_tree = Tree::new(contents_block);
+        contents = contents::contents(&b, &entries, &mut contents_tree)?;
     }
     lap(&format!("pages planned ({pass} passes)"));
     let elems: Vec<Elem> = head.into_iter().chain(contents).chain(body).collect();
     let mut pages = plan.into_pages(elems, &frame);
     furniture(&mut pages, doc, fonts, settings, &frame)?;
+    let structure = structure::assemble(doc, trees, title, contents_tree);
     lap("pages made");
-    Ok(pages)
+    Ok(Laid { pages, structure })
 }
 
 /// Lower-case roman numerals for front-matter pages.
@@ -119,45 +138,26 @@ pub(crate) fn roman(n: usize) -> String {
     s
 }
 
-/// One block's elements.
-fn block_elems(b: &blocks::Builder, block: &DocBlock) -> Result<Vec<Elem>> {
+/// One block's elements, and its logical elements in `tree`.
+fn block_elems(b: &blocks::Builder, block: &DocBlock, tree: &mut Tree) -> Result<Vec<Elem>> {
     Ok(match block {
         DocBlock::Heading {
             level,
             number,
             text,
             anchor,
-        } => b.heading(*level, number, text, anchor)?,
-        DocBlock::Paragraph(p, cites) => b.paragraph(p, cites)?,
-        DocBlock::Linked(p, cites, target) => {
-            // Each line is a link to the target; the source mark keeps its
-            // own link to the sources list, which is drawn later and so
-            // takes the click where the two meet.
-            let mut elems = b.paragraph(p, cites)?;
-            for e in &mut elems {
-                let text_w = e.items.iter().find_map(|it| match it {
-                    Item::Text(t) => Some((t.x, t.width(), t.size)),
-                    _ => None,
-                });
-                if let Some((x, w, size)) = text_w {
-                    let link = Item::Link {
-                        rect: (x, (e.height - size) / 2.0, w, size * 1.2),
-                        target: target.clone(),
-                    };
-                    e.items.insert(0, link);
-                }
-            }
-            elems
-        }
-        DocBlock::Note(n) => b.note(n)?,
-        DocBlock::KeyFigures(k) => b.key_figures(k)?,
+        } => b.heading(*level, number, text, anchor, tree)?,
+        DocBlock::Paragraph(p, cites) => b.paragraph(p, cites, tree)?,
+        DocBlock::Linked(p, cites, target) => b.linked(p, cites, target, tree)?,
+        DocBlock::Note(n) => b.note(n, tree)?,
+        DocBlock::KeyFigures(k) => b.key_figures(k, tree)?,
         DocBlock::Table {
             number,
             caption,
             table,
-        } => table::table(b, *number, caption, table)?,
-        DocBlock::Figure { number, chart } => b.figure(*number, chart)?,
-        DocBlock::Sources(list) => b.sources(list)?,
+        } => table::table(b, *number, caption, table, tree)?,
+        DocBlock::Figure { number, chart } => b.figure(*number, chart, tree)?,
+        DocBlock::Sources(list) => b.sources(list, tree)?,
         // Set per pass by `layout_document`, which knows the pages.
         DocBlock::Contents => Vec::new(),
     })
@@ -171,7 +171,11 @@ fn block_elems(b: &blocks::Builder, block: &DocBlock) -> Result<Vec<Elem>> {
 /// threads take blocks from a shared counter (a chart costs as much as
 /// many paragraphs, so a fixed share per thread leaves one idle), and the
 /// calling thread is one of them.
-fn elements(doc: &Document, b: &blocks::Builder) -> Result<(Vec<Elem>, Vec<Elem>)> {
+/// The front matter, the body, each block's logical elements and the
+/// title block's.
+type Elements = (Vec<Elem>, Vec<Elem>, Vec<Tree>, Tree);
+
+fn elements(doc: &Document, b: &blocks::Builder) -> Result<Elements> {
     let n = doc.blocks.len();
     let threads = std::thread::available_parallelism()
         .map_or(1, |t| t.get())
@@ -186,7 +190,8 @@ fn elements(doc: &Document, b: &blocks::Builder) -> Result<(Vec<Elem>, Vec<Elem>
                 return done;
             };
             let t = std::time::Instant::now();
-            let r = block_elems(b, block);
+            let mut tree = Tree::new(i as u32);
+            let r = block_elems(b, block, &mut tree).map(|e| (e, tree));
             log::trace!(
                 "layout: block {i} {:.2} ms",
                 t.elapsed().as_secs_f64() * 1e3
@@ -194,7 +199,7 @@ fn elements(doc: &Document, b: &blocks::Builder) -> Result<(Vec<Elem>, Vec<Elem>
             done.push((i, r));
         }
     };
-    let mut built: Vec<Option<Result<Vec<Elem>>>> = (0..n).map(|_| None).collect();
+    let mut built: Vec<Option<Result<(Vec<Elem>, Tree)>>> = (0..n).map(|_| None).collect();
     std::thread::scope(|sc| {
         let helpers: Vec<_> = (1..threads).map(|_| sc.spawn(work)).collect();
         let mine = work();
@@ -206,13 +211,16 @@ fn elements(doc: &Document, b: &blocks::Builder) -> Result<(Vec<Elem>, Vec<Elem>
             built[i] = Some(r);
         }
     });
-    let mut head: Vec<Elem> = b.title_block(doc)?;
+    let mut title = Tree::new(n as u32);
+    let mut head: Vec<Elem> = b.title_block(doc, &mut title)?;
+    let mut trees = Vec::with_capacity(n);
     let mut body: Vec<Elem> = Vec::new();
     // Without a contents list there is no front matter.
     let mut front = doc.blocks.iter().any(|bl| matches!(bl, DocBlock::Contents));
     let mut keep_next = false;
     for (block, new) in doc.blocks.iter().zip(built) {
-        let mut new = new.expect("every block built")?;
+        let (mut new, tree) = new.expect("every block built")?;
+        trees.push(tree);
         if matches!(block, DocBlock::Contents) {
             front = false;
             keep_next = false;
@@ -237,7 +245,7 @@ fn elements(doc: &Document, b: &blocks::Builder) -> Result<(Vec<Elem>, Vec<Elem>
         }
         body.append(&mut new);
     }
-    Ok((head, body))
+    Ok((head, body, trees, title))
 }
 
 /// The type area: its width a whole number of body ems, so that lines of
@@ -284,9 +292,11 @@ fn furniture(
             let mut left = single_line(fonts, &doc.title, FontKind::Sans, size, style::MUTED)?;
             left.x = frame.left;
             left.y = header_base;
+            left.tag = Tag::Artifact(Artifact::Header);
             let mut right = single_line(fonts, &doc.date_text, FontKind::Sans, size, style::MUTED)?;
             right.x = frame.left + frame.width - right.width();
             right.y = header_base;
+            right.tag = Tag::Artifact(Artifact::Header);
             page.items.push(Item::Text(left));
             page.items.push(Item::Text(right));
             page.items.push(Item::rule(
@@ -303,8 +313,12 @@ fn furniture(
             let mut foot = single_line(fonts, &text, FontKind::Sans, size, style::MUTED)?;
             foot.x = frame.left + (frame.width - foot.width()) / 2.0;
             foot.y = footer_base;
+            foot.tag = Tag::Artifact(Artifact::Footer);
             page.items.push(Item::Text(foot));
         }
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod role_tests;

@@ -6,10 +6,11 @@ use std::sync::Arc;
 
 use super::blocks::Builder;
 use super::flow::Elem;
+use super::tree::Tree;
 use crate::content::TableContent;
 use crate::error::Result;
 use crate::frame::FontKind;
-use crate::frame::{Anchor, Item};
+use crate::frame::{Anchor, Artifact, Item, NodeId, Role, Scope, Tag};
 use crate::origin::Text;
 use crate::style::*;
 use crate::text::{Align, ParaStyle, SetLine, layout, natural_width};
@@ -138,9 +139,14 @@ pub(crate) fn table(
     number: usize,
     caption: &Text,
     t: &TableContent,
+    tree: &mut Tree,
 ) -> Result<Vec<Elem>> {
     let f = b.frame;
     let cols = Columns::of(b, t)?;
+    let table = tree.add(Role::Table, None);
+    let cap = Tag::Node(tree.add(Role::Caption, Some(table)));
+    let thead = tree.add(Role::TableHead, Some(table));
+    let tbody = tree.add(Role::TableBody, Some(table));
     let mut out = Vec::new();
     let cstyle = ParaStyle {
         font: FontKind::SansBold,
@@ -150,7 +156,7 @@ pub(crate) fn table(
         indent_em: 0.0,
     };
     let mut items = Vec::new();
-    let y = b.stack(&mut items, caption, &cstyle, 0.0, 1.45)?;
+    let y = b.stack(&mut items, caption, &cstyle, 0.0, 1.45, cap)?;
     out.push(Elem {
         height: y + 3.0,
         space_before: b.pitch() * 0.5,
@@ -163,7 +169,7 @@ pub(crate) fn table(
         }],
         ..Elem::default()
     });
-    let mut head = row(b, t, &cols, &t.columns, true, false)?;
+    let mut head = row(b, t, &cols, &t.columns, Cells::Head(thead), false, tree)?;
     head.keep_with_prev = true;
     let head_rc = Arc::new(head.clone());
     head.header = Some(head_rc.clone());
@@ -171,7 +177,7 @@ pub(crate) fn table(
     out.push(head);
     let n = t.rows.len();
     for (r, cells) in t.rows.iter().enumerate() {
-        let mut e = row(b, t, &cols, cells, false, r % 2 == 1)?;
+        let mut e = row(b, t, &cols, cells, Cells::Body(tbody), r % 2 == 1, tree)?;
         if r + 1 == n {
             e.items.push(Item::rule(
                 f.left,
@@ -191,6 +197,15 @@ pub(crate) fn table(
     Ok(out)
 }
 
+/// Which part of the table a row belongs to.
+#[derive(Clone, Copy)]
+enum Cells {
+    /// The header row, in this head element: header cells for their columns.
+    Head(NodeId),
+    /// A data row, in this body element.
+    Body(NodeId),
+}
+
 /// One row: its cells set in their columns, figures aligned on the
 /// decimal point, a zebra fill on every other data row.
 fn row(
@@ -198,10 +213,21 @@ fn row(
     t: &TableContent,
     cols: &Columns,
     cells: &[Text],
-    header: bool,
+    part: Cells,
     zebra: bool,
+    tree: &mut Tree,
 ) -> Result<Elem> {
     let f = b.frame;
+    let (header, parent) = match part {
+        Cells::Head(p) => (true, p),
+        Cells::Body(p) => (false, p),
+    };
+    let tr = tree.add(Role::TableRow, Some(parent));
+    let cell_role = if header {
+        Role::HeaderCell(Scope::Column)
+    } else {
+        Role::DataCell
+    };
     let (size, pitch) = (cols.size, cols.pitch);
     let font = if header {
         FontKind::SansBold
@@ -230,10 +256,18 @@ fn row(
     for (i, lines) in sets.into_iter().enumerate() {
         let single = lines.len() == 1;
         let (xs, cw) = (cols.xs[i], cols.cw[i]);
+        let cell = Tag::Node(tree.add(cell_role.clone(), Some(tr)));
         for (li, l) in lines.into_iter().enumerate() {
             let mut run = l.run;
             run.y = PAD_Y + li as f32 * pitch + b.baseline(size, pitch);
             run.x = xs;
+            run.tag = cell;
+            if let Some(mut h) = l.hyphen {
+                h.y = run.y;
+                h.x = xs + l.width - h.width();
+                h.tag = Tag::Artifact(Artifact::Hyphen);
+                items.push(Item::Text(h));
+            }
             if !header && t.numeric[i] && single && split_number(&cells[i]).0.is_empty() {
                 // A text value in a figures column ("全球第二"): flush right.
                 run.x = xs + cw - l.width;

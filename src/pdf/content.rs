@@ -247,6 +247,7 @@ pub(super) fn page_ops(p: &Page, remaps: &Remaps) -> Vec<Op> {
                 fill,
                 stroke,
                 alpha,
+                tag,
             } => {
                 let path = Path {
                     points: Vec::new(),
@@ -254,6 +255,7 @@ pub(super) fn page_ops(p: &Page, remaps: &Remaps) -> Vec<Op> {
                     fill: *fill,
                     stroke: stroke.clone(),
                     alpha: *alpha,
+                    tag: *tag,
                 };
                 let ring = circle_ring(*cx, *cy, *r, p.height);
                 paint_ops(&mut ops, &path, ring);

@@ -124,7 +124,7 @@ pub(crate) fn write(
                 .items
                 .iter()
                 .filter_map(|it| match it {
-                    Item::Link { rect, target } => Some((*rect, target.clone())),
+                    Item::Link { rect, target, .. } => Some((*rect, target.clone())),
                     _ => None,
                 })
                 .collect(),

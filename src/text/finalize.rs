@@ -7,7 +7,7 @@
 use super::glue::Shaped;
 use super::linebreak::Goal;
 use super::{Align, ParaStyle, SUP_RISE, SetLine};
-use crate::frame::{PlacedGlyph, TextRun};
+use crate::frame::{PlacedGlyph, Tag, TextRun};
 
 /// How much of each tier of stretch (positive) or shrink (negative) a line
 /// needing `need` more points uses.
@@ -120,11 +120,15 @@ pub(crate) fn lines(
                 g.x += shift;
             }
         }
-        // Superscript glyphs go to a run of their own (smaller, raised).
+        // Superscript glyphs go to a run of their own (smaller, raised),
+        // and so does an inserted hyphen: it is not part of the text.
         let mut sup_glyphs = Vec::new();
+        let mut hyphen_glyph = Vec::new();
         let mut main = Vec::with_capacity(glyphs.len());
         for (k, g) in glyphs.into_iter().enumerate() {
-            if start + k < m.end && s.sup[start + k] {
+            if start + k >= m.end {
+                hyphen_glyph.push(g)
+            } else if s.sup[start + k] {
                 sup_glyphs.push(g)
             } else {
                 main.push(g)
@@ -139,18 +143,22 @@ pub(crate) fn lines(
             color: style.color,
             glyphs: sup_glyphs,
             tail: 0.0,
+            tag: Tag::Unset,
         });
+        let run = |glyphs: Vec<PlacedGlyph>| TextRun {
+            font: style.font,
+            size: style.size,
+            x: 0.0,
+            y: 0.0,
+            angle: 0.0,
+            color: style.color,
+            glyphs,
+            tail: 0.0,
+            tag: Tag::Unset,
+        };
         out.push(SetLine {
-            run: TextRun {
-                font: style.font,
-                size: style.size,
-                x: 0.0,
-                y: 0.0,
-                angle: 0.0,
-                color: style.color,
-                glyphs: main,
-                tail: 0.0,
-            },
+            hyphen: (!hyphen_glyph.is_empty()).then(|| run(hyphen_glyph)),
+            run: run(main),
             sup,
             width: used + shift,
         });

@@ -17,7 +17,7 @@ mod linebreak;
 pub(crate) mod script;
 
 use crate::error::Result;
-use crate::frame::{FontKind, PlacedGlyph, Rgb, TextRun};
+use crate::frame::{FontKind, PlacedGlyph, Rgb, Tag, TextRun};
 use crate::origin::{AsText, Text};
 use fonts::FontSet;
 
@@ -55,6 +55,9 @@ pub(crate) struct SetLine {
     /// A superscript reference mark on this line (glyph x from the line's
     /// origin, `y` the rise above the baseline, negative).
     pub(crate) sup: Option<TextRun>,
+    /// The hyphen inserted where a word breaks at this line's end: a run of
+    /// its own, since it is not part of the text.
+    pub(crate) hyphen: Option<TextRun>,
     /// Width actually used.
     pub(crate) width: f32,
 }
@@ -214,6 +217,7 @@ pub(crate) fn single_line(
         color,
         glyphs,
         tail: 0.0,
+        tag: Tag::Unset,
     })
 }
 
