@@ -267,6 +267,7 @@ fn wrap_at(fonts: &FontSet, text: &str, size: f32, bold: bool, width: f32) -> Re
             l.run
                 .glyphs
                 .iter()
+                .chain(l.hyphen.iter().flat_map(|h| &h.glyphs))
                 .map(|g| g.ch)
                 .collect::<String>()
                 .trim()
