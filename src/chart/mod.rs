@@ -21,6 +21,7 @@ mod hbars;
 mod line;
 pub(crate) mod scale;
 mod timeline;
+mod values;
 
 use crate::config::ChartKind;
 use crate::content::ChartData;
