@@ -2,8 +2,11 @@
 //! facts known on the briefing date, placeholders filled in, derived figures
 //! and chart data computed. Nothing here knows about fonts or pages.
 
+mod charts;
 pub(crate) mod format;
+mod news;
 mod select;
+mod tables;
 
 pub use select::diff;
 pub(crate) use select::select;
