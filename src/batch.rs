@@ -5,10 +5,11 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use chrono::{Datelike, NaiveDate};
+
+use rayon::prelude::*;
 
 use crate::config::{self, Config, Profile};
 use crate::deliver::{lock, mail, output, retention, signals};
@@ -235,6 +236,26 @@ fn check_collisions(config: &Config, profiles: &[&Profile], date: NaiveDate) -> 
 /// every PDF was written is `TempFail`.
 pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     signals::install();
+    // One pool for the whole run: the config's files, the profiles, and
+    // the layout blocks, font subsets and page contents within each share
+    // its threads, so a run of many profiles still uses one per core.
+    let threads = req
+        .jobs
+        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()));
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(threads.max(1))
+        .build()
+        .map_err(|e| {
+            Error::new(
+                Kind::Software,
+                format!("cannot start the worker threads: {e}"),
+            )
+        })?
+        .install(|| generate_in_pool(req, observe))
+}
+
+/// [`generate`], on the run's pool.
+fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
     let mut config = match req.no_cache {
         true => config::load(&req.config)?,
         false => config::load_for_run(&req.config, req.output_dir.as_deref())?,
@@ -278,10 +299,6 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
     let fonts = std::sync::Arc::new(FontSet::from_data(config.fonts.faces())?);
     log::info!("building {} profile(s) for {date}", profiles.len());
 
-    let jobs = req
-        .jobs
-        .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
-        .clamp(1, profiles.len().max(1));
     let run = Run {
         config: &config,
         fonts: &fonts,
@@ -293,42 +310,31 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
         digest: req.digest,
         retention_lock: Mutex::new(()),
     };
-    let next = AtomicUsize::new(0);
-    let outcomes: Mutex<Vec<(usize, Result<Outcome>)>> = Mutex::new(Vec::new());
-    std::thread::scope(|sc| {
-        for _ in 0..jobs {
-            sc.spawn(|| {
-                loop {
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(p) = profiles.get(i) else { break };
-                    let r = write_one(&run, p);
-                    if mailer.is_none() {
-                        observe(p, &r, profiles.len());
-                    }
-                    outcomes
-                        .lock()
-                        .expect("no panics while holding")
-                        .push((i, r));
-                }
-            });
-        }
-    });
+    let outcomes: Vec<Result<Outcome>> = profiles
+        .par_iter()
+        .map(|p| {
+            let r = write_one(&run, p);
+            if mailer.is_none() {
+                observe(p, &r, profiles.len());
+            }
+            r
+        })
+        .collect();
     drop(lock);
     crate::trace::mark("output folder unlocked");
-    let mut outcomes = outcomes.into_inner().expect("workers finished");
-    outcomes.sort_by_key(|(i, _)| *i);
+    let mut outcomes = outcomes;
     if let Some(m) = &mailer {
-        for (i, r) in &mut outcomes {
+        for (p, r) in profiles.iter().zip(outcomes.iter_mut()) {
             if let Ok(o) = r {
-                mail_one(m, &config, profiles[*i], date, o);
+                mail_one(m, &config, p, date, o);
             }
-            observe(profiles[*i], r, profiles.len());
+            observe(p, r, profiles.len());
         }
     }
     let total = outcomes.len();
     let mut mail_failed = Vec::new();
     let mut failed: Vec<Error> = Vec::new();
-    for (_, r) in outcomes {
+    for r in outcomes {
         match r {
             Ok(o) => mail_failed.extend(o.mail_error),
             Err(e) => failed.push(e),

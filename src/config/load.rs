@@ -66,23 +66,25 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
         .map(|m| mail_settings(&file, m))
         .transpose()?;
     let paths = Paths::of(&raw, &base);
-    // The fonts are mapped and checked on a thread of their own while the
-    // catalogue's files are parsed; a font error is still reported before
-    // any error in the paths or the catalogue, as if checked first.
-    let (fonts, catalog) = std::thread::scope(|sc| {
-        let fonts = sc.spawn(|| -> Result<FontFiles> {
-            Ok(FontFiles {
+    // The fonts are mapped and checked beside the parsing of the
+    // catalogue's files; a font error is still reported before any error
+    // in the paths or the catalogue, as if checked first.
+    let (fonts, catalog) = rayon::join(
+        || -> Result<FontFiles> {
+            let fonts = FontFiles {
                 body: font_file(&file, &base, &raw.fonts.body)?,
                 heading: font_file(&file, &base, &raw.fonts.heading)?,
                 bold: font_file(&file, &base, &raw.fonts.bold)?,
-            })
-        });
-        let catalog = catalogue(&file, &raw, &paths, run);
-        crate::trace::mark("config: catalogue read");
-        let fonts = fonts.join().expect("font loading panicked");
-        crate::trace::mark("config: fonts loaded");
-        (fonts, catalog)
-    });
+            };
+            crate::trace::mark("config: fonts loaded");
+            Ok(fonts)
+        },
+        || {
+            let catalog = catalogue(&file, &raw, &paths, run);
+            crate::trace::mark("config: catalogue read");
+            catalog
+        },
+    );
     let fonts = fonts?;
     let (catalog, catalogue_cache, read) = catalog?;
     let mut files = vec![file.clone()];

@@ -14,7 +14,7 @@ pub(crate) mod table;
 mod title;
 mod tree;
 
-use std::sync::atomic::{AtomicUsize, Ordering};
+use rayon::prelude::*;
 
 use crate::compose::{DocBlock, Document};
 use crate::config::PageSettings;
@@ -166,29 +166,21 @@ fn block_elems(b: &blocks::Builder, block: &DocBlock, tree: &mut Tree) -> Result
 /// The front matter before the contents list (title block and any blocks
 /// before `Contents`) and the numbered body after it.
 ///
-/// Blocks are set in parallel: each is independent of the others until
-/// pagination, and paragraphs and charts are most of the layout time. The
-/// threads take blocks from a shared counter (a chart costs as much as
-/// many paragraphs, so a fixed share per thread leaves one idle), and the
-/// calling thread is one of them.
+/// Blocks are set in parallel on the run's pool: each is independent of
+/// the others until pagination, and paragraphs and charts are most of the
+/// layout time; work stealing keeps every thread busy though a chart costs
+/// as much as many paragraphs.
 /// The front matter, the body, each block's logical elements and the
 /// title block's.
 type Elements = (Vec<Elem>, Vec<Elem>, Vec<Tree>, Tree);
 
 fn elements(doc: &Document, b: &blocks::Builder) -> Result<Elements> {
     let n = doc.blocks.len();
-    let threads = std::thread::available_parallelism()
-        .map_or(1, |t| t.get())
-        .clamp(1, 4)
-        .min(n.max(1));
-    let next = AtomicUsize::new(0);
-    let work = || {
-        let mut done = Vec::new();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(block) = doc.blocks.get(i) else {
-                return done;
-            };
+    let built: Vec<Result<(Vec<Elem>, Tree)>> = doc
+        .blocks
+        .par_iter()
+        .enumerate()
+        .map(|(i, block)| {
             let t = std::time::Instant::now();
             let mut tree = Tree::new(i as u32);
             let r = block_elems(b, block, &mut tree).map(|e| (e, tree));
@@ -196,21 +188,9 @@ fn elements(doc: &Document, b: &blocks::Builder) -> Result<Elements> {
                 "layout: block {i} {:.2} ms",
                 t.elapsed().as_secs_f64() * 1e3
             );
-            done.push((i, r));
-        }
-    };
-    let mut built: Vec<Option<Result<(Vec<Elem>, Tree)>>> = (0..n).map(|_| None).collect();
-    std::thread::scope(|sc| {
-        let helpers: Vec<_> = (1..threads).map(|_| sc.spawn(work)).collect();
-        let mine = work();
-        for (i, r) in helpers
-            .into_iter()
-            .flat_map(|h| h.join().expect("layout thread panicked"))
-            .chain(mine)
-        {
-            built[i] = Some(r);
-        }
-    });
+            r
+        })
+        .collect();
     let mut title = Tree::new(n as u32);
     let mut head: Vec<Elem> = b.title_block(doc, &mut title)?;
     let mut trees = Vec::with_capacity(n);
@@ -219,7 +199,7 @@ fn elements(doc: &Document, b: &blocks::Builder) -> Result<Elements> {
     let mut front = doc.blocks.iter().any(|bl| matches!(bl, DocBlock::Contents));
     let mut keep_next = false;
     for (block, new) in doc.blocks.iter().zip(built) {
-        let (mut new, tree) = new.expect("every block built")?;
+        let (mut new, tree) = new?;
         trees.push(tree);
         if matches!(block, DocBlock::Contents) {
             front = false;

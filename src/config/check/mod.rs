@@ -87,31 +87,26 @@ pub(super) fn load_catalog(
 /// A theme file, read and parsed.
 type Parsed = (Arc<SourceFile>, RawTheme);
 
-/// Parses the files, read: each theme file on a thread of its own while
-/// this one parses the sources (parsing is most of checking, and the files
-/// are independent).
+/// Parses the files, read, in parallel: parsing is most of checking, and
+/// the files are independent.
 fn parse(
     sources: Result<Arc<SourceFile>>,
     themes: Vec<Result<Arc<SourceFile>>>,
 ) -> (Result<(Arc<SourceFile>, RawSources)>, Vec<Result<Parsed>>) {
-    std::thread::scope(|sc| {
-        let themes: Vec<_> = themes
-            .into_iter()
-            .map(|f| {
-                sc.spawn(move || -> Result<Parsed> {
+    use rayon::prelude::*;
+    rayon::join(
+        || sources.and_then(|f| f.parse::<RawSources>(Kind::Data).map(|raw| (f, raw))),
+        || {
+            themes
+                .into_par_iter()
+                .map(|f| {
                     let f = f?;
                     let t: RawTheme = f.parse(Kind::Data)?;
                     Ok((f, t))
                 })
-            })
-            .collect();
-        let sources = sources.and_then(|f| f.parse::<RawSources>(Kind::Data).map(|raw| (f, raw)));
-        let themes = themes
-            .into_iter()
-            .map(|h| h.join().expect("theme parser panicked"))
-            .collect();
-        (sources, themes)
-    })
+                .collect()
+        },
+    )
 }
 
 /// Parses and checks the catalogue's files, read. Errors are reported in
