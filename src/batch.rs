@@ -256,22 +256,7 @@ pub fn generate(req: &Request, observe: &Observer) -> Result<()> {
 
 /// [`generate`], on the run's pool.
 fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
-    let mut config = match req.no_cache {
-        true => config::load(&req.config)?,
-        false => config::load_for_run(&req.config, req.output_dir.as_deref())?,
-    };
-    let out_dir = req
-        .output_dir
-        .clone()
-        .unwrap_or_else(|| config.output_dir.clone());
-    // The font cache lives with the briefings it serves.
-    config.font_cache = match req.no_cache {
-        true => None,
-        false => config
-            .font_cache
-            .take()
-            .map(|_| config::font_cache_in(&out_dir)),
-    };
+    let (config, out_dir) = load(req)?;
     let today = today(&config);
     let date = req.date.unwrap_or(today);
     check_window(date, today, req.allow_future)?;
@@ -298,7 +283,6 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
     retention::remove_stale_temps(&out_dir);
     let fonts = std::sync::Arc::new(FontSet::from_data(config.fonts.faces())?);
     log::info!("building {} profile(s) for {date}", profiles.len());
-
     let run = Run {
         config: &config,
         fonts: &fonts,
@@ -310,7 +294,7 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
         digest: req.digest,
         retention_lock: Mutex::new(()),
     };
-    let outcomes: Vec<Result<Outcome>> = profiles
+    let mut outcomes: Vec<Result<Outcome>> = profiles
         .par_iter()
         .map(|p| {
             let r = write_one(&run, p);
@@ -322,7 +306,6 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
         .collect();
     drop(lock);
     crate::trace::mark("output folder unlocked");
-    let mut outcomes = outcomes;
     if let Some(m) = &mailer {
         for (p, r) in profiles.iter().zip(outcomes.iter_mut()) {
             if let Ok(o) = r {
@@ -331,6 +314,34 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
             observe(p, r, profiles.len());
         }
     }
+    verdict(&config, outcomes)
+}
+
+/// The config, with its caches where the briefings go, and that folder.
+fn load(req: &Request) -> Result<(Config, PathBuf)> {
+    let mut config = match req.no_cache {
+        true => config::load(&req.config)?,
+        false => config::load_for_run(&req.config, req.output_dir.as_deref())?,
+    };
+    let out_dir = req
+        .output_dir
+        .clone()
+        .unwrap_or_else(|| config.output_dir.clone());
+    // The font cache lives with the briefings it serves.
+    config.font_cache = match req.no_cache {
+        true => None,
+        false => config
+            .font_cache
+            .take()
+            .map(|_| config::font_cache_in(&out_dir)),
+    };
+    Ok((config, out_dir))
+}
+
+/// The run's result from each profile's: success when every briefing was
+/// written (and mailed, when asked); else the one failure, or a summary
+/// whose kind is the first failure's.
+fn verdict(config: &Config, outcomes: Vec<Result<Outcome>>) -> Result<()> {
     let total = outcomes.len();
     let mut mail_failed = Vec::new();
     let mut failed: Vec<Error> = Vec::new();

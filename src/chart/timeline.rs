@@ -99,7 +99,10 @@ fn legend_entries(chart: &ChartData) -> Vec<(Text, Mark)> {
         .collect()
 }
 
-fn plan(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<Plan> {
+/// Each event with its caption set: the date line (the label) bold, the
+/// detail under it, no wider than `max_w`; and whether the events are
+/// placed in time (all dated) or evenly.
+fn events(fonts: &FontSet, chart: &ChartData, max_w: f32) -> Result<(Vec<Event>, bool)> {
     let pts: Vec<(usize, &crate::content::Point)> = chart
         .series
         .iter()
@@ -112,7 +115,6 @@ fn plan(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<Plan> {
             .or_else(|| period_position(&p.label))
     };
     let timed = pts.iter().all(|(_, p)| when(p).is_some());
-    let max_w = (w * 0.34).clamp(90.0, 170.0);
     let mut events = Vec::with_capacity(pts.len());
     for (k, (si, p)) in pts.iter().enumerate() {
         let head = wrap(fonts, &p.label, LABEL, true, max_w)?;
@@ -144,6 +146,11 @@ fn plan(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<Plan> {
         });
     }
     events.sort_by(|a, b| a.t.total_cmp(&b.t));
+    Ok((events, timed))
+}
+
+fn plan(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<Plan> {
+    let (events, timed) = events(fonts, chart, (w * 0.34).clamp(90.0, 170.0))?;
     let (tmin, tmax) = events
         .iter()
         .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), e| {
@@ -176,44 +183,11 @@ fn plan(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<Plan> {
         timed,
         legend_h,
     };
-    // Deal captions to tiers: nearest first, alternating sides.
-    let mut places: Vec<Place> = Vec::new();
-    for i in 0..plan.events.len() {
-        let x = plan.x(plan.events[i].t);
-        let mut chosen = None;
-        'tiers: for depth in 1..=plan.events.len() as i32 {
-            for side in [1, -1] {
-                let tier = side * depth;
-                for left in [false, true] {
-                    let (a, b) = plan.span(i, left);
-                    if a < 0.0 || b > w {
-                        continue;
-                    }
-                    let clash = places.iter().enumerate().any(|(j, p)| {
-                        let (c, d) = plan.span(j, p.left);
-                        let xj = plan.x(plan.events[j].t);
-                        let same_side = p.tier.signum() == side;
-                        // Same tier: captions must not overlap.
-                        (p.tier == tier && a < d + SEP && c < b + SEP)
-                            // Our stem must not cross a nearer caption …
-                            || (same_side && p.tier.abs() < depth && x > c - 2.0 && x < d + 2.0)
-                            // … nor our caption a farther caption's stem.
-                            || (same_side && p.tier.abs() > depth && xj > a - 2.0 && xj < b + 2.0)
-                    });
-                    if !clash {
-                        chosen = Some(Place { tier, left });
-                        break 'tiers;
-                    }
-                }
-            }
-        }
-        // Always found: a fresh tier clashes with nothing of its own.
-        places.push(chosen.unwrap_or(Place {
-            tier: plan.events.len() as i32 + 1,
-            left: x > w / 2.0,
-        }));
-    }
-    for (i, p) in places.iter().enumerate() {
+    plan.places = (0..plan.events.len()).fold(Vec::new(), |mut places, i| {
+        places.push(place(&plan, &places, i, w));
+        places
+    });
+    for (i, p) in plan.places.iter().enumerate() {
         let v = if p.tier > 0 {
             &mut plan.above
         } else {
@@ -225,8 +199,43 @@ fn plan(fonts: &FontSet, chart: &ChartData, w: f32) -> Result<Plan> {
         }
         v[d - 1] = v[d - 1].max(plan.events[i].h);
     }
-    plan.places = places;
     Ok(plan)
+}
+
+/// Deals event `i`'s caption to a tier: nearest first, alternating sides,
+/// clear of the captions and stems of the events placed before it.
+fn place(plan: &Plan, places: &[Place], i: usize, w: f32) -> Place {
+    let x = plan.x(plan.events[i].t);
+    for depth in 1..=plan.events.len() as i32 {
+        for side in [1, -1] {
+            let tier = side * depth;
+            for left in [false, true] {
+                let (a, b) = plan.span(i, left);
+                if a < 0.0 || b > w {
+                    continue;
+                }
+                let clash = places.iter().enumerate().any(|(j, p)| {
+                    let (c, d) = plan.span(j, p.left);
+                    let xj = plan.x(plan.events[j].t);
+                    let same_side = p.tier.signum() == side;
+                    // Same tier: captions must not overlap.
+                    (p.tier == tier && a < d + SEP && c < b + SEP)
+                        // Our stem must not cross a nearer caption …
+                        || (same_side && p.tier.abs() < depth && x > c - 2.0 && x < d + 2.0)
+                        // … nor our caption a farther caption's stem.
+                        || (same_side && p.tier.abs() > depth && xj > a - 2.0 && xj < b + 2.0)
+                });
+                if !clash {
+                    return Place { tier, left };
+                }
+            }
+        }
+    }
+    // A fresh tier clashes with nothing of its own.
+    Place {
+        tier: plan.events.len() as i32 + 1,
+        left: x > w / 2.0,
+    }
 }
 
 /// The height the timeline needs at width `w`.
@@ -254,48 +263,9 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
             axis_y + NEAR_BELOW + p.below[..d - 1].iter().map(|h| h + TIER_GAP).sum::<f32>()
         }
     };
-    // The axis with year bands: a tick at each new year, the year's name
-    // centred in its span, under the axis, moved aside (within its year)
-    // if a stem going down would cross it.
     c.rule(&[(p.x0, axis_y), (p.x1, axis_y)], 1.2, AXIS)?;
     if p.timed {
-        let stems: Vec<f32> = (0..p.events.len())
-            .filter(|&i| p.places[i].tier < 0)
-            .map(|i| p.x(p.events[i].t))
-            .collect();
-        let mut last_right = f32::MIN;
-        let mut y = p.t0 as i32;
-        while (y as f64) < p.t1 {
-            let (a, b) = (p.x(y as f64), p.x((y + 1) as f64));
-            if y as f64 > p.t0 {
-                c.rule(&[(a, axis_y - 3.0), (a, axis_y + 3.0)], 0.8, AXIS)?;
-            }
-            let label = format!("{y}年");
-            let w = c.measure(&label, TICK, false)?;
-            let mid = (a + b) / 2.0;
-            // A year narrower than its name (a long timeline) may spill
-            // over its band, but not onto the previous year's name.
-            let (lo, hi) = if b - a >= w + 2.0 {
-                (a + 1.0, b - 1.0)
-            } else {
-                ((last_right + 6.0).max(0.0), c.w)
-            };
-            let free = |cx: f32| {
-                cx - w / 2.0 >= lo
-                    && cx + w / 2.0 <= hi
-                    && !stems
-                        .iter()
-                        .any(|&s| s > cx - w / 2.0 - 3.0 && s < cx + w / 2.0 + 3.0)
-            };
-            let spot = (0..40)
-                .flat_map(|k| [mid - k as f32 * 4.0, mid + k as f32 * 4.0])
-                .find(|&cx| free(cx));
-            if let Some(cx) = spot {
-                c.text(&label, cx, axis_y + 4.0, TICK_F, CT)?;
-                last_right = cx + w / 2.0;
-            }
-            y += 1;
-        }
+        years(c, &p, axis_y)?;
     }
     for (i, e) in p.events.iter().enumerate() {
         let pl = p.places[i];
@@ -326,6 +296,50 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
             c.text(l, a, y, Font::new(BODY, false, TEXT), LT)?;
             y += BODY * PITCH;
         }
+    }
+    Ok(())
+}
+
+/// The year bands under the axis: a tick at each new year, the year's name
+/// centred in its span, moved aside (within its year) if a stem going
+/// down would cross it.
+fn years(c: &Canvas, p: &Plan, axis_y: f32) -> Result<()> {
+    let stems: Vec<f32> = (0..p.events.len())
+        .filter(|&i| p.places[i].tier < 0)
+        .map(|i| p.x(p.events[i].t))
+        .collect();
+    let mut last_right = f32::MIN;
+    let mut y = p.t0 as i32;
+    while (y as f64) < p.t1 {
+        let (a, b) = (p.x(y as f64), p.x((y + 1) as f64));
+        if y as f64 > p.t0 {
+            c.rule(&[(a, axis_y - 3.0), (a, axis_y + 3.0)], 0.8, AXIS)?;
+        }
+        let label = format!("{y}年");
+        let w = c.measure(&label, TICK, false)?;
+        let mid = (a + b) / 2.0;
+        // A year narrower than its name (a long timeline) may spill over
+        // its band, but not onto the previous year's name.
+        let (lo, hi) = if b - a >= w + 2.0 {
+            (a + 1.0, b - 1.0)
+        } else {
+            ((last_right + 6.0).max(0.0), c.w)
+        };
+        let free = |cx: f32| {
+            cx - w / 2.0 >= lo
+                && cx + w / 2.0 <= hi
+                && !stems
+                    .iter()
+                    .any(|&s| s > cx - w / 2.0 - 3.0 && s < cx + w / 2.0 + 3.0)
+        };
+        let spot = (0..40)
+            .flat_map(|k| [mid - k as f32 * 4.0, mid + k as f32 * 4.0])
+            .find(|&cx| free(cx));
+        if let Some(cx) = spot {
+            c.text(&label, cx, axis_y + 4.0, TICK_F, CT)?;
+            last_right = cx + w / 2.0;
+        }
+        y += 1;
     }
     Ok(())
 }

@@ -104,57 +104,81 @@ fn renumber(
     }
 }
 
-/// `font` with its glyphs in the order of `glyphs` (after `.notdef`),
-/// each a glyph id of `font` and, for a copy, its new advance in font
-/// units; the glyphs no entry names follow in their order. Returns the
-/// new font and every glyph's advance.
-pub(crate) fn arrange(
-    font: &[u8],
-    glyphs: &[(u16, Option<u16>)],
-) -> Result<(Vec<u8>, Vec<u16>), Why> {
-    let tabs = tables(font)?;
-    let table = |tag: &[u8; 4]| {
-        tabs.iter()
-            .find(|(t, _)| t == tag)
-            .map(|(_, d)| *d)
-            .ok_or("missing table")
-    };
-    let (head, hhea, maxp, hmtx, loca, glyf) = (
-        table(b"head")?,
-        table(b"hhea")?,
-        table(b"maxp")?,
-        table(b"hmtx")?,
-        table(b"loca")?,
-        table(b"glyf")?,
-    );
-    let n = u16_at(maxp, 4)? as usize;
-    let long_loca = u16_at(head, 50)? != 0;
-    let offset = |g: usize| -> Result<usize, Why> {
-        Ok(if long_loca {
-            u32_at(loca, 4 * g)? as usize
-        } else {
-            2 * u16_at(loca, 2 * g)? as usize
+/// The tables of a TrueType font that hold its glyphs and their metrics.
+struct Glyphs<'a> {
+    head: &'a [u8],
+    hhea: &'a [u8],
+    maxp: &'a [u8],
+    hmtx: &'a [u8],
+    loca: &'a [u8],
+    glyf: &'a [u8],
+    /// Glyph count.
+    n: usize,
+    /// Entries of `hmtx` with their own advance.
+    long: usize,
+}
+
+impl<'a> Glyphs<'a> {
+    fn read(tabs: &[([u8; 4], &'a [u8])]) -> Result<Glyphs<'a>, Why> {
+        let table = |tag: &[u8; 4]| {
+            tabs.iter()
+                .find(|(t, _)| t == tag)
+                .map(|(_, d)| *d)
+                .ok_or("missing table")
+        };
+        let (head, hhea, maxp) = (table(b"head")?, table(b"hhea")?, table(b"maxp")?);
+        let long = u16_at(hhea, 34)? as usize;
+        if long == 0 {
+            return Err("no horizontal metrics");
+        }
+        Ok(Glyphs {
+            head,
+            hhea,
+            maxp,
+            hmtx: table(b"hmtx")?,
+            loca: table(b"loca")?,
+            glyf: table(b"glyf")?,
+            n: u16_at(maxp, 4)? as usize,
+            long,
         })
-    };
-    let glyph = |g: usize| -> Result<&[u8], Why> {
-        let (a, b) = (offset(g)?, offset(g + 1)?);
-        glyf.get(a..b).ok_or("glyph out of range")
-    };
-    let long = u16_at(hhea, 34)? as usize;
-    if long == 0 {
-        return Err("no horizontal metrics");
     }
-    let metric = |g: usize| -> Result<(u16, u16), Why> {
+
+    fn offset(&self, g: usize) -> Result<usize, Why> {
+        Ok(if u16_at(self.head, 50)? != 0 {
+            u32_at(self.loca, 4 * g)? as usize
+        } else {
+            2 * u16_at(self.loca, 2 * g)? as usize
+        })
+    }
+
+    /// Glyph `g`'s outline data.
+    fn glyph(&self, g: usize) -> Result<&'a [u8], Why> {
+        let (a, b) = (self.offset(g)?, self.offset(g + 1)?);
+        self.glyf.get(a..b).ok_or("glyph out of range")
+    }
+
+    /// Glyph `g`'s advance and left side bearing.
+    fn metric(&self, g: usize) -> Result<(u16, u16), Why> {
+        let long = self.long;
         let k = g.min(long - 1);
         let lsb = if g < long {
-            u16_at(hmtx, 4 * g + 2)?
+            u16_at(self.hmtx, 4 * g + 2)?
         } else {
-            u16_at(hmtx, 4 * long + 2 * (g - long))?
+            u16_at(self.hmtx, 4 * long + 2 * (g - long))?
         };
-        Ok((u16_at(hmtx, 4 * k)?, lsb))
-    };
+        Ok((u16_at(self.hmtx, 4 * k)?, lsb))
+    }
+}
 
-    // The new order: .notdef, the listed glyphs, the rest.
+/// The new order: `.notdef`, the listed glyphs (each an old id and, for a
+/// copy, its advance), the rest; and where each old glyph's components
+/// go: the glyph itself if it is listed with its own advance, else its
+/// first copy.
+#[allow(clippy::type_complexity)]
+fn order(
+    glyphs: &[(u16, Option<u16>)],
+    n: usize,
+) -> Result<(Vec<(usize, Option<u16>)>, Vec<Option<(u16, bool)>>), Why> {
     let mut order: Vec<(usize, Option<u16>)> = vec![(0, None)];
     let mut listed = vec![false; n];
     for &(g, adv) in glyphs {
@@ -166,8 +190,6 @@ pub(crate) fn arrange(
         order.push((g, adv));
     }
     order.extend((1..n).filter(|&g| !listed[g]).map(|g| (g, None)));
-    // Where components go: the glyph itself if it is listed with its own
-    // advance, else its first copy.
     let mut target: Vec<Option<(u16, bool)>> = vec![None; n];
     for (new, &(old, adv)) in order.iter().enumerate() {
         let t = &mut target[old];
@@ -175,6 +197,27 @@ pub(crate) fn arrange(
             *t = Some((new as u16, adv.is_some()));
         }
     }
+    Ok((order, target))
+}
+
+/// The tables that change: `glyf`, `loca` and `hmtx` in the new order,
+/// and the counts and widest advance of `head`, `hhea` and `maxp`.
+struct Rebuilt {
+    glyf: Vec<u8>,
+    loca: Vec<u8>,
+    hmtx: Vec<u8>,
+    head: Vec<u8>,
+    hhea: Vec<u8>,
+    maxp: Vec<u8>,
+    advances: Vec<u16>,
+}
+
+fn rebuild(
+    g: &Glyphs,
+    glyphs: usize,
+    order: &[(usize, Option<u16>)],
+    target: &[Option<(u16, bool)>],
+) -> Result<Rebuilt, Why> {
     let map = |old: u16| {
         target
             .get(old as usize)
@@ -182,45 +225,65 @@ pub(crate) fn arrange(
             .flatten()
             .ok_or("component out of range")
     };
-
-    let mut new_glyf = Vec::with_capacity(glyf.len() + glyphs.len() * 64);
-    let mut new_loca = Vec::with_capacity(4 * (order.len() + 1));
-    let mut new_hmtx = Vec::with_capacity(4 * order.len());
+    let mut glyf = Vec::with_capacity(g.glyf.len() + glyphs * 64);
+    let mut loca = Vec::with_capacity(4 * (order.len() + 1));
+    let mut hmtx = Vec::with_capacity(4 * order.len());
     let mut advances = Vec::with_capacity(order.len());
-    for &(old, adv) in &order {
-        new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
-        new_glyf.extend_from_slice(&renumber(glyph(old)?, adv.is_some(), &map)?);
-        while new_glyf.len() % 4 != 0 {
-            new_glyf.push(0);
+    for &(old, adv) in order {
+        loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
+        glyf.extend_from_slice(&renumber(g.glyph(old)?, adv.is_some(), &map)?);
+        while glyf.len() % 4 != 0 {
+            glyf.push(0);
         }
-        let (own, lsb) = metric(old)?;
+        let (own, lsb) = g.metric(old)?;
         let a = adv.unwrap_or(own);
         advances.push(a);
-        new_hmtx.extend_from_slice(&a.to_be_bytes());
-        new_hmtx.extend_from_slice(&lsb.to_be_bytes());
+        hmtx.extend_from_slice(&a.to_be_bytes());
+        hmtx.extend_from_slice(&lsb.to_be_bytes());
     }
-    new_loca.extend_from_slice(&(new_glyf.len() as u32).to_be_bytes());
+    loca.extend_from_slice(&(glyf.len() as u32).to_be_bytes());
     let count = u16::try_from(order.len()).map_err(|_| "more than 65535 glyphs")?;
-
-    let mut new_head = head.to_vec();
-    new_head.get_mut(8..12).ok_or("short head")?.fill(0);
-    new_head[50..52].copy_from_slice(&1u16.to_be_bytes());
-    let mut new_hhea = hhea.to_vec();
+    let mut head = g.head.to_vec();
+    head.get_mut(8..12).ok_or("short head")?.fill(0);
+    head[50..52].copy_from_slice(&1u16.to_be_bytes());
+    let mut hhea = g.hhea.to_vec();
     let widest = advances.iter().copied().max().unwrap_or(0);
-    new_hhea[10..12].copy_from_slice(&widest.to_be_bytes());
-    new_hhea[34..36].copy_from_slice(&count.to_be_bytes());
-    let mut new_maxp = maxp.to_vec();
-    new_maxp[4..6].copy_from_slice(&count.to_be_bytes());
+    hhea[10..12].copy_from_slice(&widest.to_be_bytes());
+    hhea[34..36].copy_from_slice(&count.to_be_bytes());
+    let mut maxp = g.maxp.to_vec();
+    maxp[4..6].copy_from_slice(&count.to_be_bytes());
+    Ok(Rebuilt {
+        glyf,
+        loca,
+        hmtx,
+        head,
+        hhea,
+        maxp,
+        advances,
+    })
+}
 
+/// `font` with its glyphs in the order of `glyphs` (after `.notdef`),
+/// each a glyph id of `font` and, for a copy, its new advance in font
+/// units; the glyphs no entry names follow in their order. Returns the
+/// new font and every glyph's advance.
+pub(crate) fn arrange(
+    font: &[u8],
+    glyphs: &[(u16, Option<u16>)],
+) -> Result<(Vec<u8>, Vec<u16>), Why> {
+    let tabs = tables(font)?;
+    let g = Glyphs::read(&tabs)?;
+    let (order, target) = order(glyphs, g.n)?;
+    let r = rebuild(&g, glyphs.len(), &order, &target)?;
     let mut out_tables: Vec<([u8; 4], std::borrow::Cow<[u8]>)> = Vec::with_capacity(tabs.len());
     for &(tag, data) in &tabs {
         let d: std::borrow::Cow<[u8]> = match &tag {
-            b"head" => new_head.as_slice().into(),
-            b"hhea" => new_hhea.as_slice().into(),
-            b"maxp" => new_maxp.as_slice().into(),
-            b"hmtx" => new_hmtx.as_slice().into(),
-            b"loca" => new_loca.as_slice().into(),
-            b"glyf" => new_glyf.as_slice().into(),
+            b"head" => r.head.as_slice().into(),
+            b"hhea" => r.hhea.as_slice().into(),
+            b"maxp" => r.maxp.as_slice().into(),
+            b"hmtx" => r.hmtx.as_slice().into(),
+            b"loca" => r.loca.as_slice().into(),
+            b"glyf" => r.glyf.as_slice().into(),
             // Glyph names (version 2) are per glyph; a PDF needs none,
             // so the table becomes version 3, which has none.
             b"post" if u32_at(data, 0)? == 0x0002_0000 => {
@@ -235,7 +298,7 @@ pub(crate) fn arrange(
         };
         out_tables.push((tag, d));
     }
-    Ok((assemble(font, &out_tables)?, advances))
+    Ok((assemble(font, &out_tables)?, r.advances))
 }
 
 /// An sfnt file of `tables` (in tag order, as read), with the original's
