@@ -108,16 +108,41 @@ pub(super) fn falls_back_to_hbar(fonts: &FontSet, chart: &ChartData, w: f32) -> 
     Ok(!vgeom(fonts, chart, w)?.fits)
 }
 
-/// Vertical bars, one colour per series, value labels above the bars,
-/// category labels wrapped under them and grouped where the labels say so.
+/// Bar geometry in data units, where a slot is 1 wide: a group of m bars
+/// per slot, about 26 pt each but between 30 % and 62 % of the slot (a
+/// bar chart of two values should not look like two walls), with a
+/// hairline gap between neighbours of one group.
+struct Bars {
+    group_w: f32,
+    gap: f32,
+    bw: f32,
+}
+
+impl Bars {
+    fn of(g: &VGeom) -> Bars {
+        let m = g.t.names.len();
+        let group_w = (26.0 * m as f32 / g.slot).clamp(0.3, 0.62);
+        Bars {
+            group_w,
+            gap: if m > 1 { 1.0 / g.slot } else { 0.0 },
+            bw: group_w / m as f32,
+        }
+    }
+
+    /// Left edge of series `s`'s bar in slot `k`.
+    fn x0(&self, k: usize, s: usize) -> f32 {
+        k as f32 + 0.5 - self.group_w / 2.0 + s as f32 * self.bw
+    }
+}
+
+/// Vertical bars; a chart whose category labels do not fit under its
+/// bars is drawn horizontally.
 pub(super) fn vertical(c: &Canvas, chart: &ChartData) -> Result<()> {
     let g = vgeom(c.fonts, chart, c.w)?;
     if !g.fits {
         return horizontal(c, chart, &Titles::turned(chart));
     }
     let t = &g.t;
-    let n = t.cats.len();
-    let m = t.names.len();
     let xt_h = if chart.x_label.is_some() {
         TITLE * PITCH + 3.0
     } else {
@@ -126,58 +151,76 @@ pub(super) fn vertical(c: &Canvas, chart: &ChartData) -> Result<()> {
     // Negative bars hang below the zero line with their labels under them.
     let neg = if t.ax.lo < 0.0 { VALUE + GAP } else { 0.0 };
     let bottom = GAP + neg + g.cat_h + g.group_h + xt_h + 1.0;
-    let py0 = g.top;
-    let py1 = c.h - bottom;
+    let (py0, py1) = (g.top, c.h - bottom);
     if !g.t.legend().is_empty() {
         legend(c, &t.legend(), g.px0, 0.0, c.w - g.px0)?;
     }
-    // Bars: a group of m bars per slot, about 26 pt each but between 30 %
-    // and 62 % of the slot (a bar chart of two values should not look like
-    // two walls), with a hairline gap between neighbours of one group. In
-    // data units a slot is 1 wide.
-    let group_w = (26.0 * m as f32 / g.slot).clamp(0.3, 0.62);
-    let gap = if m > 1 { 1.0 / g.slot } else { 0.0 };
-    let bw = group_w / m as f32;
-    let fmt = |v: &f64| tick(*v, t.ax.step, t.mag);
-    {
-        let mut ch = ChartBuilder::on(&c.area)
-            .margin_top(u(py0))
-            .margin_bottom(u(bottom))
-            .margin_left(u(g.title_x))
-            .margin_right(u(c.w - g.px1))
-            .y_label_area_size(u(g.px0 - g.title_x))
-            .build_cartesian_2d(0f64..n as f64, t.ax.lo..t.ax.hi)
-            .map_err(|e| c.err(e))?;
-        value_axis(
-            c,
-            &mut ch,
-            t.ax.ticks(),
-            &fmt,
-            chart.y_label.as_deref(),
-            GAP / 2.0,
-        )?;
-        let mut rects = Vec::new();
-        for (s, row) in t.vals.iter().enumerate() {
-            for (k, v) in row.iter().enumerate() {
-                let Some((v, _)) = v else { continue };
-                let x0 = k as f32 + 0.5 - group_w / 2.0 + s as f32 * bw;
-                rects.push(Rectangle::new(
-                    [(x0 as f64, 0.0), ((x0 + bw - gap) as f64, *v)],
-                    fill(PALETTE[s % PALETTE.len()]),
-                ));
-            }
-        }
-        ch.draw_series(rects).map_err(|e| c.err(e))?;
-    }
+    let bars = Bars::of(&g);
+    draw_bars(c, chart, &g, &bars, py0, bottom)?;
     let plot_h = py1 - py0;
     let yof = |v: f64| py1 - ((v - t.ax.lo) / (t.ax.hi - t.ax.lo)) as f32 * plot_h;
+    values(c, &g, &bars, &yof)?;
+    // Zero line over the bars' feet.
+    c.rule(&[(g.px0, yof(0.0)), (g.px1, yof(0.0))], 0.8, AXIS)?;
+    categories_under(c, &g, py1 + GAP + neg)?;
+    if let Some(xt) = &chart.x_label {
+        c.text(xt, (g.px0 + g.px1) / 2.0, c.h - 1.0, TITLE_F, CB)?;
+    }
+    Ok(())
+}
+
+/// The grid, the value axis and the bars.
+fn draw_bars(
+    c: &Canvas,
+    chart: &ChartData,
+    g: &VGeom,
+    bars: &Bars,
+    py0: f32,
+    bottom: f32,
+) -> Result<()> {
+    let t = &g.t;
+    let fmt = |v: &f64| tick(*v, t.ax.step, t.mag);
+    let mut ch = ChartBuilder::on(&c.area)
+        .margin_top(u(py0))
+        .margin_bottom(u(bottom))
+        .margin_left(u(g.title_x))
+        .margin_right(u(c.w - g.px1))
+        .y_label_area_size(u(g.px0 - g.title_x))
+        .build_cartesian_2d(0f64..t.cats.len() as f64, t.ax.lo..t.ax.hi)
+        .map_err(|e| c.err(e))?;
+    value_axis(
+        c,
+        &mut ch,
+        t.ax.ticks(),
+        &fmt,
+        chart.y_label.as_deref(),
+        GAP / 2.0,
+    )?;
+    let mut rects = Vec::new();
+    for (s, row) in t.vals.iter().enumerate() {
+        for (k, v) in row.iter().enumerate() {
+            let Some((v, _)) = v else { continue };
+            let x0 = bars.x0(k, s);
+            rects.push(Rectangle::new(
+                [(x0 as f64, 0.0), ((x0 + bars.bw - bars.gap) as f64, *v)],
+                fill(PALETTE[s % PALETTE.len()]),
+            ));
+        }
+    }
+    ch.draw_series(rects).map_err(|e| c.err(e))?;
+    Ok(())
+}
+
+/// Value labels over the bars (under negative ones), unless neighbours
+/// would collide: then the grid says it.
+fn values(c: &Canvas, g: &VGeom, bars: &Bars, yof: &dyn Fn(f64) -> f32) -> Result<()> {
+    let t = &g.t;
     let xof = |k: f32| g.px0 + k * g.slot;
-    // Value labels, unless neighbours would collide (then the grid says it).
     let mut labels = Vec::new();
     for (s, row) in t.vals.iter().enumerate() {
         for (k, v) in row.iter().enumerate() {
             let Some((v, text)) = v else { continue };
-            let cx = xof(k as f32 + 0.5 - group_w / 2.0 + s as f32 * bw + (bw - gap) / 2.0);
+            let cx = xof(bars.x0(k, s) + (bars.bw - bars.gap) / 2.0);
             let s = t.label(*v, text);
             let lw = c.measure(&s, VALUE, true)?;
             labels.push((cx, *v, s, lw));
@@ -196,19 +239,21 @@ pub(super) fn vertical(c: &Canvas, chart: &ChartData) -> Result<()> {
             }
         }
     }
-    // Zero line over the bars' feet.
-    c.rule(&[(g.px0, yof(0.0)), (g.px1, yof(0.0))], 0.8, AXIS)?;
-    // Category labels under their slots.
-    let ly = py1 + GAP + neg;
+    Ok(())
+}
+
+/// Category labels under their slots from `ly` down, and group labels
+/// under a bracket spanning their categories.
+fn categories_under(c: &Canvas, g: &VGeom, ly: f32) -> Result<()> {
+    let xof = |k: f32| g.px0 + k * g.slot;
     for (k, lines) in g.lines.iter().enumerate() {
         let cx = xof(k as f32 + 0.5);
         for (i, l) in lines.iter().enumerate() {
             c.text(l, cx, ly + i as f32 * LABEL * PITCH, LABEL_F, CT)?;
         }
     }
-    // Group labels under a bracket spanning their categories.
     let gy = ly + g.cat_h + 3.0;
-    for (name, a, b) in group_runs(&t.cats) {
+    for (name, a, b) in group_runs(&g.t.cats) {
         let (x0, x1) = (xof(a as f32) + 4.0, xof(b as f32 + 1.0) - 4.0);
         c.rule(
             &[(x0, gy - 2.0), (x0, gy), (x1, gy), (x1, gy - 2.0)],
@@ -216,9 +261,6 @@ pub(super) fn vertical(c: &Canvas, chart: &ChartData) -> Result<()> {
             AXIS,
         )?;
         c.text(&name, (x0 + x1) / 2.0, gy + 2.0, GROUP_F, CT)?;
-    }
-    if let Some(xt) = &chart.x_label {
-        c.text(xt, (g.px0 + g.px1) / 2.0, c.h - 1.0, TITLE_F, CB)?;
     }
     Ok(())
 }

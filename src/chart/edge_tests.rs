@@ -105,6 +105,7 @@ fn timeline_captions_of_close_dates_do_not_collide() {
         before: String::new().into(),
         after: String::new().into(),
         date: chrono::NaiveDate::from_ymd_opt(d.0, d.1, d.2),
+        when: chrono::NaiveDate::from_ymd_opt(d.0, d.1, d.2).map(crate::config::period::day),
         detail: detail.into(),
     };
     let pts = vec![
@@ -254,6 +255,7 @@ fn dense_lines_and_undated_timelines_stay_legible() {
         before: String::new().into(),
         after: String::new().into(),
         date: None,
+        when: None,
         detail: "某项政策出台并开始实施，覆盖多个行业".into(),
     };
     let c = chart(
@@ -287,6 +289,7 @@ fn a_long_timeline_names_the_years_it_has_room_for() {
         before: String::new().into(),
         after: String::new().into(),
         date: chrono::NaiveDate::from_ymd_opt(y, 6, 1),
+        when: chrono::NaiveDate::from_ymd_opt(y, 6, 1).map(crate::config::period::day),
         detail: "事件".into(),
     };
     let c = chart(

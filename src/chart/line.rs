@@ -6,10 +6,7 @@ use plotters::series::LineSeries;
 use plotters::style::text_anchor::{HPos, VPos};
 
 use super::canvas::{CB, CT, Canvas, Font, RB, stroke, u, value_axis};
-use super::scale::{
-    Axis, Magnitude, axis, axis_between, date_position, magnitude, period_position, tick,
-    value_label,
-};
+use super::scale::{Axis, Magnitude, axis, axis_between, magnitude, tick, value_label};
 use super::{
     AXIS, BAND, Mark, PALETTE, PITCH, TEXT, TICK, TICK_F, TITLE, TITLE_F, VALUE, categories,
     legend, legend_height, restated,
@@ -28,6 +25,8 @@ struct P {
     x: f64,
     v: f64,
     label: Text,
+    /// When it is (fractional years), if its label names a period.
+    when: Option<f64>,
     text: Text,
     /// Qualifier before and after the value label.
     qual: (Text, Text),
@@ -49,7 +48,7 @@ fn positions(chart: &ChartData) -> (Vec<Vec<P>>, bool) {
         .series
         .iter()
         .flat_map(|s| &s.points)
-        .all(|p| p.date.is_some() || period_position(&p.label).is_some());
+        .all(|p| p.when.is_some());
     let cats = categories(chart);
     let series = chart
         .series
@@ -60,10 +59,7 @@ fn positions(chart: &ChartData) -> (Vec<Vec<P>>, bool) {
                 .iter()
                 .map(|p| {
                     let x = if timed {
-                        p.date
-                            .map(date_position)
-                            .or_else(|| period_position(&p.label))
-                            .unwrap_or(0.0)
+                        p.when.unwrap_or(0.0)
                     } else {
                         cats.iter().position(|c| c == &p.label).unwrap_or(0) as f64
                     };
@@ -71,6 +67,7 @@ fn positions(chart: &ChartData) -> (Vec<Vec<P>>, bool) {
                         x,
                         v: p.value,
                         label: p.label.clone(),
+                        when: p.when,
                         text: p.text.clone(),
                         qual: (p.before.clone(), p.after.clone()),
                     }
@@ -93,11 +90,7 @@ fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<Proj>
         let year = if timed {
             p.x.floor() as i32
         } else {
-            p.label
-                .split('年')
-                .next()
-                .and_then(|y| y.trim().parse().ok())
-                .unwrap_or(i32::MIN)
+            p.when.map_or(i32::MIN, |w| w.floor() as i32)
         };
         year == y0 && (p.v - v0).abs() <= 1e-6 * v0.abs().max(1.0)
     });
@@ -117,6 +110,7 @@ fn projection(chart: &ChartData, series: &[Vec<P>], timed: bool) -> Option<Proj>
             x: x_of(y),
             v,
             label: Text::plain(format!("{y}年")),
+            when: Some(y as f64 + 0.5),
             text: match &proj.index {
                 // An index is read against its base: the base point says
                 // what it is (2022年=100), the others keep one decimal, as

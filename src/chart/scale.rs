@@ -159,65 +159,6 @@ pub(crate) fn value_label(v: f64, text: &str, m: Magnitude, percent: bool) -> St
     s
 }
 
-/// The moment a period stands for, in fractional years, or `None` when
-/// the text is not a date. Months and days are placed at their middle; a
-/// bare year at mid-year (an annual figure); 年底/年末 at mid-December;
-/// 上半年/下半年 at the middle of their half.
-pub(crate) fn period_position(s: &str) -> Option<f64> {
-    let s = s.trim();
-    let (y, rest) = s.split_once('年')?;
-    let year: i32 = y.trim().parse().ok()?;
-    if !(1900..=2200).contains(&year) {
-        return None;
-    }
-    let y = year as f64;
-    let rest = rest.trim();
-    let pos = match rest {
-        "" | "全年" | "度" => y + 0.5,
-        "底" | "末" | "年底" | "年末" => y + 11.5 / 12.0,
-        "初" => y + 0.5 / 12.0,
-        "上半年" => y + 0.25,
-        "下半年" => y + 0.75,
-        _ => {
-            let (m, rest) = rest.split_once('月')?;
-            let month: u32 = m.trim().parse().ok()?;
-            if !(1..=12).contains(&month) {
-                return None;
-            }
-            let rest = rest.trim();
-            let day: Option<u32> =
-                if rest.is_empty() || rest == "底" || rest == "末" || rest == "初" {
-                    None
-                } else {
-                    Some(
-                        rest.strip_suffix('日')
-                            .or_else(|| rest.strip_suffix('号'))?
-                            .trim()
-                            .parse()
-                            .ok()?,
-                    )
-                };
-            let frac = match (day, rest) {
-                (Some(d), _) => (d.clamp(1, 31) as f64 - 0.5) / 31.0,
-                (None, "底" | "末") => 0.9,
-                (None, "初") => 0.1,
-                _ => 0.5,
-            };
-            y + (month as f64 - 1.0 + frac) / 12.0
-        }
-    };
-    Some(pos)
-}
-
-/// A date as a fractional year (its day's middle).
-pub(crate) fn date_position(d: chrono::NaiveDate) -> f64 {
-    use chrono::Datelike;
-    let start = chrono::NaiveDate::from_ymd_opt(d.year(), 1, 1).expect("1 January exists");
-    let end = chrono::NaiveDate::from_ymd_opt(d.year() + 1, 1, 1).expect("1 January exists");
-    let len = (end - start).num_days() as f64;
-    d.year() as f64 + ((d - start).num_days() as f64 + 0.5) / len
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -258,20 +199,5 @@ mod tests {
         assert_eq!(tick(0.25, 0.05, p), "0.25");
         assert_eq!(tick(0.2, 0.2, p), "0.2");
         assert_eq!(tick(0.0, 0.2, p), "0");
-    }
-
-    #[test]
-    fn chinese_periods_are_points_in_time() {
-        assert!((period_position("2022年底").unwrap() - (2022.0 + 11.5 / 12.0)).abs() < 1e-9);
-        assert!((period_position("2023年8月").unwrap() - (2023.0 + 7.5 / 12.0)).abs() < 1e-9);
-        assert!((period_position("2024年").unwrap() - 2024.5).abs() < 1e-9);
-        assert!(
-            period_position("2024年12月3日").unwrap() > period_position("2024年12月2日").unwrap()
-        );
-        assert_eq!(period_position("三年内"), None);
-        assert_eq!(period_position("2022—2025年"), None);
-        assert_eq!(period_position("2023年13月"), None);
-        let d = chrono::NaiveDate::from_ymd_opt(2022, 10, 1).unwrap();
-        assert!((date_position(d) - 2022.75).abs() < 0.01);
     }
 }

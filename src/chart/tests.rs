@@ -47,6 +47,7 @@ pub(super) fn point(label: &str, value: f64) -> Point {
         before: String::new().into(),
         after: String::new().into(),
         date: None,
+        when: crate::config::period::when(label).map(|w| w.at),
         detail: String::new().into(),
     }
 }

@@ -10,7 +10,6 @@
 //! printing over each other.
 
 use super::canvas::{CT, Canvas, Font, LT, measure, wrap};
-use super::scale::{date_position, period_position};
 use super::{AXIS, LABEL, Mark, PALETTE, PITCH, TEXT, TICK, TICK_F, legend, legend_height};
 use crate::content::ChartData;
 use crate::error::Result;
@@ -109,11 +108,7 @@ fn events(fonts: &FontSet, chart: &ChartData, max_w: f32) -> Result<(Vec<Event>,
         .enumerate()
         .flat_map(|(i, s)| s.points.iter().map(move |p| (i, p)))
         .collect();
-    let when = |p: &crate::content::Point| {
-        p.date
-            .map(date_position)
-            .or_else(|| period_position(&p.label))
-    };
+    let when = |p: &crate::content::Point| p.when;
     let timed = pts.iter().all(|(_, p)| when(p).is_some());
     let mut events = Vec::with_capacity(pts.len());
     for (k, (si, p)) in pts.iter().enumerate() {

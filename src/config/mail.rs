@@ -45,22 +45,7 @@ pub(super) fn mail_settings(file: &SourceFile, m: &Spanned<RawMail>) -> Result<M
             "`server` must be a bare host name such as \"smtp.example.org\" (no scheme, no port)",
         ));
     }
-    let security = match raw
-        .security
-        .as_ref()
-        .map(|s| (s.get_ref().as_str(), s.span()))
-    {
-        None | Some(("starttls", _)) => MailSecurity::StartTls,
-        Some(("tls", _)) => MailSecurity::Tls,
-        Some(("none", _)) => MailSecurity::None,
-        Some((other, span)) => {
-            return Err(file.error(
-                Kind::Config,
-                span,
-                format!("unknown security `{other}`; expected \"starttls\", \"tls\" or \"none\""),
-            ));
-        }
-    };
+    let security = security(file, raw)?;
     let int =
         |v: &Option<Spanned<i64>>, dflt, lo, hi, what: &str| in_range(file, v, dflt, lo, hi, what);
     let port = int(&raw.port, security.default_port().into(), 1, 65535, "port")?;
@@ -75,32 +60,7 @@ pub(super) fn mail_settings(file: &SourceFile, m: &Spanned<RawMail>) -> Result<M
     let retry_delay_ms = int(&raw.retry_delay_ms, 1000, 0, 60_000, "retry_delay_ms")?;
     let timeout_s = int(&raw.timeout_s, 30, 1, 600, "timeout_s")?;
 
-    let (username, password_env) = match (&raw.username, &raw.password_env) {
-        (None, None) => (None, None),
-        (Some(u), Some(p)) => {
-            let name = p.get_ref();
-            let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
-                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-            if !valid {
-                return Err(file.error(
-                    Kind::Config,
-                    p.span(),
-                    format!("`password_env` must name an environment variable (letters, digits, `_`), such as \"SMTP_PASSWORD\", not `{name}`"),
-                ));
-            }
-            (Some(u.get_ref().clone()), Some(name.clone()))
-        }
-        (Some(u), None) => {
-            return Err(file.error(
-                Kind::Config,
-                u.span(),
-                "`username` needs `password_env`, the environment variable holding the password",
-            ));
-        }
-        (None, Some(p)) => {
-            return Err(file.error(Kind::Config, p.span(), "`password_env` needs `username`"));
-        }
-    };
+    let (username, password_env) = login(file, raw)?;
     // A login over an unencrypted connection sends the password in clear:
     // only acceptable when the connection never leaves the machine.
     let loopback = matches!(server, "localhost" | "::1" | "[::1]") || server.starts_with("127.");
@@ -131,6 +91,53 @@ pub(super) fn mail_settings(file: &SourceFile, m: &Spanned<RawMail>) -> Result<M
         retry_delay: std::time::Duration::from_millis(retry_delay_ms as u64),
         timeout: std::time::Duration::from_secs(timeout_s as u64),
     })
+}
+
+/// How the connection is protected: STARTTLS unless the config says.
+fn security(file: &SourceFile, raw: &RawMail) -> Result<MailSecurity> {
+    match raw
+        .security
+        .as_ref()
+        .map(|s| (s.get_ref().as_str(), s.span()))
+    {
+        None | Some(("starttls", _)) => Ok(MailSecurity::StartTls),
+        Some(("tls", _)) => Ok(MailSecurity::Tls),
+        Some(("none", _)) => Ok(MailSecurity::None),
+        Some((other, span)) => Err(file.error(
+            Kind::Config,
+            span,
+            format!("unknown security `{other}`; expected \"starttls\", \"tls\" or \"none\""),
+        )),
+    }
+}
+
+/// The login: a user name and the environment variable holding the
+/// password, both or neither.
+fn login(file: &SourceFile, raw: &RawMail) -> Result<(Option<String>, Option<String>)> {
+    match (&raw.username, &raw.password_env) {
+        (None, None) => Ok((None, None)),
+        (Some(u), Some(p)) => {
+            let name = p.get_ref();
+            let valid = name.starts_with(|c: char| c.is_ascii_alphabetic() || c == '_')
+                && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+            if !valid {
+                return Err(file.error(
+                    Kind::Config,
+                    p.span(),
+                    format!("`password_env` must name an environment variable (letters, digits, `_`), such as \"SMTP_PASSWORD\", not `{name}`"),
+                ));
+            }
+            Ok((Some(u.get_ref().clone()), Some(name.clone())))
+        }
+        (Some(u), None) => Err(file.error(
+            Kind::Config,
+            u.span(),
+            "`username` needs `password_env`, the environment variable holding the password",
+        )),
+        (None, Some(p)) => {
+            Err(file.error(Kind::Config, p.span(), "`password_env` needs `username`"))
+        }
+    }
 }
 
 /// A mail template, its placeholders checked; `dflt` when absent.

@@ -14,6 +14,7 @@ mod load;
 mod mail;
 pub mod model;
 mod page;
+pub(crate) mod period;
 mod profiles;
 mod schema;
 mod settings;

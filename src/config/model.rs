@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+pub use super::period::When;
 pub use crate::origin::{Origin, Text};
 
 /// All theme data.
@@ -136,6 +137,8 @@ pub struct Fact {
     pub decimals: Option<usize>,
     /// Period described.
     pub period: Text,
+    /// When the period is, read once from its text (`None`: not a date).
+    pub when: Option<When>,
     /// Event day.
     pub date: Option<NaiveDate>,
     /// Source ids (one for a fact; the inputs' for a derived figure).
@@ -332,8 +335,8 @@ pub struct Series {
     pub name: Text,
     /// Fact ids.
     pub facts: Vec<String>,
-    /// Category labels.
-    pub labels: Option<Vec<Text>>,
+    /// Category labels, each with when it is if it names a period.
+    pub labels: Option<Vec<(Text, Option<When>)>>,
 }
 
 /// Where a projection's base value comes from.

@@ -76,18 +76,22 @@ impl Selector<'_> {
                     srcs.push(src.clone());
                 }
             }
-            let label = s.labels.as_ref().map(|l| l[i].clone()).unwrap_or_else(|| {
+            let (label, when) = s.labels.as_ref().map(|l| l[i].clone()).unwrap_or_else(|| {
                 if c.kind == ChartKind::Timeline {
-                    f.label.clone()
+                    (f.label.clone(), None)
                 } else {
-                    f.period.clone()
+                    (f.period.clone(), f.when)
                 }
             });
             names.push(f.label.clone());
             if !units.contains(&f.unit) {
                 units.push(f.unit.clone());
             }
-            points.push((self.region_rank(&f.region), point(f, label)));
+            let when = f
+                .date
+                .map(crate::config::period::day)
+                .or(when.map(|w| w.at));
+            points.push((self.region_rank(&f.region), point(f, label, when)));
         }
         // Categories named by default (each fact's period) must tell the
         // points apart: facts of one period are named by their labels
@@ -157,7 +161,7 @@ impl Selector<'_> {
 
 /// A chart point for fact `f` labelled `label`: its value, and its value
 /// written with the qualifier the data gives, before and after.
-fn point(f: &crate::config::Fact, label: Text) -> Point {
+fn point(f: &crate::config::Fact, label: Text, when: Option<f64>) -> Point {
     let (value, detail) = match &f.value {
         Value::Number(x) => (*x, Text::new()),
         Value::Text(t) => (0.0, t.clone()),
@@ -177,6 +181,7 @@ fn point(f: &crate::config::Fact, label: Text) -> Point {
         before,
         after,
         date: f.date,
+        when,
         detail,
     }
 }

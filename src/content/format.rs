@@ -171,6 +171,7 @@ mod tests {
             unit: Some(unit.into()),
             decimals: None,
             period: "2024年".into(),
+            when: None,
             date: None,
             sources: vec![],
             region: None,

@@ -282,6 +282,9 @@ pub(crate) struct Point {
     pub(crate) after: Text,
     /// Event date for timelines.
     pub(crate) date: Option<NaiveDate>,
+    /// When the point is, in fractional years: its event's day, else the
+    /// period its label names (`None` when the label is not a date).
+    pub(crate) when: Option<f64>,
     /// Event description for timelines.
     pub(crate) detail: Text,
 }

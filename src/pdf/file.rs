@@ -58,8 +58,21 @@ pub(crate) fn write(doc: &Document, out: &mut Vec<u8>) -> Result<()> {
         indirect(out, (id, generation), object)?;
     }
 
-    // The object streams, numbered after the document's objects.
-    let mut next = max_id + 1;
+    let next = object_streams(out, &packed, max_id + 1, &mut at)?;
+    let xref_offset = xref(out, doc, next, at)?;
+    out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
+    Ok(())
+}
+
+/// Writes the packed objects into object streams of [`PER_OBJECT_STREAM`],
+/// numbered from `next`, recording where each object went; returns the
+/// next free number.
+fn object_streams(
+    out: &mut Vec<u8>,
+    packed: &[(u32, &Object)],
+    mut next: u32,
+    at: &mut Vec<(u32, Place)>,
+) -> Result<u32> {
     let mut offsets = String::new();
     let mut body = Vec::new();
     for group in packed.chunks(PER_OBJECT_STREAM) {
@@ -85,10 +98,18 @@ pub(crate) fn write(doc: &Document, out: &mut Vec<u8>) -> Result<()> {
         at.push((number, Place::Direct(out.len(), 0)));
         indirect(out, (number, 0), &Object::Stream(stream))?;
     }
+    Ok(next)
+}
 
-    // The cross-reference stream: one row per object number 0..size,
-    // type byte, offset or stream number, generation or index.
-    let xref_number = next;
+/// Writes the cross-reference stream, number `xref_number`: one row per
+/// object number, type byte, offset or stream number, generation or
+/// index; with the trailer's entries. Returns its offset.
+fn xref(
+    out: &mut Vec<u8>,
+    doc: &Document,
+    xref_number: u32,
+    mut at: Vec<(u32, Place)>,
+) -> Result<usize> {
     let size = xref_number + 1;
     let xref_offset = out.len();
     at.push((xref_number, Place::Direct(xref_offset, 0)));
@@ -128,8 +149,7 @@ pub(crate) fn write(doc: &Document, out: &mut Vec<u8>) -> Result<()> {
     );
     let xref = super::fonts::deflated(dict, rows, super::Effort::Thorough);
     indirect(out, (xref_number, 0), &Object::Stream(xref))?;
-    out.extend_from_slice(format!("startxref\n{xref_offset}\n%%EOF\n").as_bytes());
-    Ok(())
+    Ok(xref_offset)
 }
 
 /// Where an object's bytes are.

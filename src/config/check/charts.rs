@@ -152,10 +152,11 @@ fn one_series(
     Ok(Series {
         name: f.text(&sr.name),
         facts: ids,
-        labels: sr
-            .labels
-            .as_ref()
-            .map(|l| l.iter().map(|x| f.text(x)).collect()),
+        labels: sr.labels.as_ref().map(|l| {
+            l.iter()
+                .map(|x| (f.text(x), super::super::period::when(x.get_ref())))
+                .collect()
+        }),
     })
 }
 

@@ -188,6 +188,7 @@ fn one(
             }
         }),
         decimals,
+        when: None,
         period: d.period.as_ref().map(|p| f.text(p)).unwrap_or_else(|| {
             if one_operand {
                 fa.period.clone()

@@ -78,6 +78,7 @@ fn one(
         value_origin,
         unit,
         decimals: decimals(f, &fact.decimals)?,
+        when: super::super::period::when(&period),
         period,
         date,
         sources: vec![fact.source.get_ref().clone()],
