@@ -481,16 +481,14 @@ pub fn diff(
             format!("--since {since} must be before the briefing date {date}"),
         ));
     }
-    Ok(selected(&config, profiles)?
+    selected(&config, profiles)?
         .into_iter()
         .map(|p| {
-            (
-                p.name.clone(),
-                date,
-                crate::content::diff(&config, p, since, date),
-            )
+            let news = crate::content::diff(&config, p, since, date)
+                .map_err(|e| config.files.resolve(e))?;
+            Ok((p.name.clone(), date, news))
         })
-        .collect())
+        .collect()
 }
 
 /// Loads the config and typesets every profile in memory (which catches

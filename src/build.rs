@@ -54,7 +54,8 @@ pub fn build_timed(
     epoch: Option<i64>,
 ) -> Result<(Built, Timings)> {
     let t = std::time::Instant::now();
-    let briefing = content::select(config, profile, date, since);
+    let briefing =
+        content::select(config, profile, date, since).map_err(|e| config.files.resolve(e))?;
     let doc = compose::compose(config, &briefing);
     let digest = compose::digest(&briefing);
     let t_content = t.elapsed();

@@ -263,19 +263,6 @@ fn cases() -> Vec<Case> {
             expect: &["sources.toml:"],
         },
         Case {
-            name: "negative value in a share chart",
-            setup: |sb| {
-                sb.edit(
-                    "themes/chip-gap.toml",
-                    "value = 85\nunit = \"%\"",
-                    "value = -85\nunit = \"%\"",
-                )
-            },
-            args: &[],
-            code: 65,
-            expect: &["chip-gap.toml:", "negative share"],
-        },
-        Case {
             name: "empty chart series",
             setup: |sb| {
                 sb.edit(

@@ -22,7 +22,7 @@ fn briefing_charts() -> (Vec<ChartData>, f32) {
     let date = chrono::NaiveDate::from_ymd_opt(2026, 11, 24).unwrap();
     let mut out = Vec::new();
     for profile in &config.profiles {
-        let b = crate::content::select(&config, profile, date, None);
+        let b = crate::content::select(&config, profile, date, None).unwrap();
         for t in &b.themes {
             for s in &t.sections {
                 for bl in &s.blocks {

@@ -21,7 +21,6 @@ mod settings;
 pub mod template;
 mod values;
 
-pub(crate) use check::derived::significant_digits;
 pub use load::{font_cache_in, load, load_for_run};
 pub use model::*;
 pub use settings::*;

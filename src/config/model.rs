@@ -102,6 +102,15 @@ pub enum Value {
     Number(f64),
     /// A non-numeric statement (an event, a policy).
     Text(Text),
+    /// A figure derived from others, computed when a briefing is made.
+    Derived,
+}
+
+impl Value {
+    /// Whether the value is a figure (given, or derived from figures).
+    pub fn is_numeric(&self) -> bool {
+        matches!(self, Value::Number(_) | Value::Derived)
+    }
 }
 
 /// How a derived figure is computed.
@@ -116,6 +125,20 @@ pub enum Op {
     /// The yearly rate in percent that compounds to the multiple `from`
     /// over the given years: (from^(1/years) − 1) × 100.
     AnnualRate(u32),
+}
+
+/// How a derived figure is computed from facts (content does the
+/// arithmetic; the config only checks that it can be done).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Derivation {
+    /// The operation.
+    pub op: Op,
+    /// First operand (a fact id).
+    pub from: String,
+    /// Second operand (the first again for a one-operand operation).
+    pub to: String,
+    /// Where `from` was written, for errors about the result.
+    pub at: Origin,
 }
 
 /// A fact or a derived figure.
@@ -153,9 +176,8 @@ pub struct Fact {
     pub supersedes: Option<String>,
     /// Remark.
     pub note: Option<Text>,
-    /// Set for derived figures: the operation and its operands (the same
-    /// id twice for a one-operand operation).
-    pub derived: Option<(Op, String, String)>,
+    /// Set for derived figures: how content computes the value.
+    pub derived: Option<Derivation>,
     /// Position in the data (theme files in name order, facts in file
     /// order), so headline figures keep the order the analyst wrote.
     pub seq: usize,

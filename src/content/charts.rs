@@ -165,6 +165,9 @@ fn point(f: &crate::config::Fact, label: Text, when: Option<f64>) -> Point {
     let (value, detail) = match &f.value {
         Value::Number(x) => (*x, Text::new()),
         Value::Text(t) => (0.0, t.clone()),
+        // Computed before anything is selected (`derive::evaluate`); were
+        // one missed, the chart would refuse the non-number by name.
+        Value::Derived => (f64::NAN, Text::new()),
     };
     let fig = format::figure(f);
     let unit_len = f.unit.as_deref().unwrap_or("").chars().count();

@@ -42,6 +42,8 @@ pub(crate) fn value(f: &Fact) -> Text {
             }
         }
         Value::Text(s) => s.clone(),
+        // Computed before anything is selected (`derive::evaluate`).
+        Value::Derived => Text::new(),
     }
 }
 
@@ -108,7 +110,7 @@ pub(crate) fn with_unit(f: &Fact) -> Text {
     let joined = figure(f).joined();
     // A figure is bound whole; a statement (a text fact) breaks as prose.
     let mut s = match f.value {
-        Value::Number(_) => bind(&joined),
+        Value::Number(_) | Value::Derived => bind(&joined),
         Value::Text(_) => joined,
     };
     if f.derived.is_some() {
@@ -120,7 +122,7 @@ pub(crate) fn with_unit(f: &Fact) -> Text {
 /// The change from `old` to `new` in words, `增长9.4%` or `下降3%`, to the
 /// precision the two figures carry (at least two significant digits).
 pub fn change(old: f64, new: f64, old_dec: Option<usize>, new_dec: Option<usize>) -> String {
-    use crate::config::significant_digits as sig;
+    use super::derive::significant_digits as sig;
     let pct = (new - old) / old * 100.0;
     let sig = sig(old, old_dec).min(sig(new, new_dec)).max(2) as i64;
     let mag = if pct == 0.0 {
@@ -221,7 +223,12 @@ mod tests {
     #[test]
     fn derived_figures_are_marked() {
         let mut f = fact(9.4, "%", None);
-        f.derived = Some((crate::config::Op::PctChange, "a".into(), "b".into()));
+        f.derived = Some(crate::config::Derivation {
+            op: crate::config::Op::PctChange,
+            from: "a".into(),
+            to: "b".into(),
+            at: crate::origin::Origin::value(crate::origin::FileId(0), 0),
+        });
         assert_eq!(with_unit(&f).replace(WORD_JOINER, ""), "9.4%（推算）");
     }
 }

@@ -3,6 +3,7 @@
 //! and chart data computed. Nothing here knows about fonts or pages.
 
 mod charts;
+mod derive;
 pub(crate) mod format;
 mod news;
 mod select;

@@ -14,7 +14,7 @@ use crate::config::{Fact, Profile, Text, Value};
 pub(super) fn news(sel: &mut Selector, profile: &Profile, since: NaiveDate) -> News {
     let catalog = sel.catalog;
     let date = sel.date;
-    let mut facts: Vec<&Fact> = catalog
+    let mut facts: Vec<&Fact> = sel
         .facts
         .values()
         .filter(|f| {

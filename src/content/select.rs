@@ -1,6 +1,8 @@
 //! Selection: which facts, blocks and sections a profile shows on a date,
 //! and the numbering of the sources they cite.
 
+use std::collections::BTreeMap;
+
 use chrono::NaiveDate;
 
 use super::*;
@@ -13,6 +15,8 @@ use crate::config::{
 /// sources in order of first citation.
 pub(super) struct Selector<'a> {
     pub(super) catalog: &'a Catalog,
+    /// The catalogue's facts, derived figures computed.
+    pub(super) facts: &'a BTreeMap<String, Fact>,
     pub(super) date: NaiveDate,
     pub(super) regions: &'a [String],
     pub(super) cited: Vec<String>,
@@ -42,7 +46,7 @@ impl<'a> Selector<'a> {
     }
 
     pub(super) fn fact(&self, id: &str) -> Option<&'a Fact> {
-        self.catalog.facts.get(id).filter(|f| self.known(f))
+        self.facts.get(id).filter(|f| self.known(f))
     }
 
     pub(super) fn cite(&mut self, source: &str) -> usize {
@@ -148,10 +152,12 @@ pub(crate) fn select(
     profile: &Profile,
     date: NaiveDate,
     since: Option<NaiveDate>,
-) -> Briefing {
+) -> crate::error::Result<Briefing> {
     let catalog = &config.catalog;
+    let facts = super::derive::evaluate(catalog)?;
     let mut sel = Selector {
         catalog,
+        facts: &facts,
         date,
         regions: &profile.regions,
         cited: Vec::new(),
@@ -171,7 +177,7 @@ pub(crate) fn select(
         .iter()
         .filter_map(|s| catalog.sources.get(s).cloned())
         .collect();
-    Briefing {
+    Ok(Briefing {
         title: profile
             .title
             .clone()
@@ -185,7 +191,7 @@ pub(crate) fn select(
         generated_summary: profile.generated_summary,
         closing_note: profile.closing_note.clone(),
         news,
-    }
+    })
 }
 
 impl<'a> Selector<'a> {
@@ -232,7 +238,7 @@ impl<'a> Selector<'a> {
     /// theme, region and data order, their sources cited.
     fn key_facts(&mut self, profile: &Profile, since: Option<NaiveDate>) -> Vec<KeyFact> {
         let catalog: &'a Catalog = self.catalog;
-        let mut key: Vec<(usize, Option<usize>, usize, &'a Fact)> = catalog
+        let mut key: Vec<(usize, Option<usize>, usize, &'a Fact)> = self
             .facts
             .values()
             .filter(|f| f.key && self.known(f))
@@ -280,9 +286,14 @@ pub(super) fn is_new(catalog: &Catalog, f: &Fact, since: NaiveDate, date: NaiveD
 }
 
 /// What is new in `profile` between `since` and `date`, for `briefing diff`.
-pub fn diff(config: &Config, profile: &Profile, since: NaiveDate, date: NaiveDate) -> News {
-    let mut b = select(config, profile, date, Some(since));
-    b.news.take().expect("asked for")
+pub fn diff(
+    config: &Config,
+    profile: &Profile,
+    since: NaiveDate,
+    date: NaiveDate,
+) -> crate::error::Result<News> {
+    let mut b = select(config, profile, date, Some(since))?;
+    Ok(b.news.take().expect("asked for"))
 }
 
 /// Whether no two of `labels` are equal.

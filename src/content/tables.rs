@@ -55,7 +55,7 @@ impl Selector<'_> {
                     let region = region.clone().or_else(|| {
                         r.iter()
                             .flat_map(|c| c.facts())
-                            .filter_map(|id| self.catalog.facts.get(id))
+                            .filter_map(|id| self.facts.get(id))
                             .find_map(|f| f.region.clone())
                     });
                     if !self.region_shown(&region) {
@@ -80,7 +80,7 @@ impl Selector<'_> {
                     .map(|i| {
                         rows.iter().all(|r| {
                             matches!(r[i].parts.as_slice(), [Part::Ref { fact, field: Field::Full | Field::Value, .. }]
-                                if matches!(self.catalog.facts.get(fact).map(|f| &f.value), Some(Value::Number(_))))
+                                if matches!(self.facts.get(fact).map(|f| &f.value), Some(Value::Number(_))))
                         })
                     })
                     .collect();

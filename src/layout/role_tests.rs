@@ -13,7 +13,7 @@ fn laid(date: (i32, u32, u32), since: Option<(i32, u32, u32)>) -> (Document, Lai
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("config/briefing.toml");
     let config = crate::config::load(&path).unwrap();
     let d = |(y, m, dd)| chrono::NaiveDate::from_ymd_opt(y, m, dd).unwrap();
-    let b = crate::content::select(&config, &config.profiles[0], d(date), since.map(d));
+    let b = crate::content::select(&config, &config.profiles[0], d(date), since.map(d)).unwrap();
     let doc = crate::compose::compose(&config, &b);
     let fonts = test_fonts();
     let laid = layout_document(&doc, &fonts, &config.page).unwrap();

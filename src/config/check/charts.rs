@@ -181,13 +181,13 @@ fn point(
         }
         return Ok(fid);
     }
-    let Value::Number(v) = fact.value else {
+    if !fact.value.is_numeric() {
         return Err(f.error(
             Kind::Data,
             id.span(),
             format!("fact `{fid}` is not a number; this chart kind plots numbers"),
         ));
-    };
+    }
     let u = fact.unit.clone().unwrap_or_default();
     match unit {
         None => *unit = Some((u.clone(), id.span())),
@@ -199,13 +199,6 @@ fn point(
             ));
         }
         _ => {}
-    }
-    if u.as_str() == "%" && v < 0.0 {
-        return Err(f.error(
-            Kind::Data,
-            id.span(),
-            format!("negative share {v}% in `{fid}`; a share chart needs values of 0 or more"),
-        ));
     }
     Ok(fid)
 }
@@ -225,10 +218,10 @@ fn projection(
     let base = projection_base(f, p, facts)?;
     let rate = fact_ref(f, &pr.rate, facts)?;
     let base_numeric = match &base {
-        ProjectionBase::Fact(id) => matches!(facts[id].value, Value::Number(_)),
+        ProjectionBase::Fact(id) => facts[id].value.is_numeric(),
         ProjectionBase::Value(_) => true,
     };
-    if !base_numeric || !matches!(facts[&rate].value, Value::Number(_)) {
+    if !base_numeric || !facts[&rate].value.is_numeric() {
         return Err(f.error(
             Kind::Data,
             p.span(),

@@ -1,12 +1,11 @@
-//! Derived figures: the operation, its operands (numeric facts, never
-//! other derived figures, so there is no evaluation order to get wrong)
-//! and a printable result.
+//! Derived figures: the operation and its operands (numeric facts, never
+//! other derived figures, so there is no evaluation order to get wrong).
+//! The arithmetic is content's (`content::derive`).
 
 use super::super::model::*;
 use super::super::schema::*;
 use super::super::values::decimals;
 use super::Parsed;
-use super::facts::printable;
 use super::ids::Regions;
 use crate::error::{Kind, Result};
 use crate::source::SourceFile;
@@ -108,7 +107,9 @@ fn operand(f: &SourceFile, s: &Spanned<String>, cat: &Catalog) -> Result<(f64, F
     }
 }
 
-/// One derived figure of theme `t` in file `f`.
+/// One derived figure of theme `t` in file `f`: its operation and
+/// operands checked, and what it inherits from them (sources, a qualifier,
+/// the period); content computes the value.
 fn one(
     f: &SourceFile,
     t: &RawTheme,
@@ -119,55 +120,17 @@ fn one(
 ) -> Result<Fact> {
     let op = op(f, d)?;
     let one_operand = matches!(op, Op::AnnualRate(_));
-    let (a, fa) = operand(f, &d.from, cat)?;
-    let (b, fb) = match &d.to {
-        Some(to) => operand(f, to, cat)?,
-        None => (a, fa.clone()),
+    let (_, fa) = operand(f, &d.from, cat)?;
+    let fb = match &d.to {
+        Some(to) => operand(f, to, cat)?.1,
+        None => fa.clone(),
     };
-    let value = match op {
-        Op::PctChange if a != 0.0 => (b - a) / a * 100.0,
-        Op::Ratio if a != 0.0 => b / a,
-        Op::Difference => b - a,
-        Op::AnnualRate(years) if a > 0.0 => (a.powf(1.0 / years as f64) - 1.0) * 100.0,
-        Op::AnnualRate(_) => {
-            return Err(f.error(
-                Kind::Data,
-                d.from.span(),
-                "`annual-rate` needs a positive multiple in `from`",
-            ));
-        }
-        _ => {
-            return Err(f.error(Kind::Data, d.from.span(), "division by zero: `from` is 0"));
-        }
-    };
-    if !value.is_finite() || !printable(value) {
-        return Err(f.error(
-            Kind::Data,
-            d.from.span(),
-            format!(
-                "`{}` gives no printable result from these operands (infinite, or 10^15 or more in size)",
-                d.id.get_ref()
-            ),
-        ));
-    }
     let mut sources = fa.sources.clone();
     for s in fb.sources.iter() {
         if !sources.contains(s) {
             sources.push(s.clone());
         }
     }
-    // No more digits than the inputs carry: a result is as precise
-    // as its least precise operand, whatever `decimals` asks for.
-    // Two digits at least: a round input such as 500 does not make
-    // a result worthless.
-    let sig = significant_digits(a, fa.decimals)
-        .min(significant_digits(b, fb.decimals))
-        .max(2);
-    let justified = decimals_for(value, sig);
-    let decimals = Some(match decimals(f, &d.decimals)? {
-        Some(asked) => asked.min(justified),
-        None => justified,
-    });
     // A figure computed from approximate or bounded inputs is itself
     // approximate.
     let qualifier = (fa.qualifier.is_some() || fb.qualifier.is_some()).then(|| Qualifier {
@@ -178,7 +141,7 @@ fn one(
         id: d.id.get_ref().clone(),
         theme: t.id.get_ref().clone(),
         label: f.text(&d.label),
-        value: Value::Number(value),
+        value: Value::Derived,
         value_origin: None,
         unit: d.unit.as_ref().map(|u| f.text(u)).or_else(|| {
             if matches!(op, Op::PctChange | Op::AnnualRate(_)) {
@@ -187,7 +150,9 @@ fn one(
                 None
             }
         }),
-        decimals,
+        // What the data asks for; content gives no more digits than the
+        // operands justify.
+        decimals: decimals(f, &d.decimals)?,
         when: None,
         period: d.period.as_ref().map(|p| f.text(p)).unwrap_or_else(|| {
             if one_operand {
@@ -203,33 +168,12 @@ fn one(
         qualifier,
         supersedes: None,
         note: d.note.as_ref().map(|n| f.text(n)),
-        derived: Some((op, fa.id.clone(), fb.id.clone())),
+        derived: Some(Derivation {
+            op,
+            from: fa.id.clone(),
+            to: fb.id.clone(),
+            at: f.origin(d.from.span()),
+        }),
         seq,
     })
-}
-
-/// Significant digits of a figure as the data writes it: trailing zeros
-/// of a whole number are not counted (650 is "about 650", two digits).
-pub(crate) fn significant_digits(x: f64, decimals: Option<usize>) -> usize {
-    let s = match decimals {
-        Some(d) => format!("{x:.d$}"),
-        None => format!("{x}"),
-    };
-    let digits: String = s.chars().filter(|c| c.is_ascii_digit()).collect();
-    let digits = digits.trim_start_matches('0');
-    let digits = if s.contains('.') {
-        digits
-    } else {
-        digits.trim_end_matches('0')
-    };
-    digits.len().max(1)
-}
-
-/// Decimals that show `value` to `sig` significant digits (0 to 6).
-fn decimals_for(value: f64, sig: usize) -> usize {
-    if value == 0.0 {
-        return 0;
-    }
-    let magnitude = value.abs().log10().floor() as i64;
-    (sig as i64 - 1 - magnitude).clamp(0, 6) as usize
 }

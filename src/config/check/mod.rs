@@ -7,7 +7,7 @@
 
 pub(super) mod blocks;
 mod charts;
-pub(super) mod derived;
+mod derived;
 mod facts;
 mod ids;
 mod sections;
