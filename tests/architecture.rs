@@ -588,7 +588,10 @@ fn functions() -> Vec<(PathBuf, String, usize, usize, bool)> {
                         let t = l.trim();
                         t.starts_with("///") || t.starts_with("#[") || t.starts_with("//")
                     })
-                    .any(|l| l.contains("stays whole") || l.contains("kept whole"));
+                    .any(|l| {
+                        let l = l.to_lowercase();
+                        l.contains("stays whole") || l.contains("kept whole")
+                    });
                 out.push((s.rel.clone(), name, i + 1, n, doc_above));
             }
             i += 1;

@@ -34,6 +34,7 @@ pub fn load_for_run(path: &Path, output_dir: Option<&Path>) -> Result<Config> {
 }
 
 /// `run`: `Some(output folder override)` for a run that may use the cache.
+// Kept whole: the order of the checks is the order errors are reported in, and it reads top to bottom here; every step is a call.
 fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
     let file = SourceFile::read(path, Kind::Config, FileId(0)).map_err(|e| {
         if e.kind() == Kind::NoInput {

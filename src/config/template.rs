@@ -15,6 +15,7 @@ pub struct TemplateError {
 
 /// Parses `text`, the value at `origin`, into literal parts and
 /// references; ids are checked later. Every piece keeps its origin.
+// Kept whole: a parser whose states are the positions in one loop; split, the cursor and the literal being built would travel through every call.
 pub fn parse(text: &str, origin: Origin) -> Result<Template, TemplateError> {
     let mut parts = Vec::new();
     let mut lit = Text::new();

@@ -2,7 +2,7 @@
 //! points with their labels and value texts, the growth projection, the
 //! source line, and a value axis that always says what it counts.
 
-use super::select::{Selector, distinct, in_region_order};
+use super::selector::{Selector, distinct, in_region_order};
 use super::*;
 use crate::config::{Chart, ChartKind, ProjectionBase, Source, Text, Value};
 

@@ -7,6 +7,7 @@ mod derive;
 pub(crate) mod format;
 mod news;
 mod select;
+mod selector;
 mod tables;
 
 pub use select::diff;

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::select::{Selector, is_new};
+use super::selector::{Selector, is_new};
 use super::*;
 use crate::config::{Fact, Profile, Text, Value};
 

@@ -2,12 +2,13 @@
 //! columns, or free-form rows with their placeholders filled, rows of
 //! unselected regions dropped and the rest in the profile's region order.
 
-use super::select::{Selector, in_region_order};
+use super::selector::{Selector, in_region_order};
 use super::*;
 use crate::config::{Fact, Field, Part, TableBody, Text, Value};
 
 impl Selector<'_> {
     /// The table, or `None` when none of its rows is known by the date.
+    // Kept whole: the two kinds of table share the citing and ordering around them, and each arm is a few lines.
     pub(super) fn table(
         &mut self,
         caption: &Text,

@@ -208,6 +208,7 @@ enum Cells {
 
 /// One row: its cells set in their columns, figures aligned on the
 /// decimal point, a zebra fill on every other data row.
+// Kept whole: the cells of a row are set, then placed by column rule (figures on the decimal point); the two loops share the cell sets.
 fn row(
     b: &Builder,
     t: &TableContent,

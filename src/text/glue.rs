@@ -89,6 +89,7 @@ fn context(chars: &[char], i: usize) -> String {
 
 /// Looks up glyphs and builds the glue of collected text set in `font` at
 /// `em` points.
+// Kept whole: one pass over the glyphs, then one over the gaps, each a short loop; split, the steps would pass the same six vectors back and forth.
 pub(crate) fn shape(
     fonts: &FontSet,
     text: &Text,

@@ -146,6 +146,7 @@ fn too_loose(m: &Measure, r: f32, goal: &Goal) -> bool {
 /// The best set of breaks and its cost, pricing only lines that are not
 /// [`too_loose`] when `prune` (all lines otherwise; last lines, which may
 /// be as loose as they like, always).
+// Kept whole: the Knuth–Plass loop over break opportunities and active nodes reads as the algorithm does; its pruning bound is explained where it is set.
 fn total_fit(s: &Shaped, opp: &[Opportunity], goal: &Goal, prune: bool) -> (Vec<usize>, f64) {
     let n = s.chars.len();
     const INF: f64 = f64::INFINITY;

@@ -26,6 +26,52 @@ pub(super) struct Letter<'a> {
     pub(super) digest: Option<&'a Digest>,
 }
 
+impl Letter<'_> {
+    /// The MIME message: text (and HTML when there is a digest, the richer
+    /// view of the same content; the client picks), then the PDF.
+    fn message(
+        &self,
+        subject: String,
+        message_id: String,
+        body: String,
+        attachment: &str,
+        pdf: Vec<u8>,
+    ) -> Result<Message> {
+        let mail = self.settings;
+        let mut builder = Message::builder()
+            .from(mail.from.clone())
+            .subject(subject)
+            .date_now()
+            .message_id(Some(message_id))
+            .user_agent(format!("briefing {}", env!("CARGO_PKG_VERSION")));
+        for r in self.recipients {
+            builder = builder.to(r.clone());
+        }
+        let pdf_type = ContentType::parse("application/pdf").expect("a valid MIME type");
+        let text = match self.digest {
+            Some(d) => MultiPart::alternative()
+                .singlepart(SinglePart::plain(body))
+                .singlepart(SinglePart::html(d.html(self.title, self.date, attachment))),
+            None => MultiPart::mixed().singlepart(SinglePart::plain(body)),
+        };
+        builder
+            .multipart(
+                MultiPart::mixed()
+                    .multipart(text)
+                    .singlepart(Attachment::new(attachment.to_string()).body(pdf, pdf_type)),
+            )
+            .map_err(|e| {
+                Error::new(
+                    Kind::Software,
+                    format!(
+                        "cannot build the mail message for profile `{}`: {e}",
+                        self.profile
+                    ),
+                )
+            })
+    }
+}
+
 /// A message ready to send, with what the report says of it.
 pub(super) struct Built {
     pub(super) message: Message,
@@ -77,42 +123,7 @@ impl Letter<'_> {
         }
         let message_id = message_id(&mail.from, self.profile, self.date);
         let attachment_bytes = pdf.len() as u64;
-        let mut builder = Message::builder()
-            .from(mail.from.clone())
-            .subject(subject.clone())
-            .date_now()
-            .message_id(Some(message_id.clone()))
-            .user_agent(format!("briefing {}", env!("CARGO_PKG_VERSION")));
-        for r in self.recipients {
-            builder = builder.to(r.clone());
-        }
-        let pdf_type = ContentType::parse("application/pdf").expect("a valid MIME type");
-        let message = builder
-            .multipart(
-                MultiPart::mixed()
-                    .multipart(match self.digest {
-                        // Text and HTML, the HTML as the richer view of the
-                        // same content; the client picks.
-                        Some(d) => MultiPart::alternative()
-                            .singlepart(SinglePart::plain(body))
-                            .singlepart(SinglePart::html(d.html(
-                                self.title,
-                                self.date,
-                                &attachment,
-                            ))),
-                        None => MultiPart::mixed().singlepart(SinglePart::plain(body)),
-                    })
-                    .singlepart(Attachment::new(attachment.clone()).body(pdf, pdf_type)),
-            )
-            .map_err(|e| {
-                Error::new(
-                    Kind::Software,
-                    format!(
-                        "cannot build the mail message for profile `{}`: {e}",
-                        self.profile
-                    ),
-                )
-            })?;
+        let message = self.message(subject.clone(), message_id.clone(), body, &attachment, pdf)?;
         Ok(Built {
             message,
             subject,
