@@ -64,6 +64,9 @@ pub fn build_timed(
     // file only now, where the files are at hand.
     let laid =
         layout::layout_document(&doc, fonts, &config.page).map_err(|e| config.files.resolve(e))?;
+    for w in laid.warnings {
+        log::warn!("{}", config.files.resolve(w).message());
+    }
     let pages = laid.pages;
     let t_layout = t.elapsed();
     mark("laid out");

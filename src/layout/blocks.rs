@@ -196,6 +196,7 @@ impl<'a> Builder<'a> {
         };
         let mark = wording::cite_mark(cites);
         let lines = layout_marked(self.fonts, text, mark.as_deref(), &style, self.frame.width)?;
+        tree.forced(&lines, text, "a paragraph");
         let para = tree.add(Role::Paragraph, None);
         let elems = self.lines_to_elems(
             lines,
@@ -265,6 +266,7 @@ impl<'a> Builder<'a> {
             indent_em: 2.0,
         };
         let lines = layout(self.fonts, text, &style, self.frame.width)?;
+        tree.forced(&lines, text, "a note");
         let note = tree.add(Role::Note, None);
         Ok(self.lines_to_elems(
             lines,
@@ -306,6 +308,7 @@ impl<'a> Builder<'a> {
             indent_em: 0.0,
         };
         let lines = layout(self.fonts, &full, &style, self.frame.width)?;
+        tree.forced(&lines, &full, "a heading");
         let node = tree.add(Role::Heading(level), None);
         tree.anchor(node, anchor);
         let pitch = size * 1.5;

@@ -52,8 +52,10 @@ impl Builder<'_> {
         let (mut label_lines, mut meta_lines) = (1, 1);
         for c in cards {
             let l = layout(self.fonts, &c.label, &style(lsize, INK), inner)?;
+            tree.forced(&l, &c.label, "a key figure's label");
             // The period and source wrap rather than run out of the card.
             let m = layout(self.fonts, &c.meta, &style(msize, MUTED), inner)?;
+            tree.forced(&m, &c.meta, "a key figure's period");
             label_lines = label_lines.max(l.len());
             meta_lines = meta_lines.max(m.len());
             labels.push(l);

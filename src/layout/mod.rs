@@ -32,6 +32,8 @@ pub(crate) struct Laid {
     pub(crate) pages: Vec<Page>,
     /// The logical structure the pages' items are tagged with.
     pub(crate) structure: Structure,
+    /// What setting the blocks warned of, in document order.
+    pub(crate) warnings: Vec<crate::error::Error>,
 }
 
 /// Lays out a whole document.
@@ -67,7 +69,7 @@ pub(crate) fn layout_document(
         })
         .collect();
     let mut entries = entries;
-    let (head, body, trees, title) = elements(doc, &b)?;
+    let (head, body, mut trees, title) = elements(doc, &b)?;
     lap("blocks set");
     // Only the contents change between passes, and a pass only plans the
     // page breaks: the pages are made once, from the final plan.
@@ -109,9 +111,17 @@ pub(crate) fn layout_document(
     let elems: Vec<Elem> = head.into_iter().chain(contents).chain(body).collect();
     let mut pages = plan.into_pages(elems, &frame);
     furniture(&mut pages, doc, fonts, settings, &frame)?;
+    let mut warnings = Vec::new();
+    for t in trees.iter_mut() {
+        warnings.append(&mut t.warnings);
+    }
     let structure = structure::assemble(doc, trees, title, contents_tree);
     lap("pages made");
-    Ok(Laid { pages, structure })
+    Ok(Laid {
+        pages,
+        structure,
+        warnings,
+    })
 }
 
 /// Lower-case roman numerals for front-matter pages.

@@ -34,6 +34,7 @@ impl Builder<'_> {
             let label = Tag::Node(tree.add(Role::ListLabel, Some(item)));
             let body = Tag::Node(tree.add(Role::ListBody, Some(item)));
             let lines = layout(self.fonts, entry, &style, f.width - hang)?;
+            tree.forced(&lines, entry, "a source");
             let n = lines.len();
             let base = self.baseline(size, pitch);
             for (li, l) in lines.into_iter().enumerate() {

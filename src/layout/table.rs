@@ -246,6 +246,7 @@ fn row(
     let mut nlines = 1;
     for (i, c) in cells.iter().enumerate() {
         let l: Vec<SetLine> = layout(b.fonts, c, &style, cols.cw[i])?;
+        tree.forced(&l, c, "a table cell");
         nlines = nlines.max(l.len());
         sets.push(l);
     }

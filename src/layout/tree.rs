@@ -2,13 +2,18 @@
 //! adds the elements it makes (a paragraph, a table with its rows and
 //! cells, a figure with its caption) and tags its items with them.
 
+use crate::error::{Error, Kind};
 use crate::frame::{Item, Node, NodeId, Role, Tag};
+use crate::origin::AsText;
+use crate::text::SetLine;
 
-/// One block's elements.
+/// One block's elements, and what setting them warned of.
 #[derive(Debug, Default)]
 pub(crate) struct Tree {
     block: u32,
     pub(crate) nodes: Vec<Node>,
+    /// Warnings, placed at their origins once the run resolves them.
+    pub(crate) warnings: Vec<Error>,
 }
 
 impl Tree {
@@ -17,6 +22,7 @@ impl Tree {
         Tree {
             block,
             nodes: Vec::new(),
+            warnings: Vec::new(),
         }
     }
 
@@ -55,6 +61,27 @@ impl Tree {
                 block: self.block,
                 index: i as u32,
             })
+    }
+}
+
+impl Tree {
+    /// Warns of every line of `lines` (set from `text`) that ends at a
+    /// last-resort break: a run wider than its box broken where no rule
+    /// allows it, rather than out of its box.
+    pub(crate) fn forced(&mut self, lines: &[SetLine], text: &(impl AsText + ?Sized), what: &str) {
+        let text = text.as_text();
+        for l in lines {
+            if let Some(at) = l.forced {
+                let run: String = text[at..].chars().take(12).collect();
+                self.warnings.push(Error::at_origin(
+                    Kind::Data,
+                    text.origin_at(at),
+                    format!(
+                        "{what}: “{run}…” is wider than its box and cannot break by the rules; it was broken here instead (shorten it, or give it a break such as a space)"
+                    ),
+                ));
+            }
+        }
     }
 }
 

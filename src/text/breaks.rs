@@ -60,6 +60,15 @@ pub(crate) const JOINT_PENALTY: f64 = 30_000.0;
 /// overfull line, several times a joint break.
 pub(crate) const HYPHEN_PENALTY: f64 = 150_000.0;
 
+/// Price of a break where no rule allows one: inside a run that cannot
+/// break (an unbroken URL, a figure bound to its unit) and is wider than
+/// the line it must fit. Above any line that fits, however loose (a line
+/// stretched to fifty times its stretch costs about 10^14 in `linebreak`'s
+/// demerits), below an overfull line (about 10^18): a run broken anywhere
+/// is better than ink out of its box, and the layout says so in a warning
+/// naming the place.
+pub(crate) const LAST_RESORT_PENALTY: f64 = 1e15;
+
 /// Letters kept together at either end of a hyphenated piece, so no line
 /// starts or ends with a stub of one or two letters.
 const HYPHEN_MIN: usize = 3;
@@ -129,7 +138,28 @@ pub(crate) fn opportunities(chars: &[char], bound: &[bool]) -> Vec<Opportunity> 
         })
         .collect();
     long_token_breaks(chars, bound, &mut out);
+    last_resort(chars, &mut out);
     out
+}
+
+/// Between any two characters no rule lets a line break, a break at
+/// [`LAST_RESORT_PENALTY`], so that no run is ever wider than its line
+/// must be. Still never before a mark that may not start a line, after
+/// one that may not end it, or inside `//`.
+fn last_resort(chars: &[char], out: &mut [Opportunity]) {
+    for i in 1..chars.len() {
+        let (a, b) = (chars[i - 1], chars[i]);
+        if out[i].allowed() || no_start(b) || no_end(a) || a == ' ' || b == ' ' {
+            continue;
+        }
+        if a == '/' && b == '/' || a == ':' && b == '/' {
+            continue;
+        }
+        out[i] = Opportunity {
+            penalty: LAST_RESORT_PENALTY,
+            hyphen: false,
+        };
+    }
 }
 
 /// A character that ends a number: a digit or a sign that belongs to it.
@@ -138,9 +168,11 @@ fn is_figure_end(c: char) -> bool {
 }
 
 /// Priced breaks inside runs of ASCII graphic characters of at least
-/// [`LONG_TOKEN`] characters: after a joint, or hyphenated between
-/// letters. Never inside a number (`2,500.75`) and never so that `//`
-/// or `://` is split.
+/// [`LONG_TOKEN`] characters: after a joint, with nothing inserted; or,
+/// in a long plain word only (lower-case letters and hyphens), hyphenated
+/// between letters — never in a URL, a path or a name with digits or
+/// capitals, where an inserted hyphen would copy out as part of it. Never
+/// inside a number (`2,500.75`) and never so that `//` or `://` is split.
 fn long_token_breaks(chars: &[char], bound: &[bool], out: &mut [Opportunity]) {
     let n = chars.len();
     let mut start = 0;
@@ -154,6 +186,9 @@ fn long_token_breaks(chars: &[char], bound: &[bool], out: &mut [Opportunity]) {
             end += 1;
         }
         if end - start >= LONG_TOKEN {
+            let word = chars[start..end]
+                .iter()
+                .all(|c| c.is_ascii_lowercase() || *c == '-');
             for i in start + 1..end {
                 if bound.get(i).copied().unwrap_or(false) {
                     continue;
@@ -173,7 +208,7 @@ fn long_token_breaks(chars: &[char], bound: &[bool], out: &mut [Opportunity]) {
                         penalty: JOINT_PENALTY,
                         hyphen: false,
                     };
-                } else if a.is_ascii_lowercase() && b.is_ascii_lowercase() {
+                } else if word && a.is_ascii_lowercase() && b.is_ascii_lowercase() {
                     let before = chars[start..i]
                         .iter()
                         .rev()
@@ -253,7 +288,7 @@ mod tests {
         }
         let ok = opportunities(&chars, &bound);
         for (i, o) in ok.iter().enumerate().take(8).skip(3) {
-            assert!(!o.allowed(), "break allowed before {i}");
+            assert!(o.penalty >= LAST_RESORT_PENALTY, "break allowed before {i}");
         }
     }
 
@@ -281,19 +316,44 @@ mod tests {
                 continue;
             }
             let (a, b) = (chars[i - 1], chars[i]);
+            if ok[i].penalty >= LAST_RESORT_PENALTY {
+                continue;
+            }
             assert!(ok[i].penalty > 0.0, "free break inside a URL at {}", at(i));
+            assert!(!ok[i].hyphen, "a hyphen inserted inside a URL at {}", at(i));
             assert!(!(a.is_ascii_digit() && b.is_ascii_digit()), "{}", at(i));
             assert!(!(a == ':' || (a == '/' && b == '/')), "{}", at(i));
         }
         // The joints after `//example.org/` and before `reports` exist.
         let joint = url.find("reports").unwrap();
         assert_eq!(ok[joint].penalty, JOINT_PENALTY);
-        // A short word gets none.
+        // A short word gets only last-resort breaks.
         let short: Vec<char> = "DeepSeek-R1".chars().collect();
         assert!(
             opportunities(&short, &vec![false; short.len()])[1..short.len()]
                 .iter()
-                .all(|o| !o.allowed())
+                .all(|o| o.penalty >= LAST_RESORT_PENALTY)
         );
+    }
+
+    #[test]
+    fn only_a_long_plain_word_is_hyphenated() {
+        let hyphens = |s: &str| {
+            let chars: Vec<char> = s.chars().collect();
+            opportunities(&chars, &vec![false; chars.len()])
+                .iter()
+                .filter(|o| o.hyphen)
+                .count()
+        };
+        assert!(hyphens("supercalifragilisticexpialidocious") > 0);
+        for no in [
+            "https://exampleexampleexample.org/path",
+            "/srv/briefings/edition-final.pdf",
+            "DeepSeekReasonerDistilledModel",
+            "model-checkpoint-2025abcdefghij",
+            "snake_case_identifier_is_long",
+        ] {
+            assert_eq!(hyphens(no), 0, "{no}");
+        }
     }
 }

@@ -180,5 +180,6 @@ fn split(
         hyphen: (!hyphen_glyph.is_empty()).then(|| run(hyphen_glyph, style.size, 0.0)),
         run: run(main, style.size, 0.0),
         width: used + shift,
+        forced: None,
     }
 }

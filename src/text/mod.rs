@@ -58,6 +58,10 @@ pub(crate) struct SetLine {
     /// The hyphen inserted where a word breaks at this line's end: a run of
     /// its own, since it is not part of the text.
     pub(crate) hyphen: Option<TextRun>,
+    /// Where (a byte of the text) the next line starts when this line ends
+    /// at a last-resort break: inside a run that cannot break and is wider
+    /// than the measure.
+    pub(crate) forced: Option<usize>,
     /// Width actually used.
     pub(crate) width: f32,
 }
@@ -86,6 +90,7 @@ pub(crate) fn layout_marked(
 ) -> Result<Vec<SetLine>> {
     let text = text.as_text();
     let collected = collect::collect(&text, mark);
+    let at = collected.at.clone();
     let s = glue::shape(fonts, &text, collected, style.font, style.size)?;
     if s.chars.is_empty() {
         return Ok(Vec::new());
@@ -102,7 +107,13 @@ pub(crate) fn layout_marked(
         .iter()
         .map(|&b| b < s.chars.len() && opp[b].hyphen)
         .collect();
-    Ok(finalize::lines(&s, &chosen, &hyphen, style, &goal))
+    let mut lines = finalize::lines(&s, &chosen, &hyphen, style, &goal);
+    for (line, &b) in lines.iter_mut().zip(&chosen) {
+        if b < s.chars.len() && opp[b].penalty >= breaks::LAST_RESORT_PENALTY {
+            line.forced = Some(at[b] as usize);
+        }
+    }
+    Ok(lines)
 }
 
 /// A text shaped once, to be broken at several widths: chart labels are
