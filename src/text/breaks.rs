@@ -144,19 +144,22 @@ pub(crate) fn opportunities(chars: &[char], bound: &[bool]) -> Vec<Opportunity> 
 
 /// Between any two characters no rule lets a line break, a break at
 /// [`LAST_RESORT_PENALTY`], so that no run is ever wider than its line
-/// must be. Still never before a mark that may not start a line, after
-/// one that may not end it, or inside `//`.
+/// must be; before a mark that may not start a line, after one that may
+/// not end it, or inside `//`, at ten times that: clreq breaks a rule of
+/// the script only when marks stand together too many to fit.
 fn last_resort(chars: &[char], out: &mut [Opportunity]) {
     for i in 1..chars.len() {
         let (a, b) = (chars[i - 1], chars[i]);
-        if out[i].allowed() || no_start(b) || no_end(a) || a == ' ' || b == ' ' {
+        if out[i].allowed() || a == ' ' || b == ' ' {
             continue;
         }
-        if a == '/' && b == '/' || a == ':' && b == '/' {
-            continue;
-        }
+        let rule = no_start(b) || no_end(a) || a == '/' && b == '/' || a == ':' && b == '/';
         out[i] = Opportunity {
-            penalty: LAST_RESORT_PENALTY,
+            penalty: if rule {
+                10.0 * LAST_RESORT_PENALTY
+            } else {
+                LAST_RESORT_PENALTY
+            },
             hyphen: false,
         };
     }

@@ -83,8 +83,11 @@ fn place(
     let (em, width) = (goal.em, goal.width);
     let m = s.measure(start, b, indent, em, hyphen);
     let last = b == s.chars.len();
+    // A justified line fills the measure (a last line only when it is too
+    // long for its natural width); any line the breaker fitted by
+    // compressing its punctuation is compressed, whatever its alignment.
     let justify = style.align == Align::Justify && !(last && m.natural <= width);
-    let (t1, t2) = if justify {
+    let (t1, t2) = if justify || m.natural > width {
         tiers(width - m.natural, &m)
     } else {
         (0.0, 0.0)

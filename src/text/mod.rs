@@ -233,4 +233,6 @@ pub(crate) fn single_line(
 }
 
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;
