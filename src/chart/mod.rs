@@ -481,4 +481,6 @@ fn legend_height(fonts: &FontSet, entries: &[(Text, Mark)], max_w: f32) -> Resul
 #[cfg(test)]
 mod edge_tests;
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod tests;

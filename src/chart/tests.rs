@@ -68,7 +68,7 @@ pub(super) fn chart(kind: ChartKind, series: Vec<SeriesData>) -> ChartData {
 
 /// The em box of each glyph of a run on the page (rotation applied), as
 /// pdfcheck sees glyphs: 0.88 em above the baseline, 0.12 em below.
-fn glyph_boxes(t: &TextRun) -> Vec<(f32, f32, f32, f32, String)> {
+pub(super) fn glyph_boxes(t: &TextRun) -> Vec<(f32, f32, f32, f32, String)> {
     let (sin, cos) = t.angle.to_radians().sin_cos();
     t.glyphs
         .iter()

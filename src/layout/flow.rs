@@ -433,4 +433,85 @@ mod tests {
             "r3 follows figure and header: {r3_y}"
         );
     }
+
+    use proptest::prelude::*;
+
+    /// An element of a generated flow: a heading, a line of a paragraph
+    /// (kept with the line before unless it starts one), or a figure.
+    fn elem() -> impl Strategy<Value = (u8, f32, bool)> {
+        (0u8..3, 4.0f32..30.0, any::<bool>())
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
+
+        /// A heading never ends a page while something follows it; no
+        /// page ends before an element kept with the one before unless
+        /// that element could not fit anywhere; nothing is lost or
+        /// doubled; the body stays inside the frame.
+        #[test]
+        fn pages_break_only_where_the_rules_allow(spec in proptest::collection::vec(elem(), 1..60)) {
+            // As in a briefing: at most two headings in a row (一、 then
+            // （一）), on a page much taller than any run of kept lines.
+            let mut spec = spec;
+            for i in 2..spec.len() {
+                if spec[i].0 == 0 && spec[i - 1].0 == 0 && spec[i - 2].0 == 0 {
+                    spec[i].0 = 1;
+                }
+            }
+            let frame = Frame {
+                bottom: 400.0,
+                ..frame()
+            };
+            let elems: Vec<Elem> = spec
+                .iter()
+                .enumerate()
+                .map(|(i, &(kind, h, keep))| Elem {
+                    height: h,
+                    keep_with_prev: kind == 1 && keep && i > 0 && !matches!(spec[i - 1].0, 0),
+                    float: kind == 2,
+                    anchors: vec![Anchor {
+                        id: format!("e{i}"),
+                        level: if kind == 0 { 1 } else { 0 },
+                        title: String::new(),
+                        y: 0.0,
+                    }],
+                    ..Elem::default()
+                })
+                .collect();
+            // A heading keeps the element after it (as the layout does).
+            let mut elems = elems;
+            for i in 1..elems.len() {
+                if spec[i - 1].0 == 0 {
+                    elems[i].keep_with_prev = true;
+                }
+            }
+            let refs: Vec<&Elem> = elems.iter().collect();
+            let pages = paginate(&refs, &frame);
+            let mut seen = Vec::new();
+            for (pi, p) in pages.iter().enumerate() {
+                let ids: Vec<&str> = p.anchors.iter().map(|a| a.id.as_str()).collect();
+                seen.extend(ids.iter().map(|s| s.to_string()));
+                let last = p.anchors.last().expect("no empty page");
+                let heading_last = last.level == 1;
+                prop_assert!(
+                    !(heading_last && pi + 1 < pages.len() && ids.len() > 1),
+                    "page {pi} ends with heading {}",
+                    last.id
+                );
+                for a in &p.anchors {
+                    let i: usize = a.id[1..].parse().unwrap();
+                    // Alone on its page, an element may be too tall for it.
+                    if ids.len() > 1 {
+                        prop_assert!(a.y + elems[i].height <= frame.bottom + 0.02, "{} past the frame", a.id);
+                    }
+                }
+            }
+            let mut want: Vec<String> = (0..elems.len()).map(|i| format!("e{i}")).collect();
+            let mut got = seen.clone();
+            want.sort();
+            got.sort();
+            prop_assert_eq!(got, want, "elements lost or doubled");
+        }
+    }
 }

@@ -311,4 +311,6 @@ fn furniture(
 }
 
 #[cfg(test)]
+mod prop_tests;
+#[cfg(test)]
 mod role_tests;

@@ -276,7 +276,10 @@ fn row(
             } else if !header && t.numeric[i] && single {
                 let (_, tl) = split_number(&cells[i]);
                 let tw = natural_width(b.fonts, tl, TABLE_FONT, size)?;
-                run.x = xs + cw - cols.tail[i] + tw - l.width;
+                // On the column's decimal point, but never out of the
+                // column when a wide figure meets a wide tail.
+                run.x =
+                    (xs + cw - cols.tail[i] + tw - l.width).clamp(xs, (xs + cw - l.width).max(xs));
             } else if header && t.numeric[i] {
                 run.x = xs + cw - l.width;
             }
