@@ -189,21 +189,44 @@ fn sigterm_leaves_no_temporary_file_and_the_previous_briefing_intact() {
     std::fs::write(&previous, b"%PDF previous").unwrap();
     // A stale temporary file of a run killed earlier.
     std::fs::write(sb.out().join(".briefing-stale.pdf.part"), b"half").unwrap();
-    let child = spawn(
-        &sb,
-        &["generate", "-q", "--date", "2026-11-24", "--jobs", "1"],
+    // The run holds itself just before its first commit point, with a
+    // temporary file staged, and says so; it is signalled there, whatever
+    // the machine's speed.
+    let mut child = Command::new(bin())
+        .args(["generate", "-q", "--date", "2026-11-24", "--jobs", "1"])
+        .arg("--config")
+        .arg(sb.config())
+        .env("SOURCE_DATE_EPOCH", "1764000000")
+        .env("BRIEFING_FAULT", "pause:rename")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+    let mut said = String::new();
+    while !said.contains("paused at rename") {
+        let mut line = String::new();
+        if std::io::BufRead::read_line(&mut stderr, &mut line).unwrap() == 0 {
+            panic!("the run ended without pausing: {said}");
+        }
+        said.push_str(&line);
+    }
+    let staged: Vec<_> = std::fs::read_dir(sb.out())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".pdf.part") && n != ".briefing-stale.pdf.part")
+        .collect();
+    assert_eq!(
+        staged.len(),
+        1,
+        "one briefing staged when signalled: {staged:?}"
     );
-    wait_for_lock(&sb);
-    std::thread::sleep(Duration::from_millis(150));
     // SAFETY: plain kill(2) on our own child.
     unsafe { libc::kill(child.id() as i32, libc::SIGTERM) };
-    let out = child.wait_with_output().unwrap();
-    assert_eq!(
-        out.status.code(),
-        Some(128 + 15),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let status = child.wait().unwrap();
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).unwrap();
+    assert_eq!(status.code(), Some(128 + 15), "{said}{rest}");
     let leftovers: Vec<_> = std::fs::read_dir(sb.out())
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())

@@ -329,21 +329,37 @@ mod tests {
         }
     }
 
+    /// The ids of the elements on each page.
+    fn ids(pages: &[Page]) -> Vec<Vec<String>> {
+        pages
+            .iter()
+            .map(|p| p.anchors.iter().map(|a| a.id.clone()).collect())
+            .collect()
+    }
+
     #[test]
     fn breaks_only_where_allowed() {
-        // five lines fit; the sixth may not start a page, nor the fifth:
-        // the page ends before the fourth.
-        let elems = [
-            line(false),
-            line(false),
-            line(false),
-            line(false),
-            line(true),
-            line(true),
-        ];
+        // Five lines fit; the sixth may not start a page, nor the fifth:
+        // the page ends before the fourth, which takes the last two along.
+        let elems: Vec<Elem> = [false, false, false, false, true, true]
+            .iter()
+            .enumerate()
+            .map(|(i, &keep)| Elem {
+                anchors: vec![Anchor {
+                    id: format!("l{i}"),
+                    level: 0,
+                    title: String::new(),
+                    y: 0.0,
+                }],
+                ..line(keep)
+            })
+            .collect();
         let refs: Vec<&Elem> = elems.iter().collect();
         let pages = paginate(&refs, &frame());
-        assert_eq!(pages.len(), 2);
+        assert_eq!(
+            ids(&pages),
+            [vec!["l0", "l1", "l2"], vec!["l3", "l4", "l5"]]
+        );
     }
 
     #[test]

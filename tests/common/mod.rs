@@ -16,11 +16,21 @@ pub fn bin() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_briefing"))
 }
 
-/// `../shared/tools/pdfcheck.py`, or `$PDFCHECK` when set.
-pub fn pdfcheck() -> PathBuf {
-    std::env::var_os("PDFCHECK")
+/// One of the checking scripts of `../shared/tools` (`$SHARED_TOOLS`
+/// when set), if it is there. They are extra checks: the suite's own tests
+/// cover the rules they read back, and pass without them; a test that
+/// would run one says it skipped it.
+pub fn shared_tool(name: &str) -> Option<PathBuf> {
+    let dir = std::env::var_os("SHARED_TOOLS")
         .map(PathBuf::from)
-        .unwrap_or_else(|| root().join("../shared/tools/pdfcheck.py"))
+        .unwrap_or_else(|| root().join("../shared/tools"));
+    let path = dir.join(name);
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("extra check skipped: {name} ({} not found)", dir.display());
+        None
+    }
 }
 
 /// A copy of `config/` in a temporary folder, with fonts pointing at the
@@ -138,19 +148,25 @@ pub fn text_of(pdf: &Path) -> String {
     )
 }
 
-/// pdfcheck's JSON report, parsed.
-pub fn pdfcheck_report(pdf: &Path) -> serde_json::Value {
+/// pdfcheck's JSON report, parsed, when the tool is there.
+pub fn pdfcheck_report(pdf: &Path) -> Option<serde_json::Value> {
+    let tool = shared_tool("pdfcheck.py")?;
     let out = Command::new("python3")
-        .arg(pdfcheck())
+        .arg(tool)
         .arg(pdf)
         .args(["--margin-mm", "15"])
         .output()
         .expect("python3 is required");
     let text = String::from_utf8_lossy(&out.stdout);
-    serde_json::from_str(&text).unwrap_or_else(|e| {
+    Some(serde_json::from_str(&text).unwrap_or_else(|e| {
         panic!(
             "pdfcheck gave no JSON ({e}): {text}\n{}",
             String::from_utf8_lossy(&out.stderr)
         )
-    })
+    }))
+}
+
+/// `pdfinfo`'s report of a PDF (with its metadata), as key: value lines.
+pub fn pdfinfo(pdf: &Path) -> String {
+    tool("pdfinfo", &[pdf.to_str().unwrap()])
 }
