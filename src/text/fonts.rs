@@ -4,10 +4,9 @@
 //! Only the few tables we need are touched, so a 20 MB CJK collection costs
 //! almost nothing to open: the operating system pages in what is read.
 
-use std::fs::File;
+#[cfg(test)]
 use std::path::Path;
 
-use memmap2::Mmap;
 use ttf_parser::{Face, GlyphId};
 
 use crate::error::{Error, Kind, Result};
@@ -43,13 +42,14 @@ impl std::fmt::Debug for LoadedFont {
 
 impl LoadedFont {
     /// Maps `path` and parses face `index`.
+    #[cfg(test)]
     pub(crate) fn open(path: &Path, index: u32) -> Result<LoadedFont> {
-        let file = File::open(path)
+        let file = std::fs::File::open(path)
             .map_err(|e| Error::file(Kind::NoInput, path, format!("cannot open font: {e}")))?;
         // SAFETY: the font file is opened read-only; if another process
         // truncates it while we run, reads may fault, which is the same risk
         // every font renderer takes with mapped fonts.
-        let map = unsafe { Mmap::map(&file) }
+        let map = unsafe { memmap2::Mmap::map(&file) }
             .map_err(|e| Error::file(Kind::Io, path, format!("cannot map font: {e}")))?;
         let data: &'static [u8] = Box::leak(Box::new(map));
         Self::from_data(data, index).map_err(|e| {
@@ -213,6 +213,7 @@ impl FontSet {
     }
 
     /// Maps and loads the faces at these paths (body, heading, bold).
+    #[cfg(test)]
     pub fn open(faces: [(&Path, u32); 3]) -> Result<FontSet> {
         let [b, h, o] = faces.map(|(path, index)| LoadedFont::open(path, index));
         Ok(FontSet {
