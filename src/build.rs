@@ -67,7 +67,7 @@ pub fn build_timed(
     for w in laid.warnings {
         log::warn!("{}", config.files.resolve(w).message());
     }
-    let pages = laid.pages;
+    let (pages, structure) = (laid.pages, laid.structure);
     let t_layout = t.elapsed();
     mark("laid out");
     memory::release();
@@ -75,10 +75,11 @@ pub fn build_timed(
         epoch,
         producer: format!("briefing {}", env!("CARGO_PKG_VERSION")),
         cache: config.font_cache.clone(),
+        standards: config.pdf_standards,
     };
     let page_count = pages.len();
-    let bytes =
-        pdf::write(&meta(&doc), pages, fonts, &opts).map_err(|e| config.files.resolve(e))?;
+    let bytes = pdf::write(&meta(&doc), pages, &structure, fonts, &opts)
+        .map_err(|e| config.files.resolve(e))?;
     mark("pdf made");
     let timings = Timings {
         content: t_content,

@@ -96,7 +96,7 @@ pub(crate) enum Role {
     HeaderCell(Scope),
     /// A data cell.
     DataCell,
-    /// The caption of a table or figure.
+    /// The caption of a table, a figure or the contents list.
     Caption,
     /// A figure with its caption and source line.
     FigureGroup,
@@ -113,6 +113,8 @@ pub(crate) enum Role {
     Card,
     /// A card's label.
     CardLabel,
+    /// What a card's label labels: its figure, period and source.
+    CardBody,
     /// A card's figure.
     CardValue,
     /// A card's period and source.
@@ -158,6 +160,7 @@ impl Structure {
     }
 
     /// Every element below `id`, depth first in reading order, with `id`.
+    #[cfg(test)]
     pub(crate) fn walk(&self, id: NodeId, out: &mut Vec<NodeId>) {
         out.push(id);
         for &c in &self.node(id).children {

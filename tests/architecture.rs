@@ -166,11 +166,10 @@ fn ident_before(b: &[char], i: usize) -> bool {
 
 /// Whether the quote at `i` opens a char literal (not a lifetime).
 fn is_char_literal(b: &[char], i: usize) -> bool {
-    match (b.get(i + 1), b.get(i + 2)) {
-        (Some('\\'), _) => true,
-        (Some(_), Some('\'')) => true,
-        _ => false,
-    }
+    matches!(
+        (b.get(i + 1), b.get(i + 2)),
+        (Some('\\'), _) | (Some(_), Some('\''))
+    )
 }
 
 /// `code` without the items marked `#[cfg(test)]` (test modules, test
@@ -538,7 +537,7 @@ fn functions() -> Vec<(PathBuf, String, usize, usize, bool)> {
                 continue;
             };
             let before = &l[..at];
-            let is_item = before.trim().split_whitespace().all(|w| {
+            let is_item = before.split_whitespace().all(|w| {
                 matches!(
                     w,
                     "pub" | "pub(crate)" | "pub(super)" | "const" | "unsafe" | "async"

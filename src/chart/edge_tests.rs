@@ -104,9 +104,9 @@ fn timeline_captions_of_close_dates_do_not_collide() {
         text: String::new().into(),
         before: String::new().into(),
         after: String::new().into(),
-        date: chrono::NaiveDate::from_ymd_opt(d.0, d.1, d.2),
         when: chrono::NaiveDate::from_ymd_opt(d.0, d.1, d.2).map(crate::config::period::day),
         detail: detail.into(),
+        written: Default::default(),
     };
     let pts = vec![
         ev(
@@ -254,9 +254,9 @@ fn dense_lines_and_undated_timelines_stay_legible() {
         text: String::new().into(),
         before: String::new().into(),
         after: String::new().into(),
-        date: None,
         when: None,
         detail: "某项政策出台并开始实施，覆盖多个行业".into(),
+        written: Default::default(),
     };
     let c = chart(
         ChartKind::Timeline,
@@ -288,9 +288,9 @@ fn a_long_timeline_names_the_years_it_has_room_for() {
         text: String::new().into(),
         before: String::new().into(),
         after: String::new().into(),
-        date: chrono::NaiveDate::from_ymd_opt(y, 6, 1),
         when: chrono::NaiveDate::from_ymd_opt(y, 6, 1).map(crate::config::period::day),
         detail: "事件".into(),
+        written: Default::default(),
     };
     let c = chart(
         ChartKind::Timeline,

@@ -27,7 +27,7 @@ fn briefing_charts() -> (Vec<ChartData>, f32) {
             for s in &t.sections {
                 for bl in &s.blocks {
                     if let BlockContent::Chart(c) = bl {
-                        out.push(c.clone());
+                        out.push((**c).clone());
                     }
                 }
             }
@@ -46,9 +46,9 @@ pub(super) fn point(label: &str, value: f64) -> Point {
         text: crate::content::format::number(value, None).into(),
         before: String::new().into(),
         after: String::new().into(),
-        date: None,
         when: crate::config::period::when(label).map(|w| w.at),
         detail: String::new().into(),
+        written: Default::default(),
     }
 }
 

@@ -91,8 +91,8 @@ pub(crate) enum DocBlock {
     Figure {
         /// Figure number.
         number: usize,
-        /// The chart.
-        chart: ChartData,
+        /// The chart (boxed: several times the size of the other blocks).
+        chart: Box<ChartData>,
     },
     /// The numbered list of sources.
     Sources(Vec<Text>),

@@ -97,14 +97,14 @@ pub(crate) fn chart_alt(number: usize, chart: &ChartData, notes: &[Text]) -> Str
     if let Some(u) = &chart.unit {
         s.push_str(&format!("单位：{u}。"));
     }
-    let unit = chart.unit.as_deref().unwrap_or("");
     for series in &chart.series {
         let points: Vec<String> = series
             .points
             .iter()
-            .map(|p| match (chart.kind, p.date) {
-                (ChartKind::Timeline, Some(d)) => format!("{}：{}", chinese_date(d), p.label),
-                _ => format!("{}：{}{}{unit}{}", p.label, p.before, p.text, p.after),
+            .map(|p| match chart.kind {
+                // The label says when, to the precision the data knows.
+                ChartKind::Timeline => format!("{}：{}", p.label, p.detail),
+                _ => format!("{}：{}", p.label, p.written),
             })
             .collect();
         s.push_str(&format!("{}——{}。", series.name, points.join("；")));
@@ -118,8 +118,13 @@ pub(crate) fn chart_alt(number: usize, chart: &ChartData, notes: &[Text]) -> Str
         s.push_str(&format!("{}（预测）——{}。", p.name, points.join("；")));
     }
     for n in notes {
-        s.push_str(&format!("注：{n}。"));
+        s.push_str(&format!("注：{n}"));
+        if !n.ends_with(['。', '！', '？']) {
+            s.push('。');
+        }
     }
+    // Words, not typesetting: no joiners that bind a figure on the page.
+    s.retain(|c| c != '\u{2060}');
     s
 }
 

@@ -46,20 +46,11 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
     let raw: RawConfig = file.parse(Kind::Config)?;
     crate::trace::mark("config: run configuration read");
     let strings = strings(&file, &raw)?;
-    let base = path.parent().unwrap_or(Path::new(".")).to_path_buf();
-    let base = if base.as_os_str().is_empty() {
-        PathBuf::from(".")
-    } else {
-        base
-    };
+    let base = folder_of(path);
     let language = language(&file, &raw)?;
     let time_zone = time_zone(&file, &raw)?;
     let file_name = file_name(&file, &raw)?;
-    let keep = match &raw.keep {
-        None => None,
-        Some(k) if *k.get_ref() >= 1 => Some(*k.get_ref() as usize),
-        Some(k) => return Err(file.error(Kind::Config, k.span(), "`keep` must be 1 or more")),
-    };
+    let keep = keep(&file, &raw)?;
     let page = page_settings(&file, raw.page.as_ref())?;
     let mail = raw
         .mail
@@ -108,6 +99,7 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
         closing_note: strings.closing_note,
         time_zone,
         font_cache: (raw.cache != Some(false)).then(|| font_cache_in(&paths.output)),
+        pdf_standards: raw.pdf_standards != Some(false),
         output_dir: paths.output,
         file_name,
         keep,
@@ -118,6 +110,23 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
         catalog,
         catalogue_cache,
     })
+}
+
+/// The folder `path` is in, which relative paths in it start from.
+fn folder_of(path: &Path) -> PathBuf {
+    match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+        _ => PathBuf::from("."),
+    }
+}
+
+/// `keep`: how many dated briefings to keep per profile, if limited.
+fn keep(file: &SourceFile, raw: &RawConfig) -> Result<Option<usize>> {
+    match &raw.keep {
+        None => Ok(None),
+        Some(k) if *k.get_ref() >= 1 => Ok(Some(*k.get_ref() as usize)),
+        Some(k) => Err(file.error(Kind::Config, k.span(), "`keep` must be 1 or more")),
+    }
 }
 
 /// The strings of `briefing.toml` the briefing prints as written.

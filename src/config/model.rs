@@ -241,8 +241,8 @@ pub enum BlockKind {
     Paragraph(Template),
     /// A table.
     Table(Table),
-    /// A chart.
-    Chart(Chart),
+    /// A chart (boxed: several times the size of the other kinds).
+    Chart(Box<Chart>),
 }
 
 /// Text with fact placeholders.

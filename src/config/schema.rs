@@ -41,6 +41,9 @@ pub struct RawConfig {
     pub keep: Option<Spanned<i64>>,
     /// Keep finished font programs between runs (default true).
     pub cache: Option<bool>,
+    /// Write tagged PDF/A-2a and PDF/UA-1 (default true); `false` writes a
+    /// plain PDF.
+    pub pdf_standards: Option<bool>,
     /// Paper and margins.
     pub page: Option<RawPage>,
     /// Font files.

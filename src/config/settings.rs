@@ -39,6 +39,10 @@ pub struct Config {
     /// Where finished font programs are kept between runs (the output
     /// directory's `.briefing-cache`); `None` with `cache = false`.
     pub font_cache: Option<PathBuf>,
+    /// Write tagged PDF/A-2a and PDF/UA-1 files (`pdf_standards`, default
+    /// true): a structure tree for screen readers and reflow, XMP
+    /// metadata and an output intent for archives. `false`: a plain PDF.
+    pub pdf_standards: bool,
     /// File name pattern.
     pub file_name: String,
     /// Retention: newest N dated briefings per profile.

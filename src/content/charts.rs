@@ -183,9 +183,9 @@ fn point(f: &crate::config::Fact, label: Text, when: Option<f64>) -> Point {
         text: number,
         before,
         after,
-        date: f.date,
         when,
         detail,
+        written: fig.joined(),
     }
 }
 

@@ -208,8 +208,8 @@ pub(crate) enum BlockContent {
     Paragraph(Cited),
     /// A table.
     Table(TableContent),
-    /// A chart.
-    Chart(ChartData),
+    /// A chart (boxed: several times the size of the other kinds).
+    Chart(Box<ChartData>),
 }
 
 /// A table with its cells as text.
@@ -282,13 +282,15 @@ pub(crate) struct Point {
     pub(crate) before: Text,
     /// Qualifier after the value label (`多`, `以上`).
     pub(crate) after: Text,
-    /// Event date for timelines.
-    pub(crate) date: Option<NaiveDate>,
     /// When the point is, in fractional years: its event's day, else the
     /// period its label names (`None` when the label is not a date).
     pub(crate) when: Option<f64>,
     /// Event description for timelines.
     pub(crate) detail: Text,
+    /// The figure as prose prints it, qualifier and unit in their places
+    /// (`超过650万架`, `130多家`, `320 TFLOPS`): what a chart's text
+    /// alternative says.
+    pub(crate) written: Text,
 }
 
 /// A source's date to the precision known: `2024年7月26日`, `2025年2月`.

@@ -68,7 +68,9 @@ impl<'a> Selector<'a> {
             BlockKind::Table(t) => self
                 .table(&t.caption, &t.body, &b.sources)
                 .map(BlockContent::Table),
-            BlockKind::Chart(c) => self.chart(c, &b.sources).map(BlockContent::Chart),
+            BlockKind::Chart(c) => self
+                .chart(c, &b.sources)
+                .map(|c| BlockContent::Chart(Box::new(c))),
         }
     }
 

@@ -104,16 +104,19 @@ impl Builder<'_> {
         tree: &mut Tree,
         items: &mut Vec<Item>,
     ) -> Result<()> {
+        // Label first, then what it labels, in the structure and on the
+        // page alike: a reader announces "label: figure, period, source",
+        // and copying the card gives the same order.
         let label_tag = Tag::Node(tree.add(Role::CardLabel, Some(card_node)));
-        let value_tag = Tag::Node(tree.add(Role::CardValue, Some(card_node)));
-        let meta_tag = Tag::Node(tree.add(Role::CardMeta, Some(card_node)));
+        let body = tree.add(Role::CardBody, Some(card_node));
+        let value_tag = Tag::Node(tree.add(Role::CardValue, Some(body)));
+        let meta_tag = Tag::Node(tree.add(Role::CardMeta, Some(body)));
         let (w, pad) = (row.w, row.pad);
         items.push(Item::rect(x, 0.0, w, row.h, CARD));
         items.push(Item::rect(x, 0.0, 2.5, row.h, NAVY));
         let tx = x + pad + 3.0;
-        let mut y = pad + row.vsize * 0.9;
-        self.figure_runs(card, x, tx, y, row, value_tag, items)?;
-        y += row.vsize * 0.25 + row.lsize * 1.1;
+        let value_y = pad + row.vsize * 0.9;
+        let mut y = value_y + row.vsize * 0.25 + row.lsize * 1.1;
         for l in label {
             let mut run = l.run;
             run.x = tx;
@@ -122,15 +125,7 @@ impl Builder<'_> {
             items.push(Item::Text(run));
             y += row.lsize * 1.4;
         }
-        if card.fact.changed {
-            // New since the previous briefing: a small tag, top right.
-            let new = Tag::Node(tree.add(Role::Note, Some(card_node)));
-            let mut tag =
-                self.run_at("新", FontKind::SansBold, row.msize, ACCENT, (0.0, 0.0), new)?;
-            tag.x = x + w - pad - tag.width();
-            tag.y = pad + row.msize * 0.9;
-            items.push(Item::Text(tag));
-        }
+        self.figure_runs(card, x, tx, value_y, row, value_tag, items)?;
         let lines = meta.len();
         for (k, l) in meta.into_iter().enumerate() {
             let mut run = l.run;
@@ -138,6 +133,15 @@ impl Builder<'_> {
             run.y = row.h - pad - row.msize * 0.3 - (lines - 1 - k) as f32 * row.msize * 1.3;
             run.tag = meta_tag;
             items.push(Item::Text(run));
+        }
+        if card.fact.changed {
+            // New since the previous briefing: a small tag, top right.
+            let new = Tag::Node(tree.add(Role::Note, Some(body)));
+            let mut tag =
+                self.run_at("新", FontKind::SansBold, row.msize, ACCENT, (0.0, 0.0), new)?;
+            tag.x = x + w - pad - tag.width();
+            tag.y = pad + row.msize * 0.9;
+            items.push(Item::Text(tag));
         }
         Ok(())
     }

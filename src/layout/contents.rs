@@ -23,6 +23,22 @@ pub(crate) struct Entry {
     pub(crate) page: String,
 }
 
+/// A dotted leader from `from` to `to` at height `y`: a decoration.
+fn leader(from: f32, to: f32, y: f32) -> Item {
+    Item::Path(Path {
+        points: vec![(from, y), (to, y)],
+        closed: false,
+        fill: None,
+        stroke: Some(Stroke {
+            color: MUTED,
+            width: 0.7,
+            dash: vec![0.7, 2.3],
+        }),
+        alpha: 1.0,
+        tag: Tag::Artifact(Artifact::Decoration),
+    })
+}
+
 /// The contents title and one element per entry.
 pub(crate) fn contents(b: &Builder, entries: &[Entry], tree: &mut Tree) -> Result<Vec<Elem>> {
     let f = b.frame;
@@ -37,8 +53,9 @@ pub(crate) fn contents(b: &Builder, entries: &[Entry], tree: &mut Tree) -> Resul
     )?;
     title.x = f.left + (f.width - title.width()) / 2.0;
     title.y = tsize * 1.2;
-    title.tag = Tag::Node(tree.add(Role::Paragraph, None));
     let list = tree.add(Role::Contents, None);
+    // The list's title is its caption: a reader announces the list by it.
+    title.tag = Tag::Node(tree.add(Role::Caption, Some(list)));
     out.push(Elem {
         height: tsize * 2.0,
         space_before: b.pitch() * 0.5,
@@ -75,18 +92,7 @@ pub(crate) fn contents(b: &Builder, entries: &[Entry], tree: &mut Tree) -> Resul
         let (from, to) = (t.x + t.width() + size * 0.6, n.x - size * 0.6);
         let mut items = Vec::new();
         if to > from {
-            items.push(Item::Path(Path {
-                points: vec![(from, base - size * 0.1), (to, base - size * 0.1)],
-                closed: false,
-                fill: None,
-                stroke: Some(Stroke {
-                    color: MUTED,
-                    width: 0.7,
-                    dash: vec![0.7, 2.3],
-                }),
-                alpha: 1.0,
-                tag: Tag::Artifact(Artifact::Decoration),
-            }));
+            items.push(leader(from, to, base - size * 0.1));
         }
         items.push(Item::Text(t));
         items.push(Item::Text(n));

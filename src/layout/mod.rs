@@ -50,25 +50,7 @@ pub(crate) fn layout_document(
     let lap = |what: &str| crate::trace::mark(&format!("layout: {what}"));
     let frame = frame_for(settings);
     let b = blocks::Builder::new(fonts, settings, &frame);
-    let entries: Vec<contents::Entry> = doc
-        .blocks
-        .iter()
-        .filter_map(|bl| match bl {
-            DocBlock::Heading {
-                level,
-                number,
-                text,
-                anchor,
-            } => Some(contents::Entry {
-                level: *level,
-                title: crate::txt!(number, text),
-                anchor: anchor.clone(),
-                page: "00".into(),
-            }),
-            _ => None,
-        })
-        .collect();
-    let mut entries = entries;
+    let mut entries = contents_entries(doc);
     let (head, body, mut trees, title) = elements(doc, &b)?;
     lap("blocks set");
     // Only the contents change between passes, and a pass only plans the
@@ -122,6 +104,28 @@ pub(crate) fn layout_document(
         structure,
         warnings,
     })
+}
+
+/// The contents list's entries, one per heading, with placeholder page
+/// numbers of the width the real ones will have.
+fn contents_entries(doc: &Document) -> Vec<contents::Entry> {
+    doc.blocks
+        .iter()
+        .filter_map(|bl| match bl {
+            DocBlock::Heading {
+                level,
+                number,
+                text,
+                anchor,
+            } => Some(contents::Entry {
+                level: *level,
+                title: crate::txt!(number, text),
+                anchor: anchor.clone(),
+                page: "00".into(),
+            }),
+            _ => None,
+        })
+        .collect()
 }
 
 /// Lower-case roman numerals for front-matter pages.

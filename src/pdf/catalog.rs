@@ -1,10 +1,14 @@
 //! The document-level objects: catalogue with `/Lang`, page labels and
 //! viewer preferences, document information, a nested outline pointing at
-//! each heading's position, link annotations, and a reproducible `/ID`.
+//! each heading's position, link annotations, and a reproducible `/ID`;
+//! for a file that meets PDF/A-2 and PDF/UA-1, also the structure tree,
+//! the XMP packet and the output intent.
 
-use super::PdfOptions;
+use super::tags::{self, Annotation};
+use super::xmp::{self, Described};
+use super::{PdfOptions, intent, text};
 use crate::error::{Error, Kind, Result};
-use crate::frame::{Anchor, Meta};
+use crate::frame::{Anchor, Meta, NodeId, Role, Structure};
 use chrono::{DateTime, Utc};
 use lopdf::{Dictionary, Document as Lo, Object, ObjectId, StringFormat};
 
@@ -16,19 +20,21 @@ pub(crate) struct PageMark {
     pub(crate) height: f32,
     /// Link targets on the page.
     pub(crate) anchors: Vec<Anchor>,
-    /// Clickable areas (x, y, w, h) and the anchor each jumps to.
-    pub(crate) links: Vec<((f32, f32, f32, f32), String)>,
+    /// Clickable areas.
+    pub(crate) links: Vec<LinkMark>,
     /// A body page (arabic page number).
     pub(crate) numbered: bool,
 }
 
-/// A PDF text string: UTF-16BE with a byte-order mark, so Chinese survives.
-fn text(s: &str) -> Object {
-    let mut b = vec![0xFE, 0xFF];
-    for u in s.encode_utf16() {
-        b.extend_from_slice(&u.to_be_bytes());
-    }
-    Object::String(b, StringFormat::Hexadecimal)
+/// A clickable area of a page.
+#[derive(Debug, Clone)]
+pub(crate) struct LinkMark {
+    /// Where it is (x, y, w, h), from the page's top left.
+    pub(crate) rect: (f32, f32, f32, f32),
+    /// The anchor it jumps to.
+    pub(crate) target: String,
+    /// The link element it belongs to.
+    pub(crate) node: Option<NodeId>,
 }
 
 fn pdf_date(t: DateTime<Utc>) -> Object {
@@ -40,51 +46,44 @@ fn pdf_date(t: DateTime<Utc>) -> Object {
 
 /// Completes the catalogue, info and trailer of `lo`. `id` is the file
 /// identifier: a digest of what the document says, so equal inputs give
-/// equal files and different briefings different IDs.
+/// equal files and different briefings different IDs. With
+/// `opts.standards`, the file is made what PDF/A-2a and PDF/UA-1 ask:
+/// tagged by `structure` (whose marked content `mcids` lists, page by
+/// page), described in XMP, with an output intent.
 pub(crate) fn finish(
     lo: &mut Lo,
     doc: &Meta,
     pages: &[PageMark],
+    structure: &Structure,
+    mcids: &[Vec<NodeId>],
     id: [u8; 16],
     opts: &PdfOptions,
 ) -> Result<()> {
-    let when = match opts.epoch {
-        Some(s) => DateTime::<Utc>::from_timestamp(s, 0).ok_or_else(|| {
-            Error::new(
-                Kind::Usage,
-                format!("SOURCE_DATE_EPOCH {s} is out of range"),
-            )
-        })?,
-        None => Utc::now(),
-    };
-    let mut info = Dictionary::new();
-    info.set("Title", text(&doc.title));
-    info.set("Author", text(&doc.author));
-    info.set("Subject", text(&doc.subject));
-    info.set("Keywords", text(&doc.keywords.join("；")));
-    info.set(
-        "Creator",
-        text(&format!("{}（{}）", doc.organisation, "briefing")),
-    );
-    info.set("Producer", text(&opts.producer));
-    info.set("CreationDate", pdf_date(when));
-    info.set("ModDate", pdf_date(when));
+    let described = describe(doc, opts)?;
+    let info = info(&described);
     let info_id = lo.add_object(info);
     lo.trailer.set("Info", Object::Reference(info_id));
 
     let page_ids: Vec<ObjectId> = lo.get_pages().values().copied().collect();
     let outline = outline(lo, pages, &page_ids);
-    links(lo, pages, &page_ids)?;
+    let annots = links(lo, pages, &page_ids, structure)?;
+    let standards = if opts.standards {
+        lo.version = "1.7".into();
+        let tree = tags::write(lo, structure, mcids, &page_ids, &annots)?;
+        let mut meta = Dictionary::new();
+        meta.set("Type", Object::Name(b"Metadata".to_vec()));
+        meta.set("Subtype", Object::Name(b"XML".to_vec()));
+        // Not deflated: archives and search tools find the packet by
+        // scanning the file's bytes.
+        let packet = lopdf::Stream::new(meta, xmp::packet(&described, &id));
+        let metadata = lo.add_object(packet);
+        let intents = intent::output_intents(lo);
+        Some((tree, metadata, intents))
+    } else {
+        None
+    };
 
-    let root_id = lo
-        .trailer
-        .get(b"Root")
-        .and_then(|o| o.as_reference())
-        .map_err(|e| Error::new(Kind::Software, format!("PDF has no catalogue: {e}")))?;
-    let root = lo
-        .get_object_mut(root_id)
-        .and_then(|o| o.as_dict_mut())
-        .map_err(|e| Error::new(Kind::Software, format!("PDF catalogue unreadable: {e}")))?;
+    let root = catalogue(lo)?;
     root.set(
         "Lang",
         Object::String(doc.language.clone().into_bytes(), StringFormat::Literal),
@@ -92,29 +91,20 @@ pub(crate) fn finish(
     let mut prefs = Dictionary::new();
     prefs.set("DisplayDocTitle", true);
     root.set("ViewerPreferences", prefs);
-    // Page labels: the cover and contents count i, ii, …; the body 1, 2, …,
-    // matching the printed page numbers and the contents list.
-    let front = pages.iter().take_while(|p| !p.numbered).count();
-    if front > 0 && front < pages.len() {
-        let mut roman = Dictionary::new();
-        roman.set("S", Object::Name(b"r".to_vec()));
-        let mut arabic = Dictionary::new();
-        arabic.set("S", Object::Name(b"D".to_vec()));
-        let mut labels = Dictionary::new();
-        labels.set(
-            "Nums",
-            Object::Array(vec![
-                0.into(),
-                Object::Dictionary(roman),
-                (front as i64).into(),
-                Object::Dictionary(arabic),
-            ]),
-        );
+    if let Some(labels) = page_labels(pages) {
         root.set("PageLabels", labels);
     }
     if let Some(o) = outline {
         root.set("Outlines", Object::Reference(o));
         root.set("PageMode", Object::Name(b"UseOutlines".to_vec()));
+    }
+    if let Some((tree, metadata, intents)) = standards {
+        let mut mark = Dictionary::new();
+        mark.set("Marked", true);
+        root.set("MarkInfo", mark);
+        root.set("StructTreeRoot", Object::Reference(tree));
+        root.set("Metadata", Object::Reference(metadata));
+        root.set("OutputIntents", intents);
     }
 
     let id = id.to_vec();
@@ -126,6 +116,79 @@ pub(crate) fn finish(
         ]),
     );
     Ok(())
+}
+
+/// What the information dictionary and the XMP packet say.
+fn describe(doc: &Meta, opts: &PdfOptions) -> Result<Described> {
+    let when = match opts.epoch {
+        Some(s) => DateTime::<Utc>::from_timestamp(s, 0).ok_or_else(|| {
+            Error::new(
+                Kind::Usage,
+                format!("SOURCE_DATE_EPOCH {s} is out of range"),
+            )
+        })?,
+        None => Utc::now(),
+    };
+    Ok(Described {
+        title: doc.title.clone(),
+        author: doc.author.clone(),
+        subject: doc.subject.clone(),
+        keywords: doc.keywords.join("；"),
+        creator: format!("{}（{}）", doc.organisation, "briefing"),
+        producer: opts.producer.clone(),
+        when,
+        language: doc.language.clone(),
+    })
+}
+
+/// The document information dictionary.
+fn info(d: &Described) -> Dictionary {
+    let mut info = Dictionary::new();
+    info.set("Title", text(&d.title));
+    info.set("Author", text(&d.author));
+    info.set("Subject", text(&d.subject));
+    info.set("Keywords", text(&d.keywords));
+    info.set("Creator", text(&d.creator));
+    info.set("Producer", text(&d.producer));
+    info.set("CreationDate", pdf_date(d.when));
+    info.set("ModDate", pdf_date(d.when));
+    info
+}
+
+/// The catalogue, to complete.
+fn catalogue(lo: &mut Lo) -> Result<&mut Dictionary> {
+    let root_id = lo
+        .trailer
+        .get(b"Root")
+        .and_then(|o| o.as_reference())
+        .map_err(|e| Error::new(Kind::Software, format!("PDF has no catalogue: {e}")))?;
+    lo.get_object_mut(root_id)
+        .and_then(|o| o.as_dict_mut())
+        .map_err(|e| Error::new(Kind::Software, format!("PDF catalogue unreadable: {e}")))
+}
+
+/// Page labels: the cover and contents count i, ii, …; the body 1, 2, …,
+/// matching the printed page numbers and the contents list.
+fn page_labels(pages: &[PageMark]) -> Option<Dictionary> {
+    let front = pages.iter().take_while(|p| !p.numbered).count();
+    if front == 0 || front >= pages.len() {
+        return None;
+    }
+    let mut roman = Dictionary::new();
+    roman.set("S", Object::Name(b"r".to_vec()));
+    let mut arabic = Dictionary::new();
+    arabic.set("S", Object::Name(b"D".to_vec()));
+    let mut labels = Dictionary::new();
+    labels.set(
+        "Nums",
+        Object::Array(vec![
+            0.into(),
+            Object::Dictionary(roman),
+            (front as i64).into(),
+            Object::Dictionary(arabic),
+        ]),
+    );
+    Some(labels)
 }
 
 /// A destination at the anchor's top edge.
@@ -213,35 +276,58 @@ fn outline(lo: &mut Lo, pages: &[PageMark], page_ids: &[ObjectId]) -> Option<Obj
     Some(root)
 }
 
-/// Adds link annotations for the pages' links, pointing at their anchors.
-fn links(lo: &mut Lo, pages: &[PageMark], page_ids: &[ObjectId]) -> Result<()> {
+/// Adds link annotations for the pages' links, pointing at their anchors:
+/// printable (PDF/A), each with the description its link element gives
+/// (for readers that announce links), and pages with links ordered for
+/// the keyboard by their structure (PDF/UA). Returns them, for the
+/// structure tree.
+fn links(
+    lo: &mut Lo,
+    pages: &[PageMark],
+    page_ids: &[ObjectId],
+    structure: &Structure,
+) -> Result<Vec<Annotation>> {
     let mut targets = std::collections::HashMap::new();
     for (pi, p) in pages.iter().enumerate() {
         for a in &p.anchors {
             targets.insert(a.id.clone(), dest(page_ids[pi], a.y, p.height));
         }
     }
+    let mut written = Vec::new();
     for (pi, p) in pages.iter().enumerate() {
         let mut annots = Vec::new();
-        for (rect, target) in &p.links {
-            if let Some(d) = targets.get(target) {
-                let (x, y, w, h) = *rect;
-                let mut a = Dictionary::new();
-                a.set("Type", Object::Name(b"Annot".to_vec()));
-                a.set("Subtype", Object::Name(b"Link".to_vec()));
-                a.set(
-                    "Rect",
-                    Object::Array(vec![
-                        Object::Real(x),
-                        Object::Real(p.height - y - h),
-                        Object::Real(x + w),
-                        Object::Real(p.height - y),
-                    ]),
-                );
-                a.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
-                a.set("Dest", d.clone());
-                annots.push(Object::Reference(lo.add_object(a)));
+        for link in &p.links {
+            let Some(d) = targets.get(&link.target) else {
+                continue;
+            };
+            let (x, y, w, h) = link.rect;
+            let mut a = Dictionary::new();
+            a.set("Type", Object::Name(b"Annot".to_vec()));
+            a.set("Subtype", Object::Name(b"Link".to_vec()));
+            a.set(
+                "Rect",
+                Object::Array(vec![
+                    Object::Real(x),
+                    Object::Real(p.height - y - h),
+                    Object::Real(x + w),
+                    Object::Real(p.height - y),
+                ]),
+            );
+            a.set("Border", Object::Array(vec![0.into(), 0.into(), 0.into()]));
+            // Print.
+            a.set("F", 4);
+            if let Some(Role::Link { description, .. }) = link.node.map(|n| &structure.node(n).role)
+            {
+                a.set("Contents", text(description));
             }
+            a.set("Dest", d.clone());
+            let object = lo.add_object(a);
+            annots.push(Object::Reference(object));
+            written.push(Annotation {
+                page: pi,
+                object,
+                node: link.node,
+            });
         }
         if !annots.is_empty() {
             let page = lo
@@ -249,7 +335,8 @@ fn links(lo: &mut Lo, pages: &[PageMark], page_ids: &[ObjectId]) -> Result<()> {
                 .and_then(|o| o.as_dict_mut())
                 .map_err(|e| Error::new(Kind::Software, format!("PDF page unreadable: {e}")))?;
             page.set("Annots", Object::Array(annots));
+            page.set("Tabs", Object::Name(b"S".to_vec()));
         }
     }
-    Ok(())
+    Ok(written)
 }

@@ -11,8 +11,9 @@ use printpdf::{
     WindingOrder,
 };
 
+use super::marked::Marker;
 use crate::error::{Error, Kind, Result};
-use crate::frame::{FontKind, Item, Page, Path, Rgb, Stroke, TextRun};
+use crate::frame::{FontKind, Item, NodeId, Page, Path, Rgb, Stroke, Structure, TextRun};
 
 fn color(c: Rgb) -> Color {
     Color::Rgb(printpdf::Rgb {
@@ -224,47 +225,80 @@ impl std::hash::Hasher for KeyHasher {
     }
 }
 
-/// The operations of one page.
-pub(super) fn page_ops(p: &Page, remaps: &Remaps) -> Vec<Op> {
+/// The operations of one page, and with a `structure`, the element each
+/// of its marked-content ids belongs to (see [`Marker`]).
+pub(super) fn page_ops(
+    p: &Page,
+    remaps: &Remaps,
+    structure: Option<&Structure>,
+) -> (Vec<Op>, Vec<NodeId>) {
     let mut ops = Vec::new();
     let mut st = TextState::default();
+    let mut mark = Marker::new(structure);
     let mut ps = Vec::new();
     for it in &p.items {
-        if !matches!(it, Item::Text(_) | Item::Link { .. }) {
-            st.pause(&mut ops);
-        }
         match it {
             Item::Text(t) => {
+                if mark.needs(t.tag) {
+                    // A sequence begun outside the text object holds it
+                    // whole: the text object ends first.
+                    if mark.holds_text() {
+                        st.pause(&mut ops);
+                    }
+                    mark.end(&mut ops);
+                    mark.begin(&mut ops, t.tag, st.open);
+                }
                 ps.clear();
                 pieces(t, p.height, &mut ps);
                 text_ops(&mut ops, &ps, remaps, &mut st);
             }
-            Item::Path(path) => path_ops(&mut ops, path, p.height),
-            Item::Circle {
-                cx,
-                cy,
-                r,
-                fill,
-                stroke,
-                alpha,
-                tag,
-            } => {
-                let path = Path {
-                    points: Vec::new(),
-                    closed: true,
-                    fill: *fill,
-                    stroke: stroke.clone(),
-                    alpha: *alpha,
-                    tag: *tag,
-                };
-                let ring = circle_ring(*cx, *cy, *r, p.height);
-                paint_ops(&mut ops, &path, ring);
-            }
+            // Not drawn: an annotation the catalogue adds.
             Item::Link { .. } => {}
+            _ => {
+                // Paths cannot be drawn inside a text object, and a
+                // sequence begun inside one ends there.
+                mark.leave_text(&mut ops);
+                st.pause(&mut ops);
+                if mark.needs(it.tag()) {
+                    mark.end(&mut ops);
+                    mark.begin(&mut ops, it.tag(), false);
+                }
+                shape_ops(&mut ops, it, p.height);
+            }
         }
     }
+    mark.leave_text(&mut ops);
     st.finish(&mut ops);
-    ops
+    mark.end(&mut ops);
+    (ops, mark.mcids)
+}
+
+/// A path or circle's operations.
+fn shape_ops(ops: &mut Vec<Op>, it: &Item, page_h: f32) {
+    match it {
+        Item::Path(path) => path_ops(ops, path, page_h),
+        Item::Circle {
+            cx,
+            cy,
+            r,
+            fill,
+            stroke,
+            alpha,
+            tag,
+        } => {
+            let path = Path {
+                points: Vec::new(),
+                closed: true,
+                fill: *fill,
+                stroke: stroke.clone(),
+                alpha: *alpha,
+                tag: *tag,
+            };
+            let ring = circle_ring(*cx, *cy, *r, page_h);
+            paint_ops(ops, &path, ring);
+        }
+        Item::Text(_) | Item::Link { .. } => {}
+    }
 }
 
 /// Text state carried across the items of a page, so consecutive lines
@@ -291,6 +325,17 @@ struct TextState {
 const PEN_SLACK: f32 = 0.01;
 
 impl TextState {
+    /// Begins a text object, unless one is open.
+    fn begin(&mut self, ops: &mut Vec<Op>) {
+        if !self.open {
+            ops.push(Op::StartTextSection);
+            self.open = true;
+            // BT starts at the identity matrix.
+            self.line = Some((0.0, 0.0));
+            self.pen = Some((0.0, 0.0));
+        }
+    }
+
     /// Ends the text object before a path (paths cannot be drawn inside one).
     /// Font, colour and spacing survive `ET`: they are graphics state, and
     /// paths are drawn inside `q … Q`.
@@ -355,13 +400,7 @@ fn text_ops(ops: &mut Vec<Op>, pieces: &[Piece], remaps: &Remaps, st: &mut TextS
     if pieces.is_empty() {
         return;
     }
-    if !st.open {
-        ops.push(Op::StartTextSection);
-        st.open = true;
-        // BT starts at the identity matrix.
-        st.line = Some((0.0, 0.0));
-        st.pen = Some((0.0, 0.0));
-    }
+    st.begin(ops);
     for pc in pieces {
         let c = (
             pc.color.0.to_bits(),

@@ -15,14 +15,18 @@ use super::content::{Remaps, content_stream, page_ops};
 use super::scan::Scan;
 use super::{Effort, PdfOptions, cache, fonts, subset, variant_delta};
 use crate::error::Result;
-use crate::frame::{FontKind, Page};
+use crate::frame::{FontKind, NodeId, Page, Structure};
 use crate::text::fonts::FontSet;
 
 /// A face's subset, its finished program and its ToUnicode map.
 pub(super) type Cut = (subset::Subset, fonts::Program, lopdf::Stream);
 
-/// A page's size and deflated content stream.
-pub(super) type Content = (f32, f32, lopdf::Stream);
+/// A page's size and deflated content stream, and the element each of
+/// its marked-content ids belongs to.
+pub(super) type Content = (f32, f32, lopdf::Stream, Vec<NodeId>);
+
+/// Each face's cut, by face.
+pub(super) type Cuts = Vec<(FontKind, Result<Cut>)>;
 
 /// How many written pages are kept before they are freed together: a
 /// page is thousands of small allocations made by the layout's threads,
@@ -31,15 +35,17 @@ pub(super) type Content = (f32, f32, lopdf::Stream);
 /// default briefing). 32 pages of the default briefing hold about 0.6 MB.
 const SPENT_BATCH: usize = 32;
 
-/// Cuts every face's subset and writes every page's content stream;
-/// the subsets come back in face order, the streams in page order.
+/// Cuts every face's subset and writes every page's content stream,
+/// marked by `structure` when given; the subsets come back in face
+/// order, the streams in page order.
 pub(super) fn run(
     scan: &Scan,
     pages: Vec<Page>,
     remaps: &Remaps,
     fonts: &FontSet,
     opts: &PdfOptions,
-) -> (Vec<(FontKind, Result<Cut>)>, Vec<Result<Content>>) {
+    structure: Option<&Structure>,
+) -> (Cuts, Vec<Result<Content>>) {
     let mut faces: Vec<(FontKind, Vec<(u16, i32)>)> = scan
         .used
         .iter()
@@ -66,11 +72,13 @@ pub(super) fn run(
             pages
                 .into_par_iter()
                 .map(|p| {
-                    let content = content_stream(page_ops(&p, remaps)).map(|c| {
+                    let (ops, mcids) = page_ops(&p, remaps, structure);
+                    let content = content_stream(ops).map(|c| {
                         (
                             p.width,
                             p.height,
                             fonts::deflated(Dictionary::new(), c, Effort::Quick),
+                            mcids,
                         )
                     });
                     let batch = {

@@ -28,19 +28,23 @@ mod content;
 mod file;
 mod fonts;
 mod glyf;
+mod intent;
 mod jobs;
+mod marked;
 mod objects;
 mod scan;
 mod subset;
+mod tags;
+mod xmp;
 
 use std::path::PathBuf;
 
-use lopdf::Object;
+use lopdf::{Object, StringFormat};
 
 use content::VARIANT_STEP;
 
 use crate::error::Result;
-use crate::frame::{Meta, Page};
+use crate::frame::{Meta, Page, Structure};
 use crate::text::fonts::{FontSet, LoadedFont};
 
 /// Settings for writing.
@@ -54,6 +58,9 @@ pub(crate) struct PdfOptions {
     /// Where finished font programs are kept between runs; `None`: cut
     /// every face afresh.
     pub(crate) cache: Option<PathBuf>,
+    /// Write a tagged PDF/A-2a and PDF/UA-1 file (the default); `false`
+    /// writes a plain PDF 1.5 with neither tags nor XMP.
+    pub(crate) standards: bool,
 }
 
 /// Serialises laid-out pages, consuming them: each page's items are
@@ -62,19 +69,21 @@ pub(crate) struct PdfOptions {
 pub(crate) fn write(
     doc: &Meta,
     mut pages: Vec<Page>,
+    structure: &Structure,
     fonts: &FontSet,
     opts: &PdfOptions,
 ) -> Result<Vec<u8>> {
     let lap = |what: &str| crate::trace::mark(&format!("pdf: {what}"));
     let scan = scan::scan(doc, &mut pages, opts);
     let remaps = scan.remaps(fonts);
-    let (cuts, contents) = jobs::run(&scan, pages, &remaps, fonts, opts);
+    let marking = opts.standards.then_some(structure);
+    let (cuts, contents) = jobs::run(&scan, pages, &remaps, fonts, opts, marking);
     let contents = contents.into_iter().collect::<Result<Vec<_>>>()?;
     lap("subsets and page contents");
     let mut lo = lopdf::Document::with_version("1.5");
     let resources = objects::resources(&mut lo, &scan, cuts, fonts)?;
-    objects::pages(&mut lo, contents, resources);
-    catalog::finish(&mut lo, doc, &scan.marks, scan.id, opts)?;
+    let mcids = objects::pages(&mut lo, contents, resources);
+    catalog::finish(&mut lo, doc, &scan.marks, structure, &mcids, scan.id, opts)?;
     lap("document objects");
     // PDF 1.5 object and cross-reference streams: the many small
     // dictionaries (fonts, pages, outline) are deflated together, which
@@ -95,6 +104,15 @@ pub(crate) fn write(
     file::write(&lo, &mut bytes)?;
     lap("serialised");
     Ok(bytes)
+}
+
+/// A PDF text string: UTF-16BE with a byte-order mark, so Chinese survives.
+pub(super) fn text(s: &str) -> Object {
+    let mut b = vec![0xFE, 0xFF];
+    for u in s.encode_utf16() {
+        b.extend_from_slice(&u.to_be_bytes());
+    }
+    Object::String(b, StringFormat::Hexadecimal)
 }
 
 /// A width variant's change of advance, in the face's units.

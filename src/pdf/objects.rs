@@ -5,20 +5,15 @@ use lopdf::{Dictionary, Document as Lo, Object, ObjectId};
 
 use super::content::font_id;
 use super::fonts;
-use super::jobs::{Content, Cut};
+use super::jobs::{Content, Cuts};
 use super::scan::Scan;
 use crate::error::{Error, Kind, Result};
-use crate::frame::FontKind;
+use crate::frame::NodeId;
 use crate::text::fonts::FontSet;
 
 /// Adds each face's font and the opacity states, and returns the one
 /// resource dictionary every page shares.
-pub(super) fn resources(
-    lo: &mut Lo,
-    scan: &Scan,
-    cuts: Vec<(FontKind, Result<Cut>)>,
-    fonts: &FontSet,
-) -> Result<ObjectId> {
+pub(super) fn resources(lo: &mut Lo, scan: &Scan, cuts: Cuts, fonts: &FontSet) -> Result<ObjectId> {
     let mut font_dict = Dictionary::new();
     for (kind, cut) in cuts {
         let (sub, program, to_unicode) = cut?;
@@ -52,11 +47,13 @@ pub(super) fn resources(
 }
 
 /// Adds the pages, their contents and the page tree, and the catalogue
-/// that roots them.
-pub(super) fn pages(lo: &mut Lo, contents: Vec<Content>, resources: ObjectId) {
+/// that roots them; returns each page's marked-content elements.
+pub(super) fn pages(lo: &mut Lo, contents: Vec<Content>, resources: ObjectId) -> Vec<Vec<NodeId>> {
     let tree = lo.new_object_id();
     let mut kids = Vec::with_capacity(contents.len());
-    for (w, h, stream) in contents {
+    let mut marked = Vec::with_capacity(contents.len());
+    for (w, h, stream, mcids) in contents {
+        marked.push(mcids);
         let content = lo.add_object(stream);
         let mut page = Dictionary::new();
         page.set("Type", Object::Name(b"Page".to_vec()));
@@ -79,4 +76,5 @@ pub(super) fn pages(lo: &mut Lo, contents: Vec<Content>, resources: ObjectId) {
     root.set("Pages", Object::Reference(tree));
     let root = lo.add_object(root);
     lo.trailer.set("Root", Object::Reference(root));
+    marked
 }

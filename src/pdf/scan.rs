@@ -7,10 +7,10 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use sha2::{Digest, Sha256};
 
-use super::catalog::PageMark;
+use super::catalog::{LinkMark, PageMark};
 use super::content::{self, Coded, GlyphMap, Remaps};
 use super::{PdfOptions, copy_advance, fonts};
-use crate::frame::{FontKind, Item, Meta, Page};
+use crate::frame::{FontKind, Item, Meta, Page, Tag};
 use crate::text::fonts::FontSet;
 
 /// What the pages use.
@@ -74,7 +74,14 @@ pub(super) fn scan(doc: &Meta, pages: &mut [Page], opts: &PdfOptions) -> Scan {
                 .items
                 .iter()
                 .filter_map(|it| match it {
-                    Item::Link { rect, target, .. } => Some((*rect, target.clone())),
+                    Item::Link { rect, target, tag } => Some(LinkMark {
+                        rect: *rect,
+                        target: target.clone(),
+                        node: match tag {
+                            Tag::Node(id) => Some(*id),
+                            _ => None,
+                        },
+                    }),
                     _ => None,
                 })
                 .collect(),

@@ -43,7 +43,7 @@ pub(super) fn block(
         BlockKind::Table(table(f, b, t, facts, !srcs.is_empty(), regions)?)
     } else {
         let c = raw.chart.as_ref().expect("one of three");
-        BlockKind::Chart(chart(f, c, facts)?)
+        BlockKind::Chart(Box::new(chart(f, c, facts)?))
     };
     Ok(Block {
         kind,

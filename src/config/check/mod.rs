@@ -87,12 +87,15 @@ pub(super) fn load_catalog(
 /// A theme file, read and parsed.
 type Parsed = (Arc<SourceFile>, RawTheme);
 
+/// The sources list, read and parsed.
+type ParsedSources = (Arc<SourceFile>, RawSources);
+
 /// Parses the files, read, in parallel: parsing is most of checking, and
 /// the files are independent.
 fn parse(
     sources: Result<Arc<SourceFile>>,
     themes: Vec<Result<Arc<SourceFile>>>,
-) -> (Result<(Arc<SourceFile>, RawSources)>, Vec<Result<Parsed>>) {
+) -> (Result<ParsedSources>, Vec<Result<Parsed>>) {
     use rayon::prelude::*;
     rayon::join(
         || sources.and_then(|f| f.parse::<RawSources>(Kind::Data).map(|raw| (f, raw))),

@@ -1,0 +1,342 @@
+//! The structure tree (ISO 32000-1 §14.7–14.8): the document's elements
+//! as standard structure types, each pointing at the marked content its
+//! pages drew for it and, for links, at its annotations; with the parent
+//! tree that leads from content back to its element.
+//!
+//! An element's parts are its sub-elements in the layout's reading order,
+//! with its own content placed among them where it was drawn: so a
+//! paragraph continued over a page break is one element with content on
+//! two pages, and a reader following the tree reads the text in order.
+//! Elements that drew nothing are left out.
+
+use std::collections::HashMap;
+
+use lopdf::{Dictionary, Document as Lo, Object, ObjectId};
+
+use super::text;
+use crate::error::{Error, Kind, Result};
+use crate::frame::{NodeId, Role, Scope, Structure};
+
+/// The standard structure type (ISO 32000-1 §14.8.4) an element is
+/// written as; `Title` is the one type of ours, role-mapped to `P`.
+pub(super) fn kind(role: &Role) -> &'static str {
+    match role {
+        Role::Document => "Document",
+        Role::Section => "Sect",
+        Role::TitleBlock | Role::FigureGroup => "Div",
+        Role::Title => "Title",
+        Role::Heading(1) => "H1",
+        Role::Heading(2) => "H2",
+        Role::Heading(3) => "H3",
+        Role::Heading(4) => "H4",
+        Role::Heading(5) => "H5",
+        Role::Heading(_) => "H6",
+        Role::Paragraph | Role::Note | Role::SourceLine | Role::CardValue | Role::CardMeta => "P",
+        Role::List | Role::Cards => "L",
+        Role::ListItem | Role::Card => "LI",
+        Role::ListLabel | Role::CardLabel => "Lbl",
+        Role::ListBody | Role::CardBody => "LBody",
+        Role::Contents => "TOC",
+        Role::ContentsItem => "TOCI",
+        Role::Link { .. } => "Link",
+        Role::Table => "Table",
+        Role::TableHead => "THead",
+        Role::TableBody => "TBody",
+        Role::TableRow => "TR",
+        Role::HeaderCell(_) => "TH",
+        Role::DataCell => "TD",
+        Role::Caption => "Caption",
+        Role::Figure { .. } => "Figure",
+    }
+}
+
+/// Types of ours and the standard type each stands for. The briefing's
+/// title is not a heading of the outline (its H1 are the themes), and
+/// PDF 1.7 has no title type: readers that know PDF 2.0's `Title` see
+/// it, the others a paragraph.
+const ROLE_MAP: &[(&str, &str)] = &[("Title", "P")];
+
+/// A link annotation as written, for the structure tree.
+#[derive(Debug, Clone, Copy)]
+pub(super) struct Annotation {
+    /// Its page's index.
+    pub(super) page: usize,
+    /// The annotation object.
+    pub(super) object: ObjectId,
+    /// The link element it belongs to.
+    pub(super) node: Option<NodeId>,
+}
+
+/// A part of an element that is not an element.
+#[derive(Debug, Clone, Copy)]
+enum Content {
+    /// Marked content `mcid` on page `page`.
+    Marked { page: usize, mcid: usize },
+    /// An annotation on page `page`.
+    Annot { page: usize, object: ObjectId },
+}
+
+impl Content {
+    /// Where it is in the order the pages were drawn.
+    fn at(&self) -> (usize, usize) {
+        match *self {
+            Content::Marked { page, mcid } => (page, mcid),
+            // After the page's marked content (annotations are not drawn
+            // in the stream), so a link's own text reads first.
+            Content::Annot { page, .. } => (page, usize::MAX),
+        }
+    }
+}
+
+/// Writes the structure tree of `structure` into `lo`: `mcids` gives,
+/// for each page, the element each of its marked-content ids belongs to;
+/// `annots` the link annotations and their elements. Sets each page's
+/// `/StructParents` and each annotation's `/StructParent`, and returns the
+/// structure tree root.
+pub(super) fn write(
+    lo: &mut Lo,
+    structure: &Structure,
+    mcids: &[Vec<NodeId>],
+    page_ids: &[ObjectId],
+    annots: &[Annotation],
+) -> Result<ObjectId> {
+    let mut own: HashMap<NodeId, Vec<Content>> = HashMap::new();
+    for (page, ids) in mcids.iter().enumerate() {
+        for (mcid, id) in ids.iter().enumerate() {
+            own.entry(*id)
+                .or_default()
+                .push(Content::Marked { page, mcid });
+        }
+    }
+    for a in annots {
+        if let Some(id) = a.node {
+            own.entry(id).or_default().push(Content::Annot {
+                page: a.page,
+                object: a.object,
+            });
+        }
+    }
+    for parts in own.values_mut() {
+        parts.sort_by_key(Content::at);
+    }
+    let mut tree = Tree {
+        structure,
+        own: &own,
+        first: HashMap::new(),
+        page_ids,
+        elements: HashMap::new(),
+    };
+    let root = structure.root();
+    tree.first_of(root);
+    let root_id = lo.new_object_id();
+    let document = lo.new_object_id();
+    let top = tree.element(lo, root, document)?;
+    tree.parent(lo, top, root_id);
+
+    // The parent tree: from each page's marked content, and from each
+    // annotation, back to its element.
+    let mut nums = Vec::new();
+    for (page, ids) in mcids.iter().enumerate() {
+        if ids.is_empty() {
+            continue;
+        }
+        let refs = ids
+            .iter()
+            .map(|id| tree.element_of(*id).map(Object::Reference))
+            .collect::<Result<Vec<_>>>()?;
+        nums.push(Object::Integer(page as i64));
+        nums.push(Object::Array(refs));
+        set(
+            lo,
+            page_ids[page],
+            "StructParents",
+            Object::Integer(page as i64),
+        )?;
+    }
+    let mut next = mcids.len() as i64;
+    for a in annots {
+        let Some(id) = a.node else { continue };
+        nums.push(Object::Integer(next));
+        nums.push(Object::Reference(tree.element_of(id)?));
+        set(lo, a.object, "StructParent", Object::Integer(next))?;
+        next += 1;
+    }
+    let mut parent_tree = Dictionary::new();
+    parent_tree.set("Nums", Object::Array(nums));
+    let mut role_map = Dictionary::new();
+    for (ours, standard) in ROLE_MAP {
+        role_map.set(*ours, Object::Name(standard.as_bytes().to_vec()));
+    }
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
+    dict.set("K", Object::Reference(top));
+    dict.set("ParentTree", Object::Reference(lo.add_object(parent_tree)));
+    dict.set("ParentTreeNextKey", Object::Integer(next));
+    dict.set("RoleMap", role_map);
+    lo.objects.insert(root_id, Object::Dictionary(dict));
+    Ok(root_id)
+}
+
+/// Sets `key` of the dictionary object `id`.
+fn set(lo: &mut Lo, id: ObjectId, key: &str, value: Object) -> Result<()> {
+    lo.get_object_mut(id)
+        .and_then(|o| o.as_dict_mut())
+        .map_err(|e| Error::new(Kind::Software, format!("PDF object {id:?} unreadable: {e}")))?
+        .set(key, value);
+    Ok(())
+}
+
+/// The tree being written.
+struct Tree<'a> {
+    structure: &'a Structure,
+    /// Each element's own content, in drawing order.
+    own: &'a HashMap<NodeId, Vec<Content>>,
+    /// Where each element's first content (its own or a part's) was
+    /// drawn; absent for elements that drew nothing.
+    first: HashMap<NodeId, Option<(usize, usize)>>,
+    page_ids: &'a [ObjectId],
+    /// The object written for each element.
+    elements: HashMap<NodeId, ObjectId>,
+}
+
+impl Tree<'_> {
+    /// Computes where `id` and each element below it first drew.
+    fn first_of(&mut self, id: NodeId) -> Option<(usize, usize)> {
+        let mut first = self
+            .own
+            .get(&id)
+            .and_then(|parts| parts.first())
+            .map(Content::at);
+        for &c in &self.structure.node(id).children {
+            let f = self.first_of(c);
+            first = match (first, f) {
+                (Some(a), Some(b)) => Some(a.min(b)),
+                (a, b) => a.or(b),
+            };
+        }
+        self.first.insert(id, first);
+        first
+    }
+
+    /// The object written for element `id`.
+    fn element_of(&self, id: NodeId) -> Result<ObjectId> {
+        self.elements.get(&id).copied().ok_or_else(|| {
+            Error::new(
+                Kind::Software,
+                format!("content is tagged with an element that was not written ({id:?})"),
+            )
+        })
+    }
+
+    /// Writes element `id` and those below it as object `object` with
+    /// parent `parent` (set by the caller); returns `object`, or a
+    /// wrapper's when the type needs one.
+    fn element(&mut self, lo: &mut Lo, id: NodeId, object: ObjectId) -> Result<ObjectId> {
+        self.elements.insert(id, object);
+        let node = self.structure.node(id);
+        let own = self.own.get(&id).map(Vec::as_slice).unwrap_or_default();
+        let mut kids = Vec::new();
+        let mut pg: Option<usize> = None;
+        let mut mine = own.iter().peekable();
+        let children: Vec<NodeId> = node
+            .children
+            .iter()
+            .copied()
+            .filter(|c| self.first[c].is_some())
+            .collect();
+        for c in children {
+            let at = self.first[&c].expect("kept for drawing something");
+            while let Some(m) = mine.next_if(|m| m.at() < at) {
+                kids.push(self.content(m, &mut pg));
+            }
+            let child = lo.new_object_id();
+            let written = self.element(lo, c, child)?;
+            self.parent(lo, written, object);
+            kids.push(Object::Reference(written));
+        }
+        for m in mine {
+            kids.push(self.content(m, &mut pg));
+        }
+        let mut dict = Dictionary::new();
+        dict.set("S", Object::Name(kind(&node.role).as_bytes().to_vec()));
+        if let Some(p) = pg {
+            dict.set("Pg", Object::Reference(self.page_ids[p]));
+        }
+        dict.set(
+            "K",
+            match kids.len() {
+                1 => kids.pop().expect("one"),
+                _ => Object::Array(kids),
+            },
+        );
+        attributes(&mut dict, &node.role);
+        lo.objects.insert(object, Object::Dictionary(dict));
+        // A contents entry's link is a reference to the part it names.
+        if matches!(node.role, Role::Link { .. })
+            && node
+                .parent
+                .is_some_and(|p| self.structure.node(p).role == Role::ContentsItem)
+        {
+            let mut r = Dictionary::new();
+            r.set("S", Object::Name(b"Reference".to_vec()));
+            r.set("K", Object::Reference(object));
+            let wrapper = lo.add_object(r);
+            self.parent(lo, object, wrapper);
+            return Ok(wrapper);
+        }
+        Ok(object)
+    }
+
+    /// Sets the parent of the element written as `child`.
+    fn parent(&self, lo: &mut Lo, child: ObjectId, parent: ObjectId) {
+        if let Some(Object::Dictionary(d)) = lo.objects.get_mut(&child) {
+            d.set("P", Object::Reference(parent));
+        }
+    }
+
+    /// A part that is content: a marked-content id (bare when on the
+    /// element's page `pg`, the first page it draws on) or an object
+    /// reference to an annotation.
+    fn content(&self, c: &Content, pg: &mut Option<usize>) -> Object {
+        match *c {
+            Content::Marked { page, mcid } => {
+                if pg.is_none() {
+                    *pg = Some(page);
+                }
+                if *pg == Some(page) {
+                    Object::Integer(mcid as i64)
+                } else {
+                    let mut r = Dictionary::new();
+                    r.set("Type", Object::Name(b"MCR".to_vec()));
+                    r.set("Pg", Object::Reference(self.page_ids[page]));
+                    r.set("MCID", Object::Integer(mcid as i64));
+                    Object::Dictionary(r)
+                }
+            }
+            Content::Annot { page, object } => {
+                let mut r = Dictionary::new();
+                r.set("Type", Object::Name(b"OBJR".to_vec()));
+                r.set("Pg", Object::Reference(self.page_ids[page]));
+                r.set("Obj", Object::Reference(object));
+                Object::Dictionary(r)
+            }
+        }
+    }
+}
+
+/// What a type's element says beyond its parts: a header cell's scope,
+/// a figure's text alternative, a numbered list's numbering.
+fn attributes(dict: &mut Dictionary, role: &Role) {
+    let attr = |owner: &[u8], key: &str, value: &[u8]| {
+        let mut a = Dictionary::new();
+        a.set("O", Object::Name(owner.to_vec()));
+        a.set(key, Object::Name(value.to_vec()));
+        a
+    };
+    match role {
+        Role::HeaderCell(Scope::Column) => dict.set("A", attr(b"Table", "Scope", b"Column")),
+        Role::Figure { alt } => dict.set("Alt", text(alt)),
+        Role::List => dict.set("A", attr(b"List", "ListNumbering", b"Decimal")),
+        _ => {}
+    }
+}
