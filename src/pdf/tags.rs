@@ -100,6 +100,37 @@ pub(super) fn write(
     page_ids: &[ObjectId],
     annots: &[Annotation],
 ) -> Result<ObjectId> {
+    let own = own_content(mcids, annots);
+    let mut tree = Tree {
+        structure,
+        own: &own,
+        first: HashMap::new(),
+        page_ids,
+        elements: HashMap::new(),
+    };
+    let root = structure.root();
+    tree.first_of(root);
+    let root_id = lo.new_object_id();
+    let document = lo.new_object_id();
+    let top = tree.element(lo, root, document)?;
+    tree.parent(lo, top, root_id);
+    let (parent_tree, next) = parent_tree(lo, &tree, mcids, annots)?;
+    let mut role_map = Dictionary::new();
+    for (ours, standard) in ROLE_MAP {
+        role_map.set(*ours, Object::Name(standard.as_bytes().to_vec()));
+    }
+    let mut dict = Dictionary::new();
+    dict.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
+    dict.set("K", Object::Reference(top));
+    dict.set("ParentTree", Object::Reference(lo.add_object(parent_tree)));
+    dict.set("ParentTreeNextKey", Object::Integer(next));
+    dict.set("RoleMap", role_map);
+    lo.objects.insert(root_id, Object::Dictionary(dict));
+    Ok(root_id)
+}
+
+/// Each element's own content, in drawing order.
+fn own_content(mcids: &[Vec<NodeId>], annots: &[Annotation]) -> HashMap<NodeId, Vec<Content>> {
     let mut own: HashMap<NodeId, Vec<Content>> = HashMap::new();
     for (page, ids) in mcids.iter().enumerate() {
         for (mcid, id) in ids.iter().enumerate() {
@@ -119,22 +150,18 @@ pub(super) fn write(
     for parts in own.values_mut() {
         parts.sort_by_key(Content::at);
     }
-    let mut tree = Tree {
-        structure,
-        own: &own,
-        first: HashMap::new(),
-        page_ids,
-        elements: HashMap::new(),
-    };
-    let root = structure.root();
-    tree.first_of(root);
-    let root_id = lo.new_object_id();
-    let document = lo.new_object_id();
-    let top = tree.element(lo, root, document)?;
-    tree.parent(lo, top, root_id);
+    own
+}
 
-    // The parent tree: from each page's marked content, and from each
-    // annotation, back to its element.
+/// The parent tree, from each page's marked content and from each
+/// annotation back to its element, with the next free key; sets the keys
+/// on the pages and annotations.
+fn parent_tree(
+    lo: &mut Lo,
+    tree: &Tree,
+    mcids: &[Vec<NodeId>],
+    annots: &[Annotation],
+) -> Result<(Dictionary, i64)> {
     let mut nums = Vec::new();
     for (page, ids) in mcids.iter().enumerate() {
         if ids.is_empty() {
@@ -146,12 +173,8 @@ pub(super) fn write(
             .collect::<Result<Vec<_>>>()?;
         nums.push(Object::Integer(page as i64));
         nums.push(Object::Array(refs));
-        set(
-            lo,
-            page_ids[page],
-            "StructParents",
-            Object::Integer(page as i64),
-        )?;
+        let key = Object::Integer(page as i64);
+        set(lo, tree.page_ids[page], "StructParents", key)?;
     }
     let mut next = mcids.len() as i64;
     for a in annots {
@@ -161,20 +184,9 @@ pub(super) fn write(
         set(lo, a.object, "StructParent", Object::Integer(next))?;
         next += 1;
     }
-    let mut parent_tree = Dictionary::new();
-    parent_tree.set("Nums", Object::Array(nums));
-    let mut role_map = Dictionary::new();
-    for (ours, standard) in ROLE_MAP {
-        role_map.set(*ours, Object::Name(standard.as_bytes().to_vec()));
-    }
     let mut dict = Dictionary::new();
-    dict.set("Type", Object::Name(b"StructTreeRoot".to_vec()));
-    dict.set("K", Object::Reference(top));
-    dict.set("ParentTree", Object::Reference(lo.add_object(parent_tree)));
-    dict.set("ParentTreeNextKey", Object::Integer(next));
-    dict.set("RoleMap", role_map);
-    lo.objects.insert(root_id, Object::Dictionary(dict));
-    Ok(root_id)
+    dict.set("Nums", Object::Array(nums));
+    Ok((dict, next))
 }
 
 /// Sets `key` of the dictionary object `id`.
