@@ -32,20 +32,7 @@ impl Builder<'_> {
         tree: &mut Tree,
     ) -> Result<Vec<Elem>> {
         let f = self.frame;
-        let cap_style = ParaStyle {
-            font: FontKind::SansBold,
-            size: self.body() * SMALL_SCALE * 1.05,
-            color: INK,
-            align: Align::Center,
-            indent_em: 0.0,
-        };
-        let src_style = ParaStyle {
-            font: TABLE_FONT,
-            size: self.body() * TINY_SCALE,
-            color: MUTED,
-            align: Align::Left,
-            indent_em: 0.0,
-        };
+        let (cap_style, src_style) = self.figure_styles();
         let mut notes: Vec<Text> = chart.note.iter().cloned().collect();
         notes.extend(crate::chart::notes(chart));
         let src = wording::figure_source(&chart.source_line, &notes);
@@ -65,25 +52,26 @@ impl Builder<'_> {
         let room = (f.bottom - f.top) - around - FIGURE_HEADING_ROOM * self.pitch();
         let parts = crate::chart::plan(self.fonts, chart, f.width, room)?;
         let group = tree.add(Role::FigureGroup, None);
+        let cap = Tag::Node(tree.add(Role::Caption, Some(group)));
         let figure = tree.add(
             Role::Figure {
                 alt: wording::chart_alt(number, chart, &notes),
             },
             Some(group),
         );
-        let cap = Tag::Node(tree.add(Role::Caption, Some(group)));
         let source = Tag::Node(tree.add(Role::SourceLine, Some(group)));
         let repeat = Tag::Artifact(Artifact::Repeat);
         let mut out = Vec::with_capacity(parts.len());
-        for part in parts {
+        let last = parts.len() - 1;
+        for (k, part) in parts.into_iter().enumerate() {
             let x = f.left + (f.width - part.w) / 2.0;
-            let mut items = crate::chart::draw(self.fonts, &part.chart, x, 0.0, part.w, part.h)?;
-            claim(&mut items, figure);
-            let (cap, source) = if part.continued {
-                (repeat, repeat)
-            } else {
-                (cap, source)
-            };
+            // A figure continued over pages reads as one: its caption
+            // where it starts, its source line where it ends, what each
+            // other part repeats of them artifacts. The caption is read
+            // (and drawn) before the chart, as a table's is.
+            let cap = if part.continued { repeat } else { cap };
+            let source = if k == last { source } else { repeat };
+            let mut items = Vec::new();
             let mut y = part.h + 4.0;
             y = self.stack(
                 &mut items,
@@ -93,6 +81,9 @@ impl Builder<'_> {
                 1.45,
                 cap,
             )?;
+            let mut chart = crate::chart::draw(self.fonts, &part.chart, x, 0.0, part.w, part.h)?;
+            claim(&mut chart, figure);
+            items.append(&mut chart);
             y += 1.0;
             y = self.stack(&mut items, &src, &src_style, y, 1.45, source)?;
             out.push(Elem {
@@ -104,5 +95,24 @@ impl Builder<'_> {
             });
         }
         Ok(out)
+    }
+
+    /// The styles of a figure's caption and of its source line.
+    fn figure_styles(&self) -> (ParaStyle, ParaStyle) {
+        let caption = ParaStyle {
+            font: FontKind::SansBold,
+            size: self.body() * SMALL_SCALE * 1.05,
+            color: INK,
+            align: Align::Center,
+            indent_em: 0.0,
+        };
+        let source = ParaStyle {
+            font: TABLE_FONT,
+            size: self.body() * TINY_SCALE,
+            color: MUTED,
+            align: Align::Left,
+            indent_em: 0.0,
+        };
+        (caption, source)
     }
 }

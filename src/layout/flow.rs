@@ -49,6 +49,9 @@ pub(crate) struct Elem {
     pub(crate) numbered: bool,
     /// A figure: may move after the text that follows it to the next page.
     pub(crate) float: bool,
+    /// The document block it is part of (its lines, its rows): a figure
+    /// that moves goes after a block, never into it.
+    pub(crate) block: u32,
 }
 
 /// Whether an element starts a section (a heading carries an outline anchor).
@@ -77,6 +80,20 @@ fn fillers(order: &[&Elem], j: usize, y: f32, bottom: f32) -> Option<usize> {
         }
     }
     best
+}
+
+/// Moves the figure at `j` behind the text after it that fits, up to `m`,
+/// and behind the rest of the block that text ends in: a paragraph or
+/// table continued on the next page is read (and drawn) whole before the
+/// figure. `index` follows `order`.
+fn defer(order: &mut [&Elem], index: &mut [usize], j: usize, m: usize) {
+    let block = order[m].block;
+    let m = (m..order.len())
+        .take_while(|&k| order[k].block == block && !order[k].float)
+        .last()
+        .unwrap_or(m);
+    order[j..=m].rotate_left(1);
+    index[j..=m].rotate_left(1);
 }
 
 /// Moves an item down by `dy`.
@@ -271,9 +288,7 @@ pub(crate) fn plan(elems: &[&Elem], frame: &Frame) -> Plan {
                 && !e.keep_with_prev
                 && let Some(m) = fillers(&order, j, y, frame.bottom)
             {
-                // Move the figure behind the text that fits, and go on.
-                order[j..=m].rotate_left(1);
-                index[j..=m].rotate_left(1);
+                defer(&mut order, &mut index, j, m);
                 continue;
             }
             if let Some(k) = (i + 1..=j).rev().find(|&k| !order[k].keep_with_prev) {

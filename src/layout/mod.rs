@@ -212,7 +212,7 @@ fn elements(doc: &Document, b: &blocks::Builder) -> Result<Elements> {
     // Without a contents list there is no front matter.
     let mut front = doc.blocks.iter().any(|bl| matches!(bl, DocBlock::Contents));
     let mut keep_next = false;
-    for (block, new) in doc.blocks.iter().zip(built) {
+    for (i, (block, new)) in doc.blocks.iter().zip(built).enumerate() {
         let (mut new, tree) = new?;
         trees.push(tree);
         if matches!(block, DocBlock::Contents) {
@@ -230,6 +230,7 @@ fn elements(doc: &Document, b: &blocks::Builder) -> Result<Elements> {
         }
         for e in &mut new {
             e.numbered = true;
+            e.block = i as u32;
         }
         // The body starts on a fresh, numbered page after the contents.
         if body.is_empty()

@@ -3,10 +3,12 @@
 //! pages drew for it and, for links, at its annotations; with the parent
 //! tree that leads from content back to its element.
 //!
-//! An element's parts are its sub-elements in the layout's reading order,
-//! with its own content placed among them where it was drawn: so a
-//! paragraph continued over a page break is one element with content on
-//! two pages, and a reader following the tree reads the text in order.
+//! An element's parts are its sub-elements in the order the pages draw
+//! them (the layout's reading order, but for a figure it moved behind the
+//! text that follows), with its own content placed among them where it was
+//! drawn: so a paragraph continued over a page break is one element with
+//! content on two pages, and a reader following the tree reads the text in
+//! the order the pages show it.
 //! Elements that drew nothing are left out.
 
 use std::collections::HashMap;
@@ -250,12 +252,15 @@ impl Tree<'_> {
         let mut kids = Vec::new();
         let mut pg: Option<usize> = None;
         let mut mine = own.iter().peekable();
-        let children: Vec<NodeId> = node
+        // Parts in the order the pages draw them: a figure the layout
+        // moved behind the text that follows it is read where it is seen.
+        let mut children: Vec<NodeId> = node
             .children
             .iter()
             .copied()
             .filter(|c| self.first[c].is_some())
             .collect();
+        children.sort_by_key(|c| self.first[c]);
         for c in children {
             let at = self.first[&c].expect("kept for drawing something");
             while let Some(m) = mine.next_if(|m| m.at() < at) {

@@ -2,8 +2,9 @@
 // page, its structure tree (getStructTree) with the text of each piece of
 // marked content it points at (getTextContent with marked content), and
 // the page's text in drawing order, split into what is tagged content and
-// what is marked as an artifact. Prints JSON:
-//   [{ tree: NODE, stream: "...", artifacts: ["..."], untagged: ["..."] }]
+// what is marked as an artifact; and the outline. Prints JSON:
+//   { outline: [{ title, level }],
+//     pages: [{ tree: NODE, stream: "...", artifacts: ["..."], untagged: ["..."] }] }
 // NODE = { role, alt?, lang?, text?, children: [NODE] }; a content leaf has
 // role "#content" and its text, an annotation leaf role "#annotation".
 // Usage: node pdfjs-tags.mjs PDFJS_DIR FILE.pdf
@@ -59,4 +60,12 @@ for (let i = 1; i <= doc.numPages; i++) {
   const tree = await page.getStructTree();
   pages.push({ tree: tree ? walk(tree) : null, stream, artifacts, untagged });
 }
-process.stdout.write(JSON.stringify(pages));
+const outline = [];
+const flatten = (items, level) => {
+  for (const it of items ?? []) {
+    outline.push({ title: it.title, level });
+    flatten(it.items, level + 1);
+  }
+};
+flatten(await doc.getOutline(), 1);
+process.stdout.write(JSON.stringify({ outline, pages }));
