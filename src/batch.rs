@@ -79,11 +79,17 @@ pub type Observer<'a> = dyn Fn(&Profile, &Result<Outcome>, usize) + Sync + 'a;
 /// Parses a `--date` value: exactly `YYYY-MM-DD`, a real calendar date
 /// from 1970 on (`2026-1-5`, ` 2026-01-05` and `0000-01-01` are refused).
 pub fn parse_date(s: &str) -> Result<NaiveDate> {
+    parse_flag_date("--date", s)
+}
+
+/// Parses the date given to `flag` (`--date`, `--since`), naming that flag
+/// when it is not one.
+pub fn parse_flag_date(flag: &str, s: &str) -> Result<NaiveDate> {
     let usage = || {
         Error::new(
             Kind::Usage,
             format!(
-                "invalid --date `{s}`: expected a calendar date as YYYY-MM-DD from 1970 on, e.g. 2026-11-24"
+                "invalid {flag} `{s}`: expected a calendar date as YYYY-MM-DD from 1970 on, e.g. 2026-11-24"
             ),
         )
     };
@@ -269,6 +275,22 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
         ));
     }
     let profiles = selected(&config, &req.profiles)?;
+    // A profile's own `since` must also lie before the date (the command
+    // line's, checked above, takes its place when given).
+    if req.since.is_none() {
+        for p in &profiles {
+            if let Some(s) = p.since.filter(|s| *s >= date) {
+                return Err(config.files.resolve(Error::at_origin(
+                    Kind::Config,
+                    p.since_origin,
+                    format!(
+                        "profile `{}`: `since = {s}` must be before the briefing date {date}",
+                        p.name
+                    ),
+                )));
+            }
+        }
+    }
     check_collisions(&config, &profiles, date)?;
     // Mail settings and the password are checked before anything is built,
     // so a missing password variable fails fast with nothing written.
@@ -281,6 +303,7 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
     let lock = lock::acquire(&out_dir, req.lock_wait)?;
     crate::trace::mark("output folder locked");
     retention::remove_stale_temps(&out_dir);
+    crate::store::remove_parts(&crate::config::font_cache_in(&out_dir));
     let fonts = std::sync::Arc::new(FontSet::from_data(config.fonts.faces())?);
     log::info!("building {} profile(s) for {date}", profiles.len());
     let run = Run {
@@ -383,10 +406,10 @@ fn verdict(config: &Config, outcomes: Vec<Result<Outcome>>) -> Result<()> {
 fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
     // "本期新增" compares with: --since, the profile's `since`, or the
     // newest earlier briefing of the profile this program wrote here.
-    let since = run
-        .since
-        .or(p.since)
-        .or_else(|| retention::previous(run.out_dir, &run.config.file_name, &p.name, run.date));
+    let since = match run.since.or(p.since) {
+        Some(d) => Some(d),
+        None => retention::previous(run.out_dir, &run.config.file_name, &p.name, run.date)?,
+    };
     let built = crate::build::build(run.config, run.fonts, p, run.date, since, run.epoch)?;
     let file_name = output::file_name(&run.config.file_name, &p.name, run.date);
     let target = run.out_dir.join(&file_name);

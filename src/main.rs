@@ -168,7 +168,11 @@ fn generate(a: &GenerateArgs) -> Result<()> {
         mail: a.mail,
         epoch: batch::source_date_epoch()?,
         allow_future: a.allow_future,
-        since: a.since.as_deref().map(batch::parse_date).transpose()?,
+        since: a
+            .since
+            .as_deref()
+            .map(|s| batch::parse_flag_date("--since", s))
+            .transpose()?,
         no_cache: a.no_cache,
         digest: a.json,
     };
@@ -222,7 +226,7 @@ fn generate(a: &GenerateArgs) -> Result<()> {
 }
 
 fn diff(a: &DiffArgs) -> Result<()> {
-    let since = batch::parse_date(&a.since)?;
+    let since = batch::parse_flag_date("--since", &a.since)?;
     let date = a.date.as_deref().map(batch::parse_date).transpose()?;
     let results = batch::diff(&a.config.config, &a.profile, since, date)?;
     let mut out = std::io::stdout().lock();

@@ -116,6 +116,20 @@ impl SourceFile {
         Text::input(s.get_ref().clone(), Origin::value(self.id, s.span().start))
     }
 
+    /// The string value `s` as text printed in the briefing (`what` names
+    /// it for the message): refused when blank (empty, spaces, or only
+    /// invisible characters), which would print as "一、" or "据 ，".
+    pub fn shown(&self, s: &Spanned<String>, kind: Kind, what: &str) -> Result<Text> {
+        if is_blank(s.get_ref()) {
+            return Err(self.error(
+                kind,
+                s.span(),
+                format!("{what} is blank; write the text to print, or leave the key out where it is optional"),
+            ));
+        }
+        Ok(self.text(s))
+    }
+
     /// The origin of the value whose literal is at `span`.
     pub fn origin(&self, span: std::ops::Range<usize>) -> Origin {
         Origin::value(self.id, span.start)
@@ -168,6 +182,15 @@ fn tidy_toml_message(msg: &str) -> String {
 /// caption), holds no placeholder-looking braces: they would appear
 /// literally in the briefing. The error points at the brace itself.
 pub fn plain(value: &Text, kind: Kind, what: &str) -> Result<()> {
+    if is_blank(value.as_str()) {
+        return Err(Error::at_origin(
+            kind,
+            value.first_origin(),
+            format!(
+                "{what} is blank; write the text to print, or leave the key out where it is optional"
+            ),
+        ));
+    }
     let Some(brace) = value.find(['{', '}']) else {
         return Ok(());
     };
@@ -176,6 +199,15 @@ pub fn plain(value: &Text, kind: Kind, what: &str) -> Result<()> {
         value.origin_at(brace),
         format!("placeholders are not filled in {what}; expected plain text without `{{` or `}}`"),
     ))
+}
+
+/// Whether `s` would print as nothing: empty, white space (U+3000
+/// included) or only invisible marks (zero-width space and joiners, word
+/// joiner, byte-order mark).
+pub fn is_blank(s: &str) -> bool {
+    s.chars().all(|c| {
+        c.is_whitespace() || matches!(c, '\u{200b}'..='\u{200d}' | '\u{2060}' | '\u{feff}')
+    })
 }
 
 /// The run's input files, by [`FileId`].

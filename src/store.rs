@@ -45,6 +45,9 @@ pub(crate) struct Kind {
 /// A key: the SHA-256 of what an entry depends on.
 pub(crate) type Key = [u8; 32];
 
+/// Largest entry read back: a whole CJK face's program is under 20 MB.
+const ENTRY_LIMIT: u64 = 64 << 20;
+
 /// Bytes before an entry's body: magic, key, body digest.
 const HEAD: usize = 8 + 32 + 32;
 
@@ -66,7 +69,16 @@ impl Store {
     /// turns it into the value, and a body it refuses is damage too.
     pub(crate) fn get<T>(&self, key: &Key, decode: impl FnOnce(&[u8]) -> Option<T>) -> Option<T> {
         let path = self.path(key);
-        let bytes = std::fs::read(&path).ok()?;
+        // Only a regular file of bounded size: a FIFO or a link to a
+        // device planted here must neither hang nor flood the run.
+        let bytes = match crate::regular::read(&path, ENTRY_LIMIT) {
+            Ok(b) => b,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return None,
+            Err(e) => {
+                log::warn!("{}: {}: {e}; not used", self.kind.name, path.display());
+                return None;
+            }
+        };
         let body = bytes.get(HEAD..);
         let sound = bytes.get(..8) == Some(self.kind.magic.as_slice())
             && bytes.get(8..40) == Some(key.as_slice())
@@ -74,7 +86,7 @@ impl Store {
         match body.filter(|_| sound).and_then(decode) {
             Some(value) => {
                 // Recently used entries are the ones kept.
-                if let Ok(f) = std::fs::File::options().append(true).open(&path) {
+                if let Ok(f) = crate::regular::open_append(&path) {
                     let _ = f.set_modified(std::time::SystemTime::now());
                 }
                 Some(value)
@@ -104,10 +116,17 @@ impl Store {
             head.extend_from_slice(self.kind.magic);
             head.extend_from_slice(key);
             head.extend_from_slice(&Sha256::digest(body));
-            tmp.write_all(&head)?;
-            tmp.write_all(body)?;
-            tmp.persist(self.path(key)).map_err(|e| e.error)?;
-            Ok(())
+            // Listed while it exists, so a signal removes it too.
+            let tmp_path = tmp.path().to_path_buf();
+            crate::temps::register(&tmp_path);
+            let written = (|| {
+                tmp.write_all(&head)?;
+                tmp.write_all(body)?;
+                crate::temps::finishing(|| tmp.persist(self.path(key)).map_err(|e| e.error))?;
+                Ok(())
+            })();
+            crate::temps::unregister(&tmp_path);
+            written
         };
         if let Err(e) = write() {
             log::debug!(
@@ -157,22 +176,65 @@ impl Store {
     }
 }
 
-/// The running executable's size and modification time: a rebuilt or
-/// upgraded binary (which may check data or cut programs differently)
-/// gets new keys. Looked up once a process (every key needs it).
-pub(crate) fn executable_identity() -> Option<[u8; 24]> {
-    static ID: std::sync::OnceLock<Option<[u8; 24]>> = std::sync::OnceLock::new();
+/// Removes the temporary entry files (`.entry-*.part`) a killed run left
+/// in the cache folder `dir`. Call with the output lock held: no live run
+/// is writing one then.
+pub(crate) fn remove_parts(dir: &Path) -> usize {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut n = 0;
+    for e in rd.flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if name.starts_with(".entry-")
+            && name.ends_with(".part")
+            && std::fs::remove_file(e.path()).is_ok()
+        {
+            log::info!("removed stale cache file {}", e.path().display());
+            n += 1;
+        }
+    }
+    n
+}
+
+/// What identifies a file's contents without reading them: its device
+/// and inode (two files never share both while they exist), size, and
+/// modification and status-change times to the nanosecond. Any write to
+/// the file moves its status-change time, which no user can set back, so
+/// a file changed in place, even to the same length and dates, gets a new
+/// identity; a copy elsewhere gets a new inode. A file that changed only
+/// in its identity costs a cache miss, never a wrong entry.
+pub(crate) fn file_identity(meta: &std::fs::Metadata) -> FileIdentity {
+    use std::os::unix::fs::MetadataExt;
+    let mut id = [0; 56];
+    for (i, v) in [
+        meta.dev(),
+        meta.ino(),
+        meta.size(),
+        meta.mtime() as u64,
+        meta.mtime_nsec() as u64,
+        meta.ctime() as u64,
+        meta.ctime_nsec() as u64,
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        id[i * 8..i * 8 + 8].copy_from_slice(&v.to_le_bytes());
+    }
+    id
+}
+
+/// See [`file_identity`].
+pub(crate) type FileIdentity = [u8; 56];
+
+/// The running executable's [`file_identity`]: a rebuilt or upgraded
+/// binary (which may check data or cut programs differently) gets new
+/// keys, and two binaries never share one. Looked up once a process
+/// (every key needs it).
+pub(crate) fn executable_identity() -> Option<FileIdentity> {
+    static ID: std::sync::OnceLock<Option<FileIdentity>> = std::sync::OnceLock::new();
     *ID.get_or_init(|| {
         let meta = std::fs::metadata(std::env::current_exe().ok()?).ok()?;
-        let t = meta
-            .modified()
-            .ok()?
-            .duration_since(std::time::UNIX_EPOCH)
-            .ok()?;
-        let mut id = [0; 24];
-        id[..8].copy_from_slice(&meta.len().to_le_bytes());
-        id[8..16].copy_from_slice(&t.as_secs().to_le_bytes());
-        id[16..20].copy_from_slice(&t.subsec_nanos().to_le_bytes());
-        Some(id)
+        Some(file_identity(&meta))
     })
 }

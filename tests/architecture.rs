@@ -7,8 +7,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 /// Leaves: shared by every stage, importing none.
-const LEAVES: [&str; 8] = [
-    "error", "trace", "frame", "store", "style", "memory", "origin", "source",
+const LEAVES: [&str; 10] = [
+    "error", "trace", "frame", "store", "style", "memory", "origin", "source", "regular", "temps",
 ];
 
 /// The stages in pipeline order: each may import the ones before it.

@@ -223,6 +223,9 @@ fn values(c: &Canvas, g: &VGeom, bars: &Bars, yof: &dyn Fn(f64) -> f32) -> Resul
             let cx = xof(bars.x0(k, s) + (bars.bw - bars.gap) / 2.0);
             let s = t.label(*v, text);
             let lw = c.measure(&s, VALUE, true)?;
+            // A label wider than its bar at the chart's edge stays inside
+            // the chart (a minus sign makes a label an en wider).
+            let cx = cx.clamp(lw / 2.0, (c.w - lw / 2.0).max(lw / 2.0));
             labels.push((cx, *v, s, lw));
         }
     }

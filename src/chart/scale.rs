@@ -129,7 +129,11 @@ pub(crate) fn tick(v: f64, step: f64, m: Magnitude) -> String {
     if v == 0.0 {
         return "0".to_string();
     }
-    format!("{x:.decimals$}{}", m.suffix)
+    format!(
+        "{}{}",
+        crate::content::format::signed(format!("{x:.decimals$}")),
+        m.suffix
+    )
 }
 
 /// A value label: the figure as written in the data (its decimals kept)
@@ -151,7 +155,7 @@ pub(crate) fn value_label(v: f64, text: &str, m: Magnitude, percent: bool) -> St
         } else {
             t
         };
-        format!("{t}{}", m.suffix)
+        format!("{}{}", crate::content::format::signed(t), m.suffix)
     };
     if percent {
         s.push('%');

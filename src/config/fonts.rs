@@ -23,10 +23,14 @@ pub(super) fn font_file(
     let at = |msg: String| file.error(Kind::Config, r.path.span(), msg);
     // Mapped, not read: the check looks at a few tables of a file of
     // tens of MB.
+    // The identity is the mapped file's own (fstat), for the cache.
     let data = std::fs::File::open(&path)
         // SAFETY: the font files are not modified while the program runs;
         // a file changed under it could at worst give wrong glyphs.
-        .and_then(|f| unsafe { memmap2::Mmap::map(&f) })
+        .and_then(|f| {
+            let id = crate::store::file_identity(&f.metadata()?);
+            Ok((unsafe { memmap2::Mmap::map(&f) }?, id))
+        })
         .map_err(|e| {
             let mut err = at(format!(
                 "font file `{}` cannot be read: {e}",
@@ -43,6 +47,7 @@ pub(super) fn font_file(
             }
             err
         })?;
+    let (data, identity) = data;
     let faces = ttf_parser::fonts_in_collection(&data);
     let index = match (faces, &r.index) {
         (Some(n), None) => {
@@ -84,6 +89,6 @@ pub(super) fn font_file(
     Ok(FontFile {
         path,
         index,
-        data: FontData(data),
+        data: FontData(data, identity),
     })
 }

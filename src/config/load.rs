@@ -199,17 +199,47 @@ fn time_zone(file: &SourceFile, raw: &RawConfig) -> Result<jiff::tz::TimeZone> {
     }
 }
 
-/// The pattern of briefing file names.
+/// Longest `file_name` pattern, in bytes: filled with a date and the
+/// longest profile name it stays well inside a file system's 255.
+const MAX_FILE_NAME: usize = 160;
+
+/// The pattern of briefing file names, checked once, before anything is
+/// written: one `{date}` (two would make the date unreadable from the
+/// name, so no `latest`), no placeholder but `{name}` and `{date}`, a
+/// plain file name (no folder, no control character such as a newline
+/// that would split the manifest's lines, not hidden), `.pdf` at the end.
 fn file_name(file: &SourceFile, raw: &RawConfig) -> Result<String> {
     let Some(f) = &raw.file_name else {
         return Ok("{name}-{date}.pdf".to_string());
     };
     let v = f.get_ref();
-    if !v.contains("{date}") || !v.ends_with(".pdf") || v.contains('/') || v.contains('\\') {
-        return Err(file.error(
-            Kind::Config,
-            f.span(),
-            "file name pattern must contain `{date}`, end in `.pdf` and have no `/`",
+    let refuse = |why: String| Err(file.error(Kind::Config, f.span(), why));
+    if let Some(c) = v
+        .chars()
+        .find(|c| c.is_control() || matches!(c, '/' | '\\'))
+    {
+        return refuse(format!(
+            "`file_name` must be a plain file name; it contains {c:?}"
+        ));
+    }
+    let rest = v.replace("{name}", "").replace("{date}", "");
+    if rest.contains(['{', '}']) {
+        return refuse("`file_name` knows only the placeholders `{name}` and `{date}`".to_string());
+    }
+    if v.matches("{date}").count() != 1 {
+        return refuse(
+            "`file_name` must contain `{date}` exactly once (the date is read back from the name for `latest` and `keep`)".to_string(),
+        );
+    }
+    if !v.ends_with(".pdf") || v.starts_with('.') {
+        return refuse(
+            "`file_name` must end in `.pdf` and not start with `.` (hidden files are the program's own)".to_string(),
+        );
+    }
+    if v.len() > MAX_FILE_NAME {
+        return refuse(format!(
+            "`file_name` is {} bytes long; at most {MAX_FILE_NAME}, so the file's name stays within what file systems allow",
+            v.len()
         ));
     }
     Ok(v.clone())

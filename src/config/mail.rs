@@ -172,5 +172,5 @@ fn template(
             ));
         }
     }
-    Ok(file.text(t))
+    file.shown(t, Kind::Config, "a mail template")
 }

@@ -111,6 +111,15 @@ impl Value {
     pub fn is_numeric(&self) -> bool {
         matches!(self, Value::Number(_) | Value::Derived)
     }
+
+    /// The figure, when it is given (a derived one is known only once
+    /// content has worked it out).
+    pub fn number(&self) -> Option<f64> {
+        match self {
+            Value::Number(x) => Some(*x),
+            _ => None,
+        }
+    }
 }
 
 /// How a derived figure is computed.
@@ -287,6 +296,12 @@ pub enum Field {
     Source,
     /// The qualifier word (约, 超过…), empty when the figure has none.
     Qualifier,
+    /// The figure in full without its sign, for text that says the
+    /// direction in words (`下降{x.abs}`: 下降16.6%, not 下降−16.6%).
+    Magnitude,
+    /// The direction from the sign, then the magnitude: 增长16.6% or
+    /// 下降16.6% (`{x.change}`).
+    Change,
 }
 
 /// A table.

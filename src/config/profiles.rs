@@ -35,6 +35,7 @@ pub(super) fn profiles(
             closing_note: closing_note.cloned(),
             recipients: Vec::new(),
             since: None,
+            since_origin: None,
         }]);
     }
     let mut seen = BTreeSet::new();
@@ -46,6 +47,9 @@ pub(super) fn profiles(
 }
 
 /// One profile; `seen` holds the names of the profiles before it.
+/// Longest profile name (it goes into the file's name).
+const MAX_NAME: usize = 64;
+
 fn one(
     file: &SourceFile,
     p: &RawProfile,
@@ -55,11 +59,12 @@ fn one(
 ) -> Result<Profile> {
     let name = p.name.get_ref();
     if name.is_empty()
+        || name.len() > MAX_NAME
         || !name
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
     {
-        return Err(file.error(Kind::Config, p.name.span(), "profile name must be ASCII letters, digits, `-` or `_` (it becomes part of the file name)"));
+        return Err(file.error(Kind::Config, p.name.span(), "profile name must be 1 to 64 ASCII letters, digits, `-` or `_` (it becomes part of the file name)"));
     }
     if !seen.insert(name.clone()) {
         return Err(file.error(
@@ -88,11 +93,16 @@ fn one(
     }
     Ok(Profile {
         name: name.clone(),
-        title: p.title.as_ref().map(|t| file.text(t)),
+        title: p
+            .title
+            .as_ref()
+            .map(|t| file.shown(t, Kind::Config, "a profile's `title`"))
+            .transpose()?,
         subtitle: p
             .subtitle
             .as_ref()
-            .map(|s| file.text(s))
+            .map(|s| file.shown(s, Kind::Config, "a profile's `subtitle`"))
+            .transpose()?
             .unwrap_or_else(|| default_subtitle(catalog, &themes)),
         themes,
         regions,
@@ -101,10 +111,15 @@ fn one(
         closing_note: p
             .closing_note
             .as_ref()
-            .map(|n| file.text(n))
+            .map(|n| file.shown(n, Kind::Config, "a profile's `closing_note`"))
+            .transpose()?
             .or_else(|| closing_note.cloned()),
         recipients,
         since: p.since.as_ref().map(|d| date_of(file, d)).transpose()?,
+        since_origin: p
+            .since
+            .as_ref()
+            .map(|d| crate::origin::Origin::whole(file.id, d.span().start)),
     })
 }
 

@@ -99,7 +99,11 @@ pub struct FontFile {
 
 /// A font file's bytes, mapped for the life of the process.
 #[derive(Clone, Copy)]
-pub struct FontData(pub &'static [u8]);
+pub struct FontData(pub &'static [u8], pub FontIdentity);
+
+/// What identifies a font file's contents for the cache (see the store's
+/// `file_identity`): taken from the file that was mapped.
+pub type FontIdentity = [u8; 56];
 
 impl std::fmt::Debug for FontData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -109,8 +113,8 @@ impl std::fmt::Debug for FontData {
 
 impl FontFiles {
     /// Each face's bytes and index, body, heading and bold in that order.
-    pub fn faces(&self) -> [(&'static [u8], u32); 3] {
-        [&self.body, &self.heading, &self.bold].map(|f| (f.data.0, f.index))
+    pub fn faces(&self) -> [(&'static [u8], u32, FontIdentity); 3] {
+        [&self.body, &self.heading, &self.bold].map(|f| (f.data.0, f.index, f.data.1))
     }
 }
 
@@ -158,6 +162,9 @@ pub struct Profile {
     pub closing_note: Option<Text>,
     /// The date "本期新增" compares with, if the profile fixes one.
     pub since: Option<NaiveDate>,
+    /// Where `since` is written, for the error when it is not before the
+    /// briefing's date (known only when the run starts).
+    pub since_origin: Option<crate::origin::Origin>,
     /// Where `--mail` sends the briefing; empty means it is not mailed.
     pub recipients: Vec<Mailbox>,
 }

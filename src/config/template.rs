@@ -69,12 +69,14 @@ pub fn parse(text: &str, origin: Origin) -> Result<Template, TemplateError> {
             "note" => Field::Note,
             "source" => Field::Source,
             "qualifier" => Field::Qualifier,
+            "abs" => Field::Magnitude,
+            "change" => Field::Change,
             other => {
                 return Err(TemplateError {
                     offset: pos + i,
                     len: end + 2,
                     message: format!(
-                        "unknown placeholder field `{other}`; expected one of value, unit, qualifier, label, period, note, source"
+                        "unknown placeholder field `{other}`; expected one of value, unit, qualifier, label, period, note, source, abs, change"
                     ),
                 });
             }

@@ -162,7 +162,7 @@ pub(super) fn plain_text(
     kind: Kind,
     what: &str,
 ) -> Result<Text> {
-    let t = f.text(s);
+    let t = f.shown(s, kind, what)?;
     crate::source::plain(&t, kind, what).map_err(|e| resolve_here(f, e))?;
     Ok(t)
 }

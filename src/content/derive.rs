@@ -56,10 +56,15 @@ fn compute(catalog: &Catalog, f: &Fact, d: &Derivation) -> Result<(f64, usize)> 
         }
         _ => return Err(at("division by zero: `from` is 0".into())),
     };
-    if !value.is_finite() || value.abs() >= 1e15 {
+    if !value.is_finite() || value.abs() >= 1e15 || value != 0.0 && value.abs() < 1e-9 {
         return Err(at(format!(
-            "`{}` gives no printable result from these operands (infinite, or 10^15 or more in size)",
-            f.id
+            "`{}` gives no printable result from these operands ({}); use units that keep it between 10^-9 and 10^15 in size",
+            f.id,
+            if value.is_finite() && value.abs() < 1.0 {
+                format!("{value:e}, too small to print as a decimal")
+            } else {
+                "infinite, or 10^15 or more in size".to_string()
+            }
         )));
     }
     let sig = significant_digits(a, da)
@@ -70,6 +75,40 @@ fn compute(catalog: &Catalog, f: &Fact, d: &Derivation) -> Result<(f64, usize)> 
         value,
         f.decimals.map_or(justified, |asked| asked.min(justified)),
     ))
+}
+
+/// The change from `old` to `new` in per cent, as a derived figure is
+/// worked out (one rule wherever a change is printed): the decimals the
+/// two figures justify, and whether it is approximate (either figure
+/// qualified, 超过650万架 → 约17%). `None` when `old` is zero or either is
+/// not a number.
+pub(crate) fn change(old: &Fact, new: &Fact) -> Option<Change> {
+    let (Value::Number(a), Value::Number(b)) = (&old.value, &new.value) else {
+        return None;
+    };
+    if *a == 0.0 {
+        return None;
+    }
+    let pct = (b - a) / a * 100.0;
+    let sig = significant_digits(*a, old.decimals)
+        .min(significant_digits(*b, new.decimals))
+        .max(2);
+    Some(Change {
+        pct,
+        decimals: decimals_for(pct, sig),
+        approximate: old.qualifier.is_some() || new.qualifier.is_some(),
+    })
+}
+
+/// A change between two figures of a series, worked out by [`change`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct Change {
+    /// Signed, in per cent.
+    pub(crate) pct: f64,
+    /// Decimals it is printed with.
+    pub(crate) decimals: usize,
+    /// Whether it is printed with 约.
+    pub(crate) approximate: bool,
 }
 
 /// Significant digits of a figure as the data writes it: trailing zeros
@@ -89,11 +128,26 @@ pub(crate) fn significant_digits(x: f64, decimals: Option<usize>) -> usize {
     digits.len().max(1)
 }
 
-/// Decimals that show `value` to `sig` significant digits (0 to 6).
+/// Decimals that show `value` to `sig` significant digits: a tiny
+/// figure gets as many as it needs (never "0.000000"), within the 10^-9
+/// that [`compute`] allows.
 fn decimals_for(value: f64, sig: usize) -> usize {
     if value == 0.0 {
         return 0;
     }
     let magnitude = value.abs().log10().floor() as i64;
-    (sig as i64 - 1 - magnitude).clamp(0, 6) as usize
+    (sig as i64 - 1 - magnitude).clamp(0, 12) as usize
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tiny_figures_get_the_decimals_they_need() {
+        // Two significant digits of 1.1e-7, never "0.000000".
+        assert_eq!(decimals_for(1.1e-7, 2), 8);
+        assert_eq!(decimals_for(0.052, 2), 3);
+        assert_eq!(decimals_for(1234.0, 2), 0);
+    }
 }

@@ -18,15 +18,52 @@ pub(crate) fn bind(s: &Text) -> Text {
     s.interleave(WORD_JOINER)
 }
 
-/// Writes a number with `decimals` digits, or as few as it needs.
+/// The minus sign figures print with: U+2212, as typeset text has it (a
+/// hyphen-minus is a hyphen's width and reads as a dash).
+pub(crate) const MINUS: char = '\u{2212}';
+
+/// Writes a number with `decimals` digits, or, without them, as the data
+/// wrote it (the shortest form that reads back as the same number, so
+/// 0.0000012 stays 0.0000012). A negative number takes a true minus sign;
+/// one that rounds to zero, and -0, print as zero without a sign.
 pub(crate) fn number(x: f64, decimals: Option<usize>) -> String {
-    match decimals {
+    let s = match decimals {
         Some(d) => format!("{x:.d$}"),
         None if x.fract() == 0.0 && x.abs() < 1e15 => format!("{}", x as i64),
-        None => {
-            let s = format!("{x:.4}");
-            s.trim_end_matches('0').trim_end_matches('.').to_string()
-        }
+        None => shortest(x),
+    };
+    signed(s)
+}
+
+/// `x` as the data wrote it (Rust's shortest form that reads back the
+/// same), unless that takes more than twelve digits, a computed value's
+/// float noise (0.30000000000000004): then six significant digits.
+fn shortest(x: f64) -> String {
+    let s = format!("{x}");
+    if s.chars().filter(char::is_ascii_digit).count() <= 12 {
+        return s;
+    }
+    let magnitude = if x == 0.0 {
+        0
+    } else {
+        x.abs().log10().floor() as i64
+    };
+    let d = (5 - magnitude).clamp(0, 15) as usize;
+    let t = format!("{x:.d$}");
+    if t.contains('.') {
+        t.trim_end_matches('0').trim_end_matches('.').to_string()
+    } else {
+        t
+    }
+}
+
+/// `s` (a number Rust wrote) with U+2212 for its minus, and no sign on a
+/// zero.
+pub(crate) fn signed(s: String) -> String {
+    match s.strip_prefix('-') {
+        Some(rest) if rest.chars().all(|c| matches!(c, '0' | '.')) => rest.to_string(),
+        Some(rest) => format!("{MINUS}{rest}"),
+        None => s,
     }
 }
 
@@ -119,20 +156,28 @@ pub(crate) fn with_unit(f: &Fact) -> Text {
     s
 }
 
-/// The change from `old` to `new` in words, `增长9.4%` or `下降3%`, to the
-/// precision the two figures carry (at least two significant digits).
-pub fn change(old: f64, new: f64, old_dec: Option<usize>, new_dec: Option<usize>) -> String {
-    use super::derive::significant_digits as sig;
-    let pct = (new - old) / old * 100.0;
-    let sig = sig(old, old_dec).min(sig(new, new_dec)).max(2) as i64;
-    let mag = if pct == 0.0 {
-        0
-    } else {
-        pct.abs().log10().floor() as i64
-    };
-    let dec = (sig - 1 - mag).clamp(0, 2) as usize;
-    let word = if pct >= 0.0 { "增长" } else { "下降" };
-    format!("{word}{}%", number(pct.abs(), Some(dec)))
+/// [`with_unit`] of the figure's size: its sign left to the words around it.
+fn magnitude(f: &Fact) -> Text {
+    match f.value {
+        Value::Number(x) if x < 0.0 => with_unit(&Fact {
+            value: Value::Number(-x),
+            ..f.clone()
+        }),
+        _ => with_unit(f),
+    }
+}
+
+/// A change in words as every derived figure is printed: the direction
+/// from its sign, then the magnitude with 约 when approximate, and
+/// [`DERIVED_MARK`] (`增长约17%（推算）`, `下降3.2%（推算）`).
+pub(crate) fn change(c: &super::derive::Change) -> String {
+    let magnitude = number(c.pct.abs(), Some(c.decimals));
+    let about = if c.approximate { "约" } else { "" };
+    if magnitude.chars().all(|ch| matches!(ch, '0' | '.')) {
+        return format!("基本持平{DERIVED_MARK}");
+    }
+    let word = if c.pct > 0.0 { "增长" } else { "下降" };
+    format!("{word}{about}{magnitude}%{DERIVED_MARK}")
 }
 
 /// The text a placeholder field stands for.
@@ -146,6 +191,13 @@ pub(crate) fn field(f: &Fact, field: Field, sources: &BTreeMap<String, Source>) 
             .as_ref()
             .map(|q| q.text.clone())
             .unwrap_or_default(),
+        Field::Magnitude => magnitude(f),
+        Field::Change => {
+            let negative = matches!(f.value, Value::Number(x) if x < 0.0);
+            let mut t = Text::plain(if negative { "下降" } else { "增长" });
+            t.push(&magnitude(f));
+            t
+        }
         Field::Label => f.label.clone(),
         Field::Period => f.period.clone(),
         Field::Note => f.note.clone().unwrap_or_default(),
@@ -187,6 +239,19 @@ mod tests {
             derived: None,
             seq: 0,
         }
+    }
+
+    #[test]
+    fn negative_figures_take_a_true_minus_and_zero_no_sign() {
+        assert_eq!(number(-16.6, Some(1)), "\u{2212}16.6");
+        assert_eq!(number(-0.0, Some(1)), "0.0");
+        assert_eq!(number(-0.0, None), "0");
+        assert_eq!(number(-0.04, Some(1)), "0.0");
+        assert_eq!(number(-3.0, None), "\u{2212}3");
+        assert_eq!(number(0.0000012, None), "0.0000012");
+        assert_eq!(number(-2.5e-7, None), "\u{2212}0.00000025");
+        assert_eq!(number(0.1 + 0.2, None), "0.3");
+        assert_eq!(number(0.26951327235054223, None), "0.269513");
     }
 
     #[test]

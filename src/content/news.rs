@@ -6,7 +6,7 @@ use chrono::NaiveDate;
 
 use super::selector::{Selector, is_new};
 use super::*;
-use crate::config::{Fact, Profile, Text, Value};
+use crate::config::{Fact, Profile, Text};
 
 /// What the profile gains from sources published after `since`: their
 /// facts within its themes and regions, and figures that replace earlier
@@ -68,12 +68,7 @@ pub(super) fn news(sel: &mut Selector, profile: &Profile, since: NaiveDate) -> N
         let Some(old) = f.supersedes.as_ref().and_then(|o| sel.fact(o)) else {
             continue;
         };
-        let change = match (&old.value, &f.value) {
-            (Value::Number(a), Value::Number(b)) if *a != 0.0 => {
-                Some(format::change(*a, *b, old.decimals, f.decimals))
-            }
-            _ => None,
-        };
+        let change = super::derive::change(old, f).map(|c| format::change(&c));
         updates.push(Update {
             id: f.id.clone(),
             label: f.label.clone(),

@@ -2,7 +2,7 @@
 //! `<output>/.briefing.lock`, so overlapping cron runs cannot write the same
 //! briefing together. The lock dies with the process, even on SIGKILL.
 
-use std::fs::{File, OpenOptions};
+use std::fs::File;
 use std::io::{Seek, Write};
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -28,8 +28,8 @@ impl Drop for OutputLock {
 /// the holder is writing it this very moment).
 fn holder_pid(path: &Path) -> Option<String> {
     for _ in 0..5 {
-        if let Ok(t) = std::fs::read_to_string(path)
-            && let Some(p) = t.split_whitespace().next()
+        if let Ok(b) = crate::regular::read(path, 64)
+            && let Some(p) = String::from_utf8_lossy(&b).split_whitespace().next()
             && p.chars().all(|c| c.is_ascii_digit())
         {
             return Some(p.to_string());
@@ -45,19 +45,15 @@ fn holder_pid(path: &Path) -> Option<String> {
 /// a scheduler can simply try again later.
 pub(crate) fn acquire(dir: &Path, wait: Duration) -> Result<OutputLock> {
     let path = dir.join(LOCK_FILE);
-    let mut file = OpenOptions::new()
-        .read(true)
-        .write(true)
-        .create(true)
-        .truncate(false)
-        .open(&path)
-        .map_err(|e| {
-            Error::file(
-                Kind::CantCreate,
-                &path,
-                format!("cannot create lock file: {e}"),
-            )
-        })?;
+    // Never through a link, never a FIFO: a planted link would have its
+    // target overwritten with the pid.
+    let mut file = crate::regular::open_rw(&path).map_err(|e| {
+        Error::file(
+            Kind::CantCreate,
+            &path,
+            format!("cannot open the lock file: {e}"),
+        )
+    })?;
     let start = Instant::now();
     loop {
         match file.try_lock() {
@@ -110,5 +106,20 @@ mod tests {
         );
         drop(held);
         acquire(dir.path(), Duration::ZERO).unwrap();
+    }
+
+    #[test]
+    fn a_lock_that_is_a_link_is_refused_and_its_target_kept() {
+        let dir = tempfile::tempdir().unwrap();
+        let victim = dir.path().join("notes.txt");
+        std::fs::write(&victim, "an analyst's notes\n").unwrap();
+        std::os::unix::fs::symlink(&victim, dir.path().join(LOCK_FILE)).unwrap();
+        let err = acquire(dir.path(), Duration::ZERO).unwrap_err();
+        assert_eq!(err.kind(), Kind::CantCreate);
+        assert!(err.message().contains("symbolic link"), "{}", err.message());
+        assert_eq!(
+            std::fs::read_to_string(&victim).unwrap(),
+            "an analyst's notes\n"
+        );
     }
 }

@@ -37,11 +37,19 @@ pub(crate) fn ensure_dir(dir: &Path) -> Result<()> {
 /// [`Staged::commit`]. Dropped uncommitted, the file is removed.
 pub(crate) struct Staged {
     tmp: Option<tempfile::NamedTempFile>,
+    /// What the file is, for messages: "the briefing" or a bookkeeping
+    /// file's own name.
+    what: String,
 }
 
 /// Writes `bytes` to a temporary file in `dir`, flushed to disk. Nothing a
 /// reader looks for has changed yet.
 pub(crate) fn stage(dir: &Path, bytes: &[u8]) -> Result<Staged> {
+    stage_as(dir, bytes, "the briefing")
+}
+
+/// [`stage`] for a file the messages call `what`.
+fn stage_as(dir: &Path, bytes: &[u8], what: &str) -> Result<Staged> {
     ensure_dir(dir)?;
     let mut tmp = tempfile::Builder::new()
         .prefix(TEMP_PREFIX)
@@ -63,7 +71,7 @@ pub(crate) fn stage(dir: &Path, bytes: &[u8]) -> Result<Staged> {
         return Err(Error::file(
             Kind::Io,
             dir,
-            format!("cannot write the briefing (nothing was replaced): {e}"),
+            format!("cannot write {what} (nothing was replaced): {e}"),
         ));
     }
     #[cfg(unix)]
@@ -72,7 +80,10 @@ pub(crate) fn stage(dir: &Path, bytes: &[u8]) -> Result<Staged> {
         // Briefings are meant to be read by mail jobs and web servers.
         let _ = std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644));
     }
-    Ok(Staged { tmp: Some(tmp) })
+    Ok(Staged {
+        tmp: Some(tmp),
+        what: what.to_string(),
+    })
 }
 
 impl Staged {
@@ -107,7 +118,8 @@ impl Staged {
                 Kind::Io,
                 target,
                 format!(
-                    "cannot move the briefing into place (the previous file, if any, is unchanged): {e}"
+                    "cannot move {} into place (the previous file, if any, is unchanged): {e}",
+                    self.what
                 ),
             )),
         }
@@ -126,7 +138,7 @@ impl Drop for Staged {
 /// Writes `bytes` to `dir/name` atomically and returns the final path (for
 /// the bookkeeping files: the manifest, a copied `latest`).
 pub(crate) fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf> {
-    stage(dir, bytes)?.commit(&dir.join(name), false)
+    stage_as(dir, bytes, name)?.commit(&dir.join(name), false)
 }
 
 #[cfg(test)]

@@ -37,15 +37,28 @@ pub(crate) fn remove_stale_temps(dir: &Path) -> usize {
     n
 }
 
-fn read_manifest(dir: &Path) -> BTreeSet<String> {
-    std::fs::read_to_string(dir.join(MANIFEST))
-        .map(|t| {
-            t.lines()
-                .map(str::to_string)
-                .filter(|l| !l.is_empty())
-                .collect()
-        })
-        .unwrap_or_default()
+/// Largest manifest read: half a million names, far more than `keep` or
+/// years of daily runs leave.
+const MANIFEST_LIMIT: u64 = 16 << 20;
+
+/// The names in the manifest; none when there is no manifest yet. Anything
+/// but a regular file of sane size there is refused, not read: a FIFO
+/// would hang the run while it holds the lock.
+fn read_manifest(dir: &Path) -> Result<BTreeSet<String>> {
+    let path = dir.join(MANIFEST);
+    match crate::regular::read(&path, MANIFEST_LIMIT) {
+        Ok(b) => Ok(String::from_utf8_lossy(&b)
+            .lines()
+            .map(str::to_string)
+            .filter(|l| !l.is_empty())
+            .collect()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeSet::new()),
+        Err(e) => Err(Error::file(
+            Kind::CantCreate,
+            &path,
+            format!("cannot read the manifest of briefings written here: {e}"),
+        )),
+    }
 }
 
 fn write_manifest(dir: &Path, names: &BTreeSet<String>) -> Result<()> {
@@ -64,7 +77,7 @@ fn write_manifest(dir: &Path, names: &BTreeSet<String>) -> Result<()> {
 /// the manifest knows, so `keep` can remove it later. An entry whose file
 /// never arrived is dropped by the next run.
 pub(crate) fn record(dir: &Path, name: &str) -> Result<()> {
-    let mut manifest = read_manifest(dir);
+    let mut manifest = read_manifest(dir)?;
     if manifest.insert(name.to_string()) {
         write_manifest(dir, &manifest)?;
     }
@@ -104,13 +117,13 @@ pub(crate) fn previous(
     pattern: &str,
     profile: &str,
     date: NaiveDate,
-) -> Option<NaiveDate> {
-    read_manifest(dir)
+) -> Result<Option<NaiveDate>> {
+    Ok(read_manifest(dir)?
         .iter()
         .filter(|n| dir.join(n).is_file())
         .filter_map(|n| date_in(pattern, profile, n))
         .filter(|d| *d < date)
-        .max()
+        .max())
 }
 
 /// The date in `name` if it is `pattern` filled for `profile`.
@@ -142,7 +155,13 @@ pub(crate) fn after_commit(
     let Some(name) = written.file_name().and_then(|n| n.to_str()) else {
         return warnings;
     };
-    let mut manifest = read_manifest(dir);
+    let mut manifest = match read_manifest(dir) {
+        Ok(m) => m,
+        Err(e) => {
+            warnings.push(format!("{e}; `latest` and `keep` are left as they were"));
+            return warnings;
+        }
+    };
     manifest.insert(name.to_string());
     // This profile's briefings the program wrote and that still exist, newest first.
     let mut mine: Vec<(NaiveDate, String)> = manifest
@@ -156,9 +175,15 @@ pub(crate) fn after_commit(
     let newest_current = mine.iter().find(|(d, _)| *d <= today).map(|(d, _)| *d);
     if this_date.is_some_and(|d| d <= today) && newest_current <= this_date {
         let latest = format!("{profile}-latest.pdf");
+        let existed = std::fs::symlink_metadata(dir.join(&latest)).is_ok();
         if let Err(e) = refresh_latest(dir, &latest, written, bytes) {
+            let state = if existed {
+                "still points at the previous briefing"
+            } else {
+                "was not created"
+            };
             warnings.push(format!(
-                "{} is written, but {latest} still points at the previous briefing: {e}",
+                "{} is written, but {latest} {state}: {e}",
                 written.display()
             ));
         }
@@ -255,7 +280,7 @@ mod tests {
         write(d, "b-9999-12-31.pdf", b"future", None, "2026-11-26");
         assert_eq!(std::fs::read(d.join("b-latest.pdf")).unwrap(), b"new");
         // The manifest knows all three, recorded before each was written.
-        assert_eq!(read_manifest(d).len(), 3);
+        assert_eq!(read_manifest(d).unwrap().len(), 3);
     }
 
     #[test]

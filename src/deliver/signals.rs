@@ -8,23 +8,10 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once};
 
-static IN_FLIGHT: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static COMMITTED: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
 static INSTALL: Once = Once::new();
 
-/// Records a temporary file that must not outlive an interrupted run.
-pub(crate) fn register(p: &Path) {
-    if let Ok(mut v) = IN_FLIGHT.lock() {
-        v.push(p.to_path_buf());
-    }
-}
-
-/// Forgets a temporary file (renamed into place or removed).
-pub(crate) fn unregister(p: &Path) {
-    if let Ok(mut v) = IN_FLIGHT.lock() {
-        v.retain(|x| x != p);
-    }
-}
+pub(crate) use crate::temps::{finishing, register, unregister};
 
 /// Records a briefing renamed into place. Called inside [`finishing`], so a
 /// signal sees either the old state or the rename and this record together.
@@ -52,12 +39,7 @@ fn spawn() -> std::io::Result<()> {
         if let Some(sig) = signals.forever().next() {
             // Holding the lock while removing keeps writers from renaming a
             // file we are about to delete into place.
-            let guard = IN_FLIGHT.lock();
-            if let Ok(v) = &guard {
-                for p in v.iter() {
-                    let _ = std::fs::remove_file(p);
-                }
-            }
+            let _held = crate::temps::remove_all_and_hold();
             let done: Vec<String> = COMMITTED
                 .lock()
                 .map(|v| v.iter().map(|p| p.display().to_string()).collect())
@@ -76,11 +58,4 @@ fn spawn() -> std::io::Result<()> {
         }
     })?;
     Ok(())
-}
-
-/// Runs `f` (a final rename) while no signal handler can delete files, so
-/// a file is either wholly in place or not there at all.
-pub(crate) fn finishing<T>(f: impl FnOnce() -> T) -> T {
-    let _guard = IN_FLIGHT.lock();
-    f()
 }

@@ -89,7 +89,10 @@ fn fillers(order: &[&Elem], j: usize, y: f32, bottom: f32) -> Option<usize> {
 fn defer(order: &mut [&Elem], index: &mut [usize], j: usize, m: usize) {
     let block = order[m].block;
     let m = (m..order.len())
-        .take_while(|&k| order[k].block == block && !order[k].float)
+        .take_while(|&k| {
+            let e = order[k];
+            k == m || e.block == block && !e.float && !is_heading(e) && !e.break_before
+        })
         .last()
         .unwrap_or(m);
     order[j..=m].rotate_left(1);

@@ -58,7 +58,7 @@ impl Cache {
         h.update(store::executable_identity()?);
         h.update((font.data.len() as u64).to_le_bytes());
         h.update(font.index.to_le_bytes());
-        h.update(face_identity(font.data, font.index)?);
+        h.update(font.identity);
         h.update((glyphs.len() as u64).to_le_bytes());
         for &(g, d) in glyphs {
             h.update(g.to_le_bytes());
@@ -76,32 +76,6 @@ impl Cache {
     pub(crate) fn put(&self, key: &store::Key, sub: &Subset, program: &Program) {
         self.0.put(key, &encode(sub, program));
     }
-}
-
-/// The bytes that identify face `index` of a font file: its table
-/// directory (every table's tag, checksum, offset and length) followed by
-/// its `head` table (revision, checksum adjustment, dates).
-fn face_identity(data: &[u8], index: u32) -> Option<Vec<u8>> {
-    let u32_at = |at: usize| -> Option<u32> {
-        Some(u32::from_be_bytes(data.get(at..at + 4)?.try_into().ok()?))
-    };
-    let start = if data.get(..4)? == b"ttcf" {
-        u32_at(12 + 4 * index as usize)? as usize
-    } else if index == 0 {
-        0
-    } else {
-        return None;
-    };
-    let tables = u16::from_be_bytes(data.get(start + 4..start + 6)?.try_into().ok()?) as usize;
-    let dir = data.get(start..start + 12 + 16 * tables)?;
-    let mut id = dir.to_vec();
-    for r in dir[12..].chunks_exact(16) {
-        if &r[..4] == b"head" {
-            let at = u32::from_be_bytes(r[8..12].try_into().ok()?) as usize;
-            id.extend_from_slice(data.get(at..at + 54)?);
-        }
-    }
-    Some(id)
 }
 
 /// An entry's body: what the font objects are written from: the subset's

@@ -19,6 +19,8 @@ pub(crate) struct LoadedFont {
     pub(crate) data: &'static [u8],
     /// Face index inside the file.
     pub(crate) index: u32,
+    /// The file's identity, which keys its cached programs.
+    pub(crate) identity: crate::store::FileIdentity,
     face: Face<'static>,
     /// PostScript name, for the PDF's `/BaseFont`.
     pub(crate) ps_name: String,
@@ -52,7 +54,11 @@ impl LoadedFont {
         let map = unsafe { memmap2::Mmap::map(&file) }
             .map_err(|e| Error::file(Kind::Io, path, format!("cannot map font: {e}")))?;
         let data: &'static [u8] = Box::leak(Box::new(map));
-        Self::from_data(data, index).map_err(|e| {
+        let identity = file
+            .metadata()
+            .map(|m| crate::store::file_identity(&m))
+            .map_err(|e| Error::file(Kind::Io, path, format!("cannot read font: {e}")))?;
+        Self::from_data(data, index, identity).map_err(|e| {
             Error::file(
                 Kind::NoInput,
                 path,
@@ -66,6 +72,7 @@ impl LoadedFont {
     pub(crate) fn from_data(
         data: &'static [u8],
         index: u32,
+        identity: crate::store::FileIdentity,
     ) -> std::result::Result<LoadedFont, ttf_parser::FaceParsingError> {
         let face = Face::parse(data, index)?;
         let ps_name = face
@@ -83,6 +90,7 @@ impl LoadedFont {
         Ok(LoadedFont {
             data,
             index,
+            identity,
             face,
             ps_name: ps_name.replace(' ', ""),
             upem,
@@ -198,9 +206,11 @@ impl FontSet {
     /// The faces at these bytes (body, heading, bold), each a file's
     /// contents and the index of the face in it: the config check mapped
     /// and validated them, so parsing again only reads table headers.
-    pub fn from_data(faces: [(&'static [u8], u32); 3]) -> Result<FontSet> {
-        let [b, h, o] = faces.map(|(data, index)| {
-            LoadedFont::from_data(data, index).map_err(|e| {
+    pub fn from_data(
+        faces: [(&'static [u8], u32, crate::store::FileIdentity); 3],
+    ) -> Result<FontSet> {
+        let [b, h, o] = faces.map(|(data, index, identity)| {
+            LoadedFont::from_data(data, index, identity).map_err(|e| {
                 Error::new(
                     Kind::NoInput,
                     format!("not a usable font (face {index}): {e}"),

@@ -76,7 +76,7 @@ fn strings(f: &SourceFile, c: &RawChart) -> Result<Strings> {
     }
     if let Some(p) = &c.projection {
         // `{rate}` is the one placeholder a projection's name takes.
-        let name = f.text(&p.get_ref().name);
+        let name = f.shown(&p.get_ref().name, Kind::Data, "a projection's `name`")?;
         if let Some(brace) = name.replace("{rate}", "      ").find(['{', '}']) {
             return Err(Error::at_origin(
                 Kind::Data,
@@ -150,13 +150,22 @@ fn one_series(
         ids.push(point(f, id, kind, facts, unit)?);
     }
     Ok(Series {
-        name: f.text(&sr.name),
+        name: f.shown(&sr.name, Kind::Data, "a series' `name`")?,
         facts: ids,
-        labels: sr.labels.as_ref().map(|l| {
-            l.iter()
-                .map(|x| (f.text(x), super::super::period::when(x.get_ref())))
-                .collect()
-        }),
+        labels: sr
+            .labels
+            .as_ref()
+            .map(|l| {
+                l.iter()
+                    .map(|x| {
+                        Ok((
+                            f.shown(x, Kind::Data, "a chart label")?,
+                            super::super::period::when(x.get_ref()),
+                        ))
+                    })
+                    .collect::<Result<Vec<_>>>()
+            })
+            .transpose()?,
     })
 }
 
@@ -203,6 +212,9 @@ fn point(
     Ok(fid)
 }
 
+/// Longest projection, in years.
+const MAX_PROJECTION_YEARS: i64 = 50;
+
 /// A compound-growth projection: on a line chart, from a fact or a plain
 /// base value, at a numeric rate, over years that run forward.
 fn projection(
@@ -235,10 +247,38 @@ fn projection(
             "projection `to_year` must be after `from_year`",
         ));
     }
+    // A chart of a century's points is unreadable, and compounding over
+    // one runs past what a briefing prints.
+    let years = i64::from(pr.to_year) - i64::from(pr.from_year);
+    if years > MAX_PROJECTION_YEARS {
+        return Err(f.error(
+            Kind::Data,
+            p.span(),
+            format!("projection over {years} years; at most {MAX_PROJECTION_YEARS} (`to_year` − `from_year`)"),
+        ));
+    }
+    let base_value = match &base {
+        ProjectionBase::Fact(id) => facts[id].value.number(),
+        ProjectionBase::Value(v) => Some(*v),
+    };
+    if let (Some(b), Some(r)) = (base_value, facts[&rate].value.number()) {
+        let end = b * (1.0 + r / 100.0).powi(years as i32);
+        if !end.is_finite() || end.abs() >= 1e15 {
+            return Err(f.error(
+                Kind::Data,
+                p.span(),
+                format!("projection reaches {end:e} by {}: more than a briefing prints (below 10^15); end it earlier or use a larger unit", pr.to_year),
+            ));
+        }
+    }
     Ok(Projection {
         name: f.text(&pr.name),
         base,
-        base_label: pr.base_label.as_ref().map(|l| f.text(l)),
+        base_label: pr
+            .base_label
+            .as_ref()
+            .map(|l| f.shown(l, Kind::Data, "a projection's `base_label`"))
+            .transpose()?,
         rate,
         from_year: pr.from_year,
         to_year: pr.to_year,

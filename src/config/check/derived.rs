@@ -140,21 +140,16 @@ fn one(
     Ok(Fact {
         id: d.id.get_ref().clone(),
         theme: t.id.get_ref().clone(),
-        label: f.text(&d.label),
+        label: f.shown(&d.label, Kind::Data, "a derived figure's `label`")?,
         value: Value::Derived,
         value_origin: None,
-        unit: d.unit.as_ref().map(|u| f.text(u)).or_else(|| {
-            if matches!(op, Op::PctChange | Op::AnnualRate(_)) {
-                Some(Text::plain("%"))
-            } else {
-                None
-            }
-        }),
+        unit: shown_opt(f, &d.unit, "a derived figure's `unit`")?
+            .or_else(|| matches!(op, Op::PctChange | Op::AnnualRate(_)).then(|| Text::plain("%"))),
         // What the data asks for; content gives no more digits than the
         // operands justify.
         decimals: decimals(f, &d.decimals)?,
         when: None,
-        period: d.period.as_ref().map(|p| f.text(p)).unwrap_or_else(|| {
+        period: shown_opt(f, &d.period, "a derived figure's `period`")?.unwrap_or_else(|| {
             if one_operand {
                 fa.period.clone()
             } else {
@@ -167,7 +162,7 @@ fn one(
         key: d.key,
         qualifier,
         supersedes: None,
-        note: d.note.as_ref().map(|n| f.text(n)),
+        note: shown_opt(f, &d.note, "a derived figure's `note`")?,
         derived: Some(Derivation {
             op,
             from: fa.id.clone(),
@@ -176,4 +171,9 @@ fn one(
         }),
         seq,
     })
+}
+
+/// An optional display string, refused when given blank.
+fn shown_opt(f: &SourceFile, s: &Option<Spanned<String>>, what: &str) -> Result<Option<Text>> {
+    s.as_ref().map(|s| f.shown(s, Kind::Data, what)).transpose()
 }

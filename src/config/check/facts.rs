@@ -178,6 +178,28 @@ pub(super) fn supersession(raws: &[Parsed], cat: &Catalog) -> Result<()> {
                     format!("`{}` cannot supersede `{}`: a fact replaces an earlier figure of its own series, in the same unit", new.id, o.id),
                 ));
             }
+            // Follow the chain back: it must end, or 本期新增 would show a
+            // figure both rising and falling.
+            let mut chain = vec![new.id.as_str()];
+            let mut at = o;
+            while let Some(prev) = at.supersedes.as_deref() {
+                chain.push(at.id.as_str());
+                if prev == new.id {
+                    chain.push(prev);
+                    return Err(f.error(
+                        Kind::Data,
+                        old.span(),
+                        format!(
+                            "`supersedes` runs in a circle: {}; each fact must replace an earlier one, and the first of a series none",
+                            chain.join(" → ")
+                        ),
+                    ));
+                }
+                match cat.facts.get(prev) {
+                    Some(p) if chain.len() <= cat.facts.len() => at = p,
+                    _ => break,
+                }
+            }
         }
     }
     Ok(())

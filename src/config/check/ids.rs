@@ -126,6 +126,7 @@ fn theme_regions(f: &SourceFile, t: &RawTheme, regions: &mut Regions) -> Result<
     for r in &t.regions {
         check_id(f, &r.id, "region")?;
         let rid = r.id.get_ref();
+        f.shown(&r.name, Kind::Data, "a region's `name`")?;
         if !here.insert(rid.clone()) {
             return Err(f.error(
                 Kind::Data,

@@ -42,8 +42,16 @@ pub(super) fn check(sfile: &SourceFile, raw: RawSources, cat: &mut Catalog) -> R
                 published,
                 precision,
                 inferred,
-                url: s.url.as_ref().map(|u| sfile.text(u)),
-                note: s.note.as_ref().map(|n| sfile.text(n)),
+                url: s
+                    .url
+                    .as_ref()
+                    .map(|u| sfile.shown(u, Kind::Data, "a source's `url`"))
+                    .transpose()?,
+                note: s
+                    .note
+                    .as_ref()
+                    .map(|n| sfile.shown(n, Kind::Data, "a source's `note`"))
+                    .transpose()?,
             },
         );
     }

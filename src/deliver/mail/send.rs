@@ -56,7 +56,8 @@ pub(super) fn deliver(
             }
             Err(e) => e,
         };
-        if is_transient(&e) && attempts <= mail.retries {
+        let e = describe(&e, mail.timeout);
+        if e.transient && attempts <= mail.retries {
             let wait = backoff(mail.retry_delay, attempts);
             log::warn!(
                 "mail attempt {attempts} of {} to {place} failed ({e}); retrying in {} ms",
@@ -66,7 +67,7 @@ pub(super) fn deliver(
             std::thread::sleep(wait);
             continue;
         }
-        let why = if is_transient(&e) {
+        let why = if e.transient {
             format!(
                 "gave up after {attempts} attempt{}",
                 if attempts == 1 { "" } else { "s" }
@@ -84,6 +85,47 @@ pub(super) fn deliver(
                 to_list.join(", ")
             ),
         ));
+    }
+}
+
+/// A failed attempt as the message says it, and whether it may pass.
+struct Failure {
+    text: String,
+    transient: bool,
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+/// Words a failure for the analyst: a socket timeout, which the system
+/// reports as "Resource temporarily unavailable (os error 11)", reads as
+/// what it is.
+fn describe(e: &lettre::transport::smtp::Error, timeout: Duration) -> Failure {
+    let mut source = std::error::Error::source(e);
+    let mut timed_out = e.is_timeout();
+    while let Some(err) = source {
+        if let Some(io) = err.downcast_ref::<std::io::Error>() {
+            timed_out |= matches!(
+                io.kind(),
+                std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+            );
+        }
+        source = err.source();
+    }
+    let text = if timed_out {
+        format!(
+            "the server did not answer within {} s (`timeout_s`)",
+            timeout.as_secs_f64()
+        )
+    } else {
+        e.to_string()
+    };
+    Failure {
+        text,
+        transient: is_transient(e),
     }
 }
 
