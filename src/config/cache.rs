@@ -30,7 +30,7 @@ use crate::store::{self, Store};
 /// state of the data, so a handful of recent ones is plenty.
 const KIND: store::Kind = store::Kind {
     ext: "catalog",
-    magic: b"BRCATL2\n",
+    magic: b"BRCATL3\n",
     keep: 8,
     name: "catalogue cache",
 };

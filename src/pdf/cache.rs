@@ -30,7 +30,7 @@ use crate::text::fonts::LoadedFont;
 /// briefing, a few profiles, a few recent glyph sets each.
 const KIND: store::Kind = store::Kind {
     ext: "font",
-    magic: b"BRFONT1\n",
+    magic: b"BRFONT2\n",
     keep: 48,
     name: "font cache",
 };
