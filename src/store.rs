@@ -21,7 +21,6 @@
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
 
-
 /// One kind of entry in a cache folder.
 #[derive(Debug, Clone)]
 pub(crate) struct Store {

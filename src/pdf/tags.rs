@@ -11,7 +11,6 @@
 //! the order the pages show it.
 //! Elements that drew nothing are left out.
 
-
 use lopdf::{Dictionary, Document as Lo, Object, ObjectId};
 
 use super::text;
@@ -115,8 +114,7 @@ pub(super) fn write(
     tree.first_of(root);
     let root_id = lo.new_object_id();
     let document = lo.new_object_id();
-    let top = tree.element(lo, root, document)?;
-    tree.parent(lo, top, root_id);
+    let top = tree.element(lo, root, document, root_id)?;
     let (parent_tree, next) = parent_tree(lo, &tree, mcids, annots)?;
     let mut role_map = Dictionary::new();
     for (ours, standard) in ROLE_MAP {
@@ -267,12 +265,26 @@ impl Tree<'_> {
     }
 
     /// Writes element `id` and those below it as object `object` with
-    /// parent `parent` (set by the caller); returns `object`, or a
-    /// wrapper's when the type needs one.
-    fn element(&mut self, lo: &mut Lo, id: NodeId, object: ObjectId) -> Result<ObjectId> {
+    /// parent `parent`; returns `object`, or a wrapper's when the type
+    /// needs one. Each dictionary is made whole from its entries (one
+    /// allocation, no entry set twice): with hundreds of elements,
+    /// building them entry by entry was most of the tagging time.
+    fn element(
+        &mut self,
+        lo: &mut Lo,
+        id: NodeId,
+        object: ObjectId,
+        parent: ObjectId,
+    ) -> Result<ObjectId> {
         let at = self.flat.at(id);
         self.elements[at] = Some(object);
         let node = self.structure.node(id);
+        // A contents entry's link is a reference to the part it names.
+        let wrapper = (matches!(node.role, Role::Link { .. })
+            && node
+                .parent
+                .is_some_and(|p| self.structure.node(p).role == Role::ContentsItem))
+        .then(|| lo.new_object_id());
         let own = self.own[at].as_slice();
         let mut kids = Vec::new();
         let mut pg: Option<usize> = None;
@@ -292,48 +304,38 @@ impl Tree<'_> {
                 kids.push(self.content(m, &mut pg));
             }
             let child = lo.new_object_id();
-            let written = self.element(lo, c, child)?;
-            self.parent(lo, written, object);
+            let written = self.element(lo, c, child, object)?;
             kids.push(Object::Reference(written));
         }
         for m in mine {
             kids.push(self.content(m, &mut pg));
         }
-        let mut dict = Dictionary::new();
-        dict.set("S", Object::Name(kind(&node.role).as_bytes().to_vec()));
+        let mut entries: Vec<(&str, Object)> = Vec::with_capacity(6);
+        entries.push(("S", Object::Name(kind(&node.role).as_bytes().to_vec())));
+        entries.push(("P", Object::Reference(wrapper.unwrap_or(parent))));
         if let Some(p) = pg {
-            dict.set("Pg", Object::Reference(self.page_ids[p]));
+            entries.push(("Pg", Object::Reference(self.page_ids[p])));
         }
-        dict.set(
+        entries.push((
             "K",
             match kids.len() {
                 1 => kids.pop().expect("one"),
                 _ => Object::Array(kids),
             },
-        );
-        attributes(&mut dict, &node.role);
-        lo.objects.insert(object, Object::Dictionary(dict));
-        // A contents entry's link is a reference to the part it names.
-        if matches!(node.role, Role::Link { .. })
-            && node
-                .parent
-                .is_some_and(|p| self.structure.node(p).role == Role::ContentsItem)
-        {
-            let mut r = Dictionary::new();
-            r.set("S", Object::Name(b"Reference".to_vec()));
-            r.set("K", Object::Reference(object));
-            let wrapper = lo.add_object(r);
-            self.parent(lo, object, wrapper);
-            return Ok(wrapper);
+        ));
+        attributes(&mut entries, &node.role);
+        lo.objects
+            .insert(object, Object::Dictionary(Dictionary::from_iter(entries)));
+        if let Some(w) = wrapper {
+            let r = Dictionary::from_iter([
+                ("S", Object::Name(b"Reference".to_vec())),
+                ("P", Object::Reference(parent)),
+                ("K", Object::Reference(object)),
+            ]);
+            lo.objects.insert(w, Object::Dictionary(r));
+            return Ok(w);
         }
         Ok(object)
-    }
-
-    /// Sets the parent of the element written as `child`.
-    fn parent(&self, lo: &mut Lo, child: ObjectId, parent: ObjectId) {
-        if let Some(Object::Dictionary(d)) = lo.objects.get_mut(&child) {
-            d.set("P", Object::Reference(parent));
-        }
     }
 
     /// A part that is content: a marked-content id (bare when on the
@@ -348,37 +350,35 @@ impl Tree<'_> {
                 if *pg == Some(page) {
                     Object::Integer(mcid as i64)
                 } else {
-                    let mut r = Dictionary::new();
-                    r.set("Type", Object::Name(b"MCR".to_vec()));
-                    r.set("Pg", Object::Reference(self.page_ids[page]));
-                    r.set("MCID", Object::Integer(mcid as i64));
-                    Object::Dictionary(r)
+                    Object::Dictionary(Dictionary::from_iter([
+                        ("Type", Object::Name(b"MCR".to_vec())),
+                        ("Pg", Object::Reference(self.page_ids[page])),
+                        ("MCID", Object::Integer(mcid as i64)),
+                    ]))
                 }
             }
-            Content::Annot { page, object } => {
-                let mut r = Dictionary::new();
-                r.set("Type", Object::Name(b"OBJR".to_vec()));
-                r.set("Pg", Object::Reference(self.page_ids[page]));
-                r.set("Obj", Object::Reference(object));
-                Object::Dictionary(r)
-            }
+            Content::Annot { page, object } => Object::Dictionary(Dictionary::from_iter([
+                ("Type", Object::Name(b"OBJR".to_vec())),
+                ("Pg", Object::Reference(self.page_ids[page])),
+                ("Obj", Object::Reference(object)),
+            ])),
         }
     }
 }
 
 /// What a type's element says beyond its parts: a header cell's scope,
 /// a figure's text alternative, a numbered list's numbering.
-fn attributes(dict: &mut Dictionary, role: &Role) {
+fn attributes(entries: &mut Vec<(&str, Object)>, role: &Role) {
     let attr = |owner: &[u8], key: &str, value: &[u8]| {
         let mut a = Dictionary::new();
         a.set("O", Object::Name(owner.to_vec()));
         a.set(key, Object::Name(value.to_vec()));
-        a
+        Object::Dictionary(a)
     };
     match role {
-        Role::HeaderCell(Scope::Column) => dict.set("A", attr(b"Table", "Scope", b"Column")),
-        Role::Figure { alt } => dict.set("Alt", text(alt)),
-        Role::List => dict.set("A", attr(b"List", "ListNumbering", b"Decimal")),
+        Role::HeaderCell(Scope::Column) => entries.push(("A", attr(b"Table", "Scope", b"Column"))),
+        Role::Figure { alt } => entries.push(("Alt", text(alt))),
+        Role::List => entries.push(("A", attr(b"List", "ListNumbering", b"Decimal"))),
         _ => {}
     }
 }
