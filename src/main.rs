@@ -243,28 +243,34 @@ fn diff(a: &DiffArgs) -> Result<()> {
             let _ = writeln!(out, "{v}");
             continue;
         }
+        // In Chinese throughout, as the briefing's 本期新增 says it: the
+        // figures, labels and changes are the data's own words.
         let _ = writeln!(
             out,
-            "{profile}: {} → {date}: {} new source(s), {} new fact(s)",
+            "{profile}：{} 至 {date}，新增资料{}份、数据{}项",
             news.since,
             news.sources.len(),
             news.count()
         );
         for s in &news.sources {
-            let _ = writeln!(out, "  [{}] {} ({})", s.no, s.name, s.published);
+            let _ = writeln!(out, "  [{}] {}（{}）", s.no, s.name, s.published);
             for f in &s.facts {
                 let _ = writeln!(
                     out,
-                    "      {} {} ({}) — {}",
+                    "      {}：{}（{}）——{}",
                     f.label, f.value, f.period, f.theme
                 );
             }
         }
         for u in &news.updates {
-            let change = u.change.as_deref().unwrap_or("");
+            let change = u
+                .change
+                .as_deref()
+                .map(|c| format!("，{c}"))
+                .unwrap_or_default();
             let _ = writeln!(
                 out,
-                "  updated: {}: {} ({}) → {} ({}) {change}",
+                "  更新：{}由{}（{}）变为{}（{}）{change}",
                 u.label, u.old, u.old_period, u.new, u.new_period
             );
         }

@@ -81,7 +81,7 @@ fn a_briefing_since_2024_08_lists_the_two_later_articles() {
     assert!(!news.contains("ByteAILab《"), "{news}");
     let out = sb.run(&["diff", "--since", "2024-08-01", "--date", "2025-03-01"]);
     let listing = String::from_utf8_lossy(&out.stdout);
-    assert!(listing.contains("2 new source(s)"), "{listing}");
+    assert!(listing.contains("新增资料2份"), "{listing}");
 }
 
 #[test]

@@ -130,8 +130,9 @@ fn check(
         return Err(Error::file(
             Kind::NoInput,
             themes_dir,
-            "no theme files (*.toml) found",
-        ));
+            "no theme files (*.toml) in this folder, which `themes_dir` of the config names (default `themes`, beside the config)",
+        )
+        .with_help("set `themes_dir` in the config to the folder of your theme files, or put them here"));
     }
     let raws = themes.into_iter().collect::<Result<Vec<_>>>()?;
     let regions = ids::check(&raws, &mut cat)?;

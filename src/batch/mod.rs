@@ -16,6 +16,9 @@ use crate::deliver::{lock, mail, output, retention, signals};
 use crate::error::{Error, Kind, Result};
 use crate::text::fonts::FontSet;
 
+mod inspect;
+pub use inspect::{check, diff, themes};
+
 /// What to build, as the command line asked for it.
 #[derive(Debug, Clone)]
 pub struct Request {
@@ -266,31 +269,8 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
     let today = today(&config);
     let date = req.date.unwrap_or(today);
     check_window(date, today, req.allow_future)?;
-    if let Some(s) = req.since
-        && s >= date
-    {
-        return Err(Error::new(
-            Kind::Usage,
-            format!("--since {s} must be before the briefing date {date}"),
-        ));
-    }
     let profiles = selected(&config, &req.profiles)?;
-    // A profile's own `since` must also lie before the date (the command
-    // line's, checked above, takes its place when given).
-    if req.since.is_none() {
-        for p in &profiles {
-            if let Some(s) = p.since.filter(|s| *s >= date) {
-                return Err(config.files.resolve(Error::at_origin(
-                    Kind::Config,
-                    p.since_origin,
-                    format!(
-                        "profile `{}`: `since = {s}` must be before the briefing date {date}",
-                        p.name
-                    ),
-                )));
-            }
-        }
-    }
+    check_since(&config, &profiles, req.since, date)?;
     check_collisions(&config, &profiles, date)?;
     // Mail settings and the password are checked before anything is built,
     // so a missing password variable fails fast with nothing written.
@@ -317,16 +297,8 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
         digest: req.digest,
         retention_lock: Mutex::new(()),
     };
-    let mut outcomes: Vec<Result<Outcome>> = profiles
-        .par_iter()
-        .map(|p| {
-            let r = write_one(&run, p);
-            if mailer.is_none() {
-                observe(p, &r, profiles.len());
-            }
-            r
-        })
-        .collect();
+    let tell = mailer.is_none().then_some(observe);
+    let mut outcomes = write_all(&run, &profiles, tell);
     drop(lock);
     crate::trace::mark("output folder unlocked");
     if let Some(m) = &mailer {
@@ -338,6 +310,67 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
         }
     }
     verdict(&config, outcomes)
+}
+
+/// "本期新增" compares with a date before the briefing's: `--since`, or
+/// else each profile's own `since` (refused at its place in the config).
+fn check_since(
+    config: &Config,
+    profiles: &[&Profile],
+    since: Option<NaiveDate>,
+    date: NaiveDate,
+) -> Result<()> {
+    if let Some(s) = since {
+        if s >= date {
+            return Err(Error::new(
+                Kind::Usage,
+                format!("--since {s} must be before the briefing date {date}"),
+            ));
+        }
+        return Ok(());
+    }
+    for p in profiles {
+        if let Some(s) = p.since.filter(|s| *s >= date) {
+            return Err(config.files.resolve(Error::at_origin(
+                Kind::Config,
+                p.since_origin,
+                format!(
+                    "profile `{}`: `since = {s}` must be before the briefing date {date}",
+                    p.name
+                ),
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// Writes every profile on the run's pool; each is told to `observe` (when
+/// given) in the config's order, as soon as those before it are told, so
+/// logs and `--json` lines compare run to run.
+fn write_all(run: &Run, profiles: &[&Profile], observe: Option<&Observer>) -> Vec<Result<Outcome>> {
+    let n = profiles.len();
+    let slots: Mutex<(usize, Vec<Option<Result<Outcome>>>)> =
+        Mutex::new((0, (0..n).map(|_| None).collect()));
+    profiles.par_iter().enumerate().for_each(|(i, p)| {
+        let r = write_one(run, p);
+        let mut g = slots.lock().expect("no panics while holding");
+        g.1[i] = Some(r);
+        while let Some(observe) = observe
+            && g.0 < n
+        {
+            let k = g.0;
+            let Some(r) = &g.1[k] else { break };
+            observe(profiles[k], r, n);
+            g.0 += 1;
+        }
+    });
+    slots
+        .into_inner()
+        .expect("no panics while holding")
+        .1
+        .into_iter()
+        .map(|r| r.expect("every profile was built"))
+        .collect()
 }
 
 /// The config, with its caches where the briefings go, and that folder.
@@ -485,81 +518,6 @@ fn mail_one(m: &mail::Mailer, config: &Config, p: &Profile, date: NaiveDate, o: 
         Ok(mail::Delivery::Skipped(w)) => o.warnings.push(w),
         Err(e) => o.mail_error = Some(e),
     }
-}
-
-/// What is new between `since` and `date` for each requested profile (all
-/// when none is named): the comparison the "本期新增" section makes, for
-/// the terminal and for scripts.
-pub fn diff(
-    path: &Path,
-    profiles: &[String],
-    since: NaiveDate,
-    date: Option<NaiveDate>,
-) -> Result<Vec<(String, NaiveDate, crate::content::News)>> {
-    let config = config::load(path)?;
-    let date = date.unwrap_or_else(|| today(&config));
-    if since >= date {
-        return Err(Error::new(
-            Kind::Usage,
-            format!("--since {since} must be before the briefing date {date}"),
-        ));
-    }
-    selected(&config, profiles)?
-        .into_iter()
-        .map(|p| {
-            let news = crate::content::diff(&config, p, since, date)
-                .map_err(|e| config.files.resolve(e))?;
-            Ok((p.name.clone(), date, news))
-        })
-        .collect()
-}
-
-/// Loads the config and typesets every profile in memory (which catches
-/// characters missing from the fonts, which only layout can see), writing
-/// nothing; returns a one-line summary.
-pub fn check(path: &Path) -> Result<String> {
-    let mut config = config::load(path)?;
-    // Checking writes nothing, not even cache entries.
-    config.font_cache = None;
-    let fonts = std::sync::Arc::new(FontSet::from_data(config.fonts.faces())?);
-    let date = today(&config);
-    for p in &config.profiles {
-        crate::build::build(&config, &fonts, p, date, p.since, Some(0))?;
-    }
-    Ok(format!(
-        "{}: ok ({} profiles, {} themes, {} facts, {} sources)",
-        path.display(),
-        config.profiles.len(),
-        config.catalog.themes.len(),
-        config.catalog.facts.len(),
-        config.catalog.sources.len()
-    ))
-}
-
-/// The themes and regions the theme files define, with fact counts, one
-/// line each (regions indented under their theme).
-pub fn themes(path: &Path) -> Result<Vec<String>> {
-    let config = config::load(path)?;
-    let counts = crate::content::fact_counts(&config.catalog);
-    let mut out = Vec::new();
-    for t in &config.catalog.themes {
-        out.push(format!(
-            "{:<16} {}  ({} facts)",
-            t.id,
-            t.title,
-            counts.get(&t.id).copied().unwrap_or(0)
-        ));
-        for r in &t.regions {
-            let n = config
-                .catalog
-                .facts
-                .values()
-                .filter(|f| f.region.as_deref() == Some(&r.id))
-                .count();
-            out.push(format!("  {:<14} {}  ({} facts)", r.id, r.name, n));
-        }
-    }
-    Ok(out)
 }
 
 #[cfg(test)]
