@@ -15,7 +15,7 @@
 //! break is kept at a cost so high that it is chosen only when nothing
 //! else exists. Every rule about where a line may break still holds.
 
-use super::breaks::Opportunity;
+use super::breaks::{LAST_RESORT_PENALTY, Opportunity};
 use super::glue::{Measure, Shaped};
 
 /// Base demerits of any line: with it, fewer lines are better than more
@@ -127,9 +127,16 @@ pub(crate) fn breaks(s: &Shaped, opp: &[Opportunity], goal: &Goal) -> Vec<usize>
     } else {
         PRUNED_COST_RAGGED
     };
-    match total_fit(s, opp, goal, true) {
+    // Last-resort breaks (inside a run no rule lets break) are priced far
+    // above any set of lines without them, so they are tried only when
+    // the best set without them has an overfull line: most paragraphs
+    // never need the many candidates they add.
+    match total_fit(s, opp, goal, true, false) {
         (chosen, cost) if cost < bound => chosen,
-        _ => total_fit(s, opp, goal, false).0,
+        _ => match total_fit(s, opp, goal, false, false) {
+            (chosen, cost) if cost < LAST_RESORT_PENALTY => chosen,
+            _ => total_fit(s, opp, goal, false, true).0,
+        },
     }
 }
 
@@ -147,7 +154,13 @@ fn too_loose(m: &Measure, r: f32, goal: &Goal) -> bool {
 /// [`too_loose`] when `prune` (all lines otherwise; last lines, which may
 /// be as loose as they like, always).
 // Kept whole: the Knuth–Plass loop over break opportunities and active nodes reads as the algorithm does; its pruning bound is explained where it is set.
-fn total_fit(s: &Shaped, opp: &[Opportunity], goal: &Goal, prune: bool) -> (Vec<usize>, f64) {
+fn total_fit(
+    s: &Shaped,
+    opp: &[Opportunity],
+    goal: &Goal,
+    prune: bool,
+    resort: bool,
+) -> (Vec<usize>, f64) {
     let n = s.chars.len();
     const INF: f64 = f64::INFINITY;
     // best[b][fitness] = (demerits, previous break, previous fitness)
@@ -163,7 +176,7 @@ fn total_fit(s: &Shaped, opp: &[Opportunity], goal: &Goal, prune: bool) -> (Vec<
     // each break, so the two buffers are allocated once a paragraph.
     let mut keep: Vec<(usize, usize)> = Vec::new();
     for b in 1..=n {
-        if !opp[b].allowed() {
+        if !opp[b].allowed() || !resort && opp[b].penalty >= LAST_RESORT_PENALTY {
             continue;
         }
         let last = b == n;
@@ -308,8 +321,11 @@ mod tests {
                         em: 10.5,
                         justify,
                     };
-                    let full = total_fit(&s, &opp, &goal, false).0;
-                    let (pruned, cost) = total_fit(&s, &opp, &goal, true);
+                    let full = total_fit(&s, &opp, &goal, false, true).0;
+                    // Trying last-resort breaks only when needed chooses
+                    // what pricing every candidate would.
+                    assert_eq!(breaks(&s, &opp, &goal), full, "{text} at {width_em} em");
+                    let (pruned, cost) = total_fit(&s, &opp, &goal, true, true);
                     let bound = if justify {
                         PRUNED_COST
                     } else {
