@@ -336,3 +336,19 @@ fn negative_figures_print_with_a_true_minus_in_prose_and_charts() {
     assert!(text.contains("\u{2212}9.4"), "no true minus");
     assert!(!text.contains("-9.4"), "a hyphen-minus printed");
 }
+
+#[test]
+fn a_zero_width_space_is_a_break_opportunity_not_a_missing_glyph() {
+    let sb = Sandbox::new();
+    sb.edit(
+        "themes/compute-totals.toml",
+        "两组增幅的口径值得留意。",
+        "两组增幅的\\u200b口径值得留意。https://example.org/a\\u200blong/path",
+    );
+    let o = generate(&sb, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text = text_of(&sb.out().join("briefing-2026-11-24.pdf"));
+    assert!(!text.contains('\u{200b}'));
+    let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
+    assert!(flat.contains("两组增幅的口径值得留意"), "{flat}");
+}

@@ -77,7 +77,7 @@ const HYPHEN_MIN: usize = 3;
 /// character `i` (`out[0]` never; `out[n]` is the paragraph's end).
 /// `bound[i]` forbids a break before `i` outright (a figure printed from a
 /// fact, a reference mark, text after an ideographic space).
-pub(crate) fn opportunities(chars: &[char], bound: &[bool]) -> Vec<Opportunity> {
+pub(crate) fn opportunities(chars: &[char], bound: &[bool], open: &[bool]) -> Vec<Opportunity> {
     let n = chars.len();
     let mut allowed = vec![false; n + 1];
     let text: String = chars.iter().collect();
@@ -122,9 +122,29 @@ pub(crate) fn opportunities(chars: &[char], bound: &[bool]) -> Vec<Opportunity> 
         forbid |= is_figure_end(a) && !b.is_whitespace();
         // Two-em dash and double ellipsis stay together.
         forbid |= a == b && matches!(a, '—' | '…' | '⸺');
+        // A range of figures stays whole (`2022—2026年`, `9～10月`): no
+        // break on either side of its connector.
+        let range = |k: usize| {
+            k >= 1
+                && k + 1 < n
+                && is_range_connector(chars[k])
+                && chars[k - 1].is_ascii_digit()
+                && chars[k + 1].is_ascii_digit()
+        };
+        forbid |= range(i) || range(i - 1);
         forbid |= bound.get(i).copied().unwrap_or(false);
         if forbid {
             allowed[i] = false;
+        }
+        // A zero-width space the text carries offers a break, inside a
+        // word or identifier too, unless a mark may not start or end the
+        // line there.
+        if open.get(i).copied().unwrap_or(false)
+            && !no_start(b)
+            && !no_end(a)
+            && !bound.get(i).copied().unwrap_or(false)
+        {
+            allowed[i] = true;
         }
     }
     let mut out: Vec<Opportunity> = allowed
@@ -163,6 +183,11 @@ fn last_resort(chars: &[char], out: &mut [Opportunity]) {
             hyphen: false,
         };
     }
+}
+
+/// A dash or tilde that joins the two ends of a range of figures.
+fn is_range_connector(c: char) -> bool {
+    matches!(c, '—' | '–' | '～' | '~' | '〜' | '-' | '至')
 }
 
 /// A character that ends a number: a digit or a sign that belongs to it.
@@ -238,10 +263,38 @@ fn long_token_breaks(chars: &[char], bound: &[bool], out: &mut [Opportunity]) {
 mod tests {
     use super::*;
 
+    #[test]
+    fn ranges_stay_whole_and_zero_width_spaces_offer_breaks() {
+        let chars: Vec<char> = "规划期为2022—2026年，时间为9～10月。".chars().collect();
+        let ok = opportunities(&chars, &vec![false; chars.len()], &[]);
+        let text: String = chars.iter().collect();
+        for (range, len) in [("2022—2026年", 10), ("9～10月", 5)] {
+            let start = text[..text.find(range).unwrap()].chars().count();
+            for i in start + 1..start + len {
+                assert!(
+                    !ok[i].allowed() || ok[i].penalty >= LAST_RESORT_PENALTY,
+                    "break inside {range} at {i}"
+                );
+            }
+        }
+        // A zero-width space inside an identifier offers a break there,
+        // and nowhere else in it.
+        let word: Vec<char> = "DeepSeekR1Distill".chars().collect();
+        let mut open = vec![false; word.len()];
+        open[8] = true;
+        let ok = opportunities(&word, &vec![false; word.len()], &open);
+        assert!(ok[8].allowed() && ok[8].penalty < LAST_RESORT_PENALTY);
+        assert!(
+            (1..word.len())
+                .filter(|&i| i != 8)
+                .all(|i| ok[i].penalty >= LAST_RESORT_PENALTY || !ok[i].allowed())
+        );
+    }
+
     /// Pieces between free breaks.
     fn breaks(s: &str) -> Vec<String> {
         let chars: Vec<char> = s.chars().collect();
-        let ok = opportunities(&chars, &vec![false; chars.len()]);
+        let ok = opportunities(&chars, &vec![false; chars.len()], &[]);
         let mut out = Vec::new();
         let mut start = 0;
         for i in 1..=chars.len() {
@@ -289,7 +342,7 @@ mod tests {
         for b in bound.iter_mut().take(8).skip(3) {
             *b = true;
         }
-        let ok = opportunities(&chars, &bound);
+        let ok = opportunities(&chars, &bound, &[]);
         for (i, o) in ok.iter().enumerate().take(8).skip(3) {
             assert!(o.penalty >= LAST_RESORT_PENALTY, "break allowed before {i}");
         }
@@ -312,7 +365,7 @@ mod tests {
     fn long_tokens_break_only_at_joints_or_hyphenation_points() {
         let url = "https://example.org/reports/2025/compute-index.pdf?lang=zh";
         let chars: Vec<char> = url.chars().collect();
-        let ok = opportunities(&chars, &vec![false; chars.len()]);
+        let ok = opportunities(&chars, &vec![false; chars.len()], &[]);
         let at = |i: usize| -> String { chars[..i].iter().collect() };
         for i in 1..chars.len() {
             if !ok[i].allowed() {
@@ -333,7 +386,7 @@ mod tests {
         // A short word gets only last-resort breaks.
         let short: Vec<char> = "DeepSeek-R1".chars().collect();
         assert!(
-            opportunities(&short, &vec![false; short.len()])[1..short.len()]
+            opportunities(&short, &vec![false; short.len()], &[])[1..short.len()]
                 .iter()
                 .all(|o| o.penalty >= LAST_RESORT_PENALTY)
         );
@@ -343,7 +396,7 @@ mod tests {
     fn only_a_long_plain_word_is_hyphenated() {
         let hyphens = |s: &str| {
             let chars: Vec<char> = s.chars().collect();
-            opportunities(&chars, &vec![false; chars.len()])
+            opportunities(&chars, &vec![false; chars.len()], &[])
                 .iter()
                 .filter(|o| o.hyphen)
                 .count()

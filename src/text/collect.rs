@@ -1,13 +1,16 @@
 //! Stage 1 of a paragraph: the string to the characters that will be set,
 //! with what binds them.
 //!
-//! Three invisible signals are read here and removed from the text:
+//! Four invisible signals are read here and removed from the text:
 //! an ideographic space (U+3000) sets one em of space but no glyph, so
 //! `表1　全国算力` shows the customary gap yet copies out as `表1全国算力`;
 //! a word joiner (U+2060) forbids a break between its neighbours (content
 //! puts one between every character of a figure printed from a fact, so
-//! `1200万美元` never splits whatever its unit); and the reference mark is
-//! appended after the text, bound to it.
+//! `1200万美元` never splits whatever its unit); a zero-width space
+//! (U+200B, common in text pasted from the web) offers a break where the
+//! script's rules allow one, inside a long identifier too, and prints
+//! nothing; and the reference mark is appended after the text, bound to
+//! it.
 
 /// The characters of a paragraph and what binds them.
 #[derive(Debug, Default)]
@@ -20,6 +23,9 @@ pub(crate) struct Collected {
     pub(crate) sup: Vec<bool>,
     /// No break before this character.
     pub(crate) bound: Vec<bool>,
+    /// A zero-width space stood before this character: a break is offered
+    /// here (where no rule of the script forbids one).
+    pub(crate) open: Vec<bool>,
     /// Where each character is in the text (byte offset), for errors that
     /// name it; `u32::MAX` for the mark's characters.
     pub(crate) at: Vec<u32>,
@@ -27,21 +33,26 @@ pub(crate) struct Collected {
 
 /// The word joiner (Unicode's, class WJ): no break on either side, no glyph.
 const WORD_JOINER: char = '\u{2060}';
+/// The zero-width space (class ZW): a break opportunity, no glyph.
+const ZERO_WIDTH_SPACE: char = '\u{200b}';
 
 /// Collects `text` followed by the superscript `mark`.
 pub(crate) fn collect(text: &str, mark: Option<&str>) -> Collected {
     let mut c = Collected::default();
     let mut pending = 0.0;
     let mut join = false;
+    let mut open = false;
     for (at, ch) in text.char_indices() {
         match ch {
             '\u{3000}' => pending += 1.0,
             WORD_JOINER => join = true,
+            ZERO_WIDTH_SPACE => open = true,
             ch => {
                 let ch = if matches!(ch, '\n' | '\t') { ' ' } else { ch };
                 let space = std::mem::take(&mut pending);
                 // Text after an ideographic space stays with it.
                 c.bound.push(std::mem::take(&mut join) || space > 0.0);
+                c.open.push(std::mem::take(&mut open));
                 c.chars.push(ch);
                 c.em_before.push(space);
                 c.sup.push(false);
@@ -55,6 +66,7 @@ pub(crate) fn collect(text: &str, mark: Option<&str>) -> Collected {
         c.em_before.push(0.0);
         c.sup.push(true);
         c.bound.push(true);
+        c.open.push(false);
         c.at.push(u32::MAX);
     }
     c

@@ -60,6 +60,8 @@ pub(crate) struct Shaped {
     pub(crate) full: Vec<bool>,
     /// No break before this character.
     pub(crate) bound: Vec<bool>,
+    /// A zero-width space offered a break before this character.
+    pub(crate) open: Vec<bool>,
     /// `adv_prefix[i]` = sum of `adv[..i]`.
     adv_prefix: Vec<f32>,
     /// `prefix[i]` = sum of `glue[..i]`.
@@ -103,6 +105,7 @@ pub(crate) fn shape(
         em_before,
         sup,
         bound,
+        open,
         at,
     } = c;
     let mut gids = Vec::with_capacity(chars.len());
@@ -182,6 +185,7 @@ pub(crate) fn shape(
         glue,
         full,
         bound,
+        open,
         adv_prefix,
         prefix,
         hyphen,

@@ -309,7 +309,7 @@ mod tests {
                 )
                 .unwrap()
             };
-            let opp = breaks::opportunities(&s.chars, &s.bound);
+            let opp = breaks::opportunities(&s.chars, &s.bound, &s.open);
             for (width_em, indent, justify) in [3.0f32, 5.0, 8.0, 13.0, 21.0, 34.0, 43.0]
                 .into_iter()
                 .flat_map(|w| [(w, 0.0, true), (w, 21.0, true), (w, 0.0, false)])

@@ -95,7 +95,7 @@ pub(crate) fn layout_marked(
     if s.chars.is_empty() {
         return Ok(Vec::new());
     }
-    let opp = breaks::opportunities(&s.chars, &s.bound);
+    let opp = breaks::opportunities(&s.chars, &s.bound, &s.open);
     let goal = linebreak::Goal {
         width,
         indent: style.indent_em * style.size,
@@ -139,7 +139,7 @@ pub(crate) fn breakable(
     let mut at: Vec<usize> = c.at.iter().map(|&a| a as usize).collect();
     at.push(text.len());
     let s = glue::shape(fonts, &text, c, style.font, style.size)?;
-    let opp = breaks::opportunities(&s.chars, &s.bound);
+    let opp = breaks::opportunities(&s.chars, &s.bound, &s.open);
     Ok(Breakable {
         s,
         opp,
