@@ -124,29 +124,13 @@ pub(crate) fn opportunities(chars: &[char], bound: &[bool], open: &[bool]) -> Ve
         forbid |= a == b && matches!(a, '—' | '…' | '⸺');
         // A range of figures stays whole (`2022—2026年`, `9～10月`): no
         // break on either side of its connector.
-        let range = |k: usize| {
-            k >= 1
-                && k + 1 < n
-                && is_range_connector(chars[k])
-                && chars[k - 1].is_ascii_digit()
-                && chars[k + 1].is_ascii_digit()
-        };
-        forbid |= range(i) || range(i - 1);
+        forbid |= range_connector_at(chars, i) || range_connector_at(chars, i - 1);
         forbid |= bound.get(i).copied().unwrap_or(false);
         if forbid {
             allowed[i] = false;
         }
-        // A zero-width space the text carries offers a break, inside a
-        // word or identifier too, unless a mark may not start or end the
-        // line there.
-        if open.get(i).copied().unwrap_or(false)
-            && !no_start(b)
-            && !no_end(a)
-            && !bound.get(i).copied().unwrap_or(false)
-        {
-            allowed[i] = true;
-        }
     }
+    zero_width_breaks(chars, bound, open, &mut allowed);
     let mut out: Vec<Opportunity> = allowed
         .iter()
         .map(|&ok| {
@@ -183,6 +167,29 @@ fn last_resort(chars: &[char], out: &mut [Opportunity]) {
             hyphen: false,
         };
     }
+}
+
+/// A zero-width space the text carries offers a break, inside a word or
+/// identifier too, unless a mark may not start or end the line there.
+fn zero_width_breaks(chars: &[char], bound: &[bool], open: &[bool], allowed: &mut [bool]) {
+    for i in 1..chars.len() {
+        if open.get(i).copied().unwrap_or(false)
+            && !no_start(chars[i])
+            && !no_end(chars[i - 1])
+            && !bound.get(i).copied().unwrap_or(false)
+        {
+            allowed[i] = true;
+        }
+    }
+}
+
+/// Whether `chars[k]` joins two figures as a range (`2022—2026`).
+fn range_connector_at(chars: &[char], k: usize) -> bool {
+    k >= 1
+        && k + 1 < chars.len()
+        && is_range_connector(chars[k])
+        && chars[k - 1].is_ascii_digit()
+        && chars[k + 1].is_ascii_digit()
 }
 
 /// A dash or tilde that joins the two ends of a range of figures.
