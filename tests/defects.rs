@@ -352,3 +352,28 @@ fn a_zero_width_space_is_a_break_opportunity_not_a_missing_glyph() {
     let flat: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     assert!(flat.contains("两组增幅的口径值得留意"), "{flat}");
 }
+
+#[test]
+fn a_heading_that_sums_up_a_later_source_is_neutral_before_it() {
+    let sb = Sandbox::new();
+    let early = sb.run(&["generate", "-q", "--date", "2023-09-01"]);
+    assert_eq!(code(&early), 0, "{}", stderr(&early));
+    let text = text_of(&sb.out().join("briefing-2023-09-01.pdf"));
+    assert!(text.contains("（一）四川"), "{text}");
+    assert!(!text.contains("算力政策与垂直模型"), "{text}");
+    let late = generate(&sb, &[]);
+    assert_eq!(code(&late), 0, "{}", stderr(&late));
+    let text = text_of(&sb.out().join("briefing-2026-11-24.pdf"));
+    assert!(text.contains("四川：算力政策与垂直模型"), "{text}");
+
+    // Without a region, the neutral heading must be given.
+    let sb = Sandbox::new();
+    sb.edit(
+        "themes/regional-policy.toml",
+        "title = \"其他地区动向\"\n",
+        "title = \"其他地区动向\"\ntitle_sources = [\"regional-ai-2025\"]\n",
+    );
+    let o = sb.run(&["check"]);
+    assert_eq!(code(&o), 65, "{}", stderr(&o));
+    assert!(stderr(&o).contains("plain_title"), "{}", stderr(&o));
+}

@@ -223,6 +223,10 @@ pub struct Region {
 pub struct Section {
     /// Heading.
     pub title: Text,
+    /// Sources the heading's claim rests on (none: it claims nothing).
+    pub title_sources: Vec<String>,
+    /// The heading shown before every one of `title_sources` is published.
+    pub plain_title: Option<Text>,
     /// Region it belongs to.
     pub region: Option<String>,
     /// Compares regions: needs two or more selected.

@@ -375,6 +375,12 @@ pub struct RawDerived {
 pub struct RawSection {
     /// Sub-heading.
     pub title: Spanned<String>,
+    /// Sources a heading that makes a claim rests on: before all of them
+    /// are published, `plain_title` is shown instead.
+    pub title_sources: Option<Vec<Spanned<String>>>,
+    /// The neutral heading for dates before `title_sources` are published
+    /// (default: the region's name).
+    pub plain_title: Option<Spanned<String>>,
     /// Region the section belongs to.
     pub region: Option<Spanned<String>>,
     /// A section comparing regions: shown only when the profile selects at

@@ -98,10 +98,14 @@ impl<'a> Selector<'a> {
         for s in order {
             let blocks: Vec<BlockContent> = s.blocks.iter().filter_map(|b| self.block(b)).collect();
             if !blocks.is_empty() {
-                sections.push(SectionContent {
-                    title: s.title.clone(),
-                    blocks,
-                });
+                // A heading that makes a claim is dated like a paragraph:
+                // before its sources are out, the neutral one.
+                let dated = s.title_sources.iter().all(|id| self.published(id));
+                let title = match (&s.plain_title, dated) {
+                    (Some(plain), false) => plain.clone(),
+                    _ => s.title.clone(),
+                };
+                sections.push(SectionContent { title, blocks });
             }
         }
         ThemeContent {

@@ -18,6 +18,11 @@ use crate::source::SourceFile;
 pub(super) struct Regions(BTreeMap<String, Text>);
 
 impl Regions {
+    /// The name of region `id`.
+    pub(super) fn name(&self, id: &str) -> Option<&Text> {
+        self.0.get(id)
+    }
+
     /// Checks an optional region reference against the defined regions.
     pub(super) fn check(
         &self,

@@ -3,6 +3,7 @@
 
 use super::super::model::*;
 use super::super::schema::*;
+use super::super::values::source_refs;
 use super::Parsed;
 use super::blocks::{block, curated};
 use super::ids::Regions;
@@ -63,8 +64,23 @@ fn section(
     for b in &s.blocks {
         blocks.push(block(f, b, &cat.facts, &cat.sources, regions)?);
     }
+    let title_sources = source_refs(f, Kind::Data, s.title_sources.as_deref(), &cat.sources)?;
+    let plain_title = match (&s.plain_title, &region) {
+        (Some(p), _) => Some(f.shown(p, Kind::Data, "a section's `plain_title`")?),
+        (None, Some(r)) if !title_sources.is_empty() => regions.name(r).cloned(),
+        (None, _) if !title_sources.is_empty() => {
+            return Err(f.error(
+                Kind::Data,
+                s.title.span(),
+                "a section with `title_sources` and no region needs `plain_title`: the heading to show before those sources are published",
+            ));
+        }
+        (None, _) => None,
+    };
     Ok(Section {
         title: f.text(&s.title),
+        title_sources,
+        plain_title,
         region,
         comparison: s.comparison,
         blocks,
