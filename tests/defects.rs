@@ -377,3 +377,27 @@ fn a_heading_that_sums_up_a_later_source_is_neutral_before_it() {
     assert_eq!(code(&o), 65, "{}", stderr(&o));
     assert!(stderr(&o).contains("plain_title"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_theme_whose_figures_share_one_region_still_gets_several_headlines() {
+    let sb = Sandbox::new();
+    sb.edit(
+        "briefing.toml",
+        "regions = [\"qingdao\", \"shenzhen\", \"sichuan\", \"shanghai\"]",
+        "regions = [\"qingdao\"]",
+    );
+    let o = generate(&sb, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text: String = text_of(&sb.out().join("briefing-2026-11-24.pdf"))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    let summary = &text[text
+        .find("地方算力与AI产业政策：")
+        .expect("regional summary")..];
+    let summary = &summary[..summary.find('。').unwrap_or(summary.len())];
+    assert!(
+        summary.matches('；').count() >= 1,
+        "one figure only: {summary}"
+    );
+}

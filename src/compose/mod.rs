@@ -100,30 +100,43 @@ pub(crate) enum DocBlock {
     Contents,
 }
 
-/// Up to `n` headline facts of a theme: for a theme with regions, the
-/// first of each selected region (so every region shows), otherwise the
-/// first `n` in data order. Cards take figures only.
+/// Up to `n` headline facts of a theme, in data order: first one of each
+/// selected region (so every region shows) and those of no region, then
+/// the others until there are `n` (so a theme whose figures all belong to
+/// one region still shows up to `n`). Cards take figures only.
 fn headline(b: &Briefing, theme: &str, n: usize, numeric_only: bool) -> Vec<KeyFact> {
-    let all = b
+    let all: Vec<&KeyFact> = b
         .key_facts
         .iter()
-        .filter(|k| k.theme == theme && (k.numeric || !numeric_only));
-    if all.clone().any(|k| k.region.is_some()) {
-        let mut seen = Vec::new();
-        let mut out = Vec::new();
-        for k in all {
-            if let Some(r) = &k.region
-                && !seen.contains(r)
-            {
-                seen.push(r.clone());
-                out.push(k.clone());
+        .filter(|k| k.theme == theme && (k.numeric || !numeric_only))
+        .collect();
+    let mut chosen = vec![false; all.len()];
+    let mut seen: Vec<&String> = Vec::new();
+    let mut count = 0;
+    for (i, k) in all.iter().enumerate() {
+        let first_of_region = match &k.region {
+            Some(r) => !seen.contains(&r),
+            None => true,
+        };
+        if first_of_region && count < n {
+            if let Some(r) = &k.region {
+                seen.push(r);
             }
+            chosen[i] = true;
+            count += 1;
         }
-        out.truncate(n);
-        out
-    } else {
-        all.take(n).cloned().collect()
     }
+    for c in chosen.iter_mut() {
+        if count < n && !*c {
+            *c = true;
+            count += 1;
+        }
+    }
+    all.into_iter()
+        .zip(chosen)
+        .filter(|(_, c)| *c)
+        .map(|(k, _)| k.clone())
+        .collect()
 }
 
 /// A body paragraph from cited text.
