@@ -167,9 +167,75 @@ impl SourceFile {
     pub fn parse<T: DeserializeOwned>(&self, kind: Kind) -> Result<T> {
         toml::from_str(&self.text).map_err(|e| {
             let span = e.span().unwrap_or(0..0);
-            self.error(kind, span, tidy_toml_message(e.message()))
+            let (span, message, help) = explain_toml(&self.text, span, e.message());
+            let err = self.error(kind, span, message);
+            match help {
+                Some(h) => err.with_help(h),
+                None => err,
+            }
         })
     }
+}
+
+/// A TOML error as the analyst needs it: toml's own message, except for
+/// two mistakes it words misleadingly. A date written with slashes or dots
+/// (`2026/11/26`) is not a string to quote but a date to write with
+/// hyphens; an array left open (`["a", "b"` and a new line) is reported
+/// where the next line starts, as a missing comma, but the `]` is missing
+/// at the end of the line before.
+fn explain_toml(
+    text: &str,
+    span: std::ops::Range<usize>,
+    msg: &str,
+) -> (std::ops::Range<usize>, String, Option<String>) {
+    let here = text.get(span.start..).unwrap_or("");
+    let word: String = here
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-'))
+        .collect();
+    let parts: Vec<&str> = word.split(['/', '.']).collect();
+    if parts.len() == 3
+        && parts[0].len() == 4
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_digit()))
+    {
+        let fixed = format!("{}-{:0>2}-{:0>2}", parts[0], parts[1], parts[2]);
+        return (
+            span.start..span.start + word.len(),
+            format!("`{word}` is not a TOML value; a date is written {fixed}, without quotes"),
+            Some(format!("write {fixed}")),
+        );
+    }
+    let line_start = text[..span.start.min(text.len())]
+        .rfind('\n')
+        .map_or(0, |i| i + 1);
+    let at_line_start = text[line_start..span.start.min(text.len())]
+        .trim()
+        .is_empty();
+    if at_line_start && msg.contains("expected `,`") && line_start > 0 {
+        // The last line with content before this one: an array opened on
+        // it and never closed.
+        let mut before = &text[..line_start - 1];
+        let (mut prev_start, mut code) = (0, "");
+        while !before.is_empty() {
+            prev_start = before.rfind('\n').map_or(0, |i| i + 1);
+            code = before[prev_start..].split('#').next().unwrap_or("");
+            if !code.trim().is_empty() || prev_start == 0 {
+                break;
+            }
+            before = &text[..prev_start - 1];
+        }
+        if code.matches('[').count() > code.matches(']').count() {
+            let end = prev_start + code.trim_end().len();
+            return (
+                end.saturating_sub(1)..end,
+                "this array is not closed: expected `]` at the end of the line".to_string(),
+                Some("add the closing `]`".to_string()),
+            );
+        }
+    }
+    (span, tidy_toml_message(msg), None)
 }
 
 /// toml's messages list every expected key on one line; keep them but drop

@@ -401,3 +401,59 @@ fn a_theme_whose_figures_share_one_region_still_gets_several_headlines() {
         "one figure only: {summary}"
     );
 }
+
+#[test]
+fn toml_slips_get_the_right_hint_and_duplicates_name_the_first() {
+    // A date with slashes: write it with hyphens, not quote it.
+    let sb = Sandbox::new();
+    sb.edit(
+        "briefing.toml",
+        "name = \"briefing\"",
+        "name = \"briefing\"\nsince = 2026/11/26",
+    );
+    let e = stderr(&sb.run(&["check"]));
+    assert!(
+        e.contains("2026-11-26") && !e.contains("must be quoted"),
+        "{e}"
+    );
+
+    // An array left open: the `]` is missing on its own line, not a comma
+    // on the next.
+    let sb = Sandbox::new();
+    sb.edit(
+        "briefing.toml",
+        "\"sichuan\", \"shanghai\"]",
+        "\"sichuan\", \"shanghai\"\n\n[mail]\nserver = \"x\"",
+    );
+    let e = stderr(&sb.run(&["check"]));
+    assert!(
+        e.contains("not closed") && e.contains("briefing.toml:"),
+        "{e}"
+    );
+    let line: usize = e
+        .split("briefing.toml:")
+        .nth(1)
+        .and_then(|r| r.split(':').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap();
+    let text = std::fs::read_to_string(sb.config()).unwrap();
+    assert!(
+        text.lines()
+            .nth(line - 1)
+            .unwrap()
+            .starts_with("regions = ["),
+        "{e}"
+    );
+
+    // A fact id given twice names where it was given first.
+    let sb = Sandbox::new();
+    sb.append(
+        "themes/chip-gap.toml",
+        "\n[[fact]]\nid = \"total-compute-2022\"\nlabel = \"重复\"\nvalue = 1\nperiod = \"2022年\"\nsource = \"compute-conference-2023\"\n",
+    );
+    let e = stderr(&sb.run(&["check"]));
+    assert!(
+        e.contains("first defined at") && e.contains("compute-totals.toml:13:"),
+        "{e}"
+    );
+}

@@ -60,14 +60,18 @@ pub(super) fn check(raws: &[Parsed], cat: &mut Catalog) -> Result<Regions> {
             .chain(t.derived.iter().map(|d| (&d.id, "derived figure")));
         for (id, what) in ids {
             check_id(f, id, what)?;
-            if facts
-                .insert(id.get_ref().clone(), (f.clone(), id.span()))
-                .is_some()
-            {
+            if let Some((first, at)) = facts.insert(id.get_ref().clone(), (f.clone(), id.span())) {
+                let lc = crate::error::line_col(&first.text, at.start);
                 return Err(f.error(
                     Kind::Data,
                     id.span(),
-                    format!("duplicate fact id `{}`", id.get_ref()),
+                    format!(
+                        "duplicate fact id `{}`: first defined at {}:{}:{}",
+                        id.get_ref(),
+                        first.path.display(),
+                        lc.line,
+                        lc.col
+                    ),
                 ));
             }
         }
