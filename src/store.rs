@@ -238,3 +238,37 @@ pub(crate) fn executable_identity() -> Option<FileIdentity> {
         Some(file_identity(&meta))
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What a run killed mid-write leaves is removed by the next (which
+    /// holds the output lock); entries and other files stay.
+    #[test]
+    fn parts_left_by_a_killed_run_are_removed() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        std::fs::write(d.join(".entry-abc.part"), b"half").unwrap();
+        std::fs::write(d.join("0123.font"), b"whole").unwrap();
+        std::fs::write(d.join("notes.part"), b"the user's").unwrap();
+        assert_eq!(remove_parts(d), 1);
+        assert!(d.join("0123.font").exists() && d.join("notes.part").exists());
+        assert!(!d.join(".entry-abc.part").exists());
+    }
+
+    /// A file rewritten in place, same length and bytes, gets a new
+    /// identity; reading it does not.
+    #[test]
+    fn a_rewritten_file_changes_identity() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("face.ttf");
+        std::fs::write(&p, b"0123456789").unwrap();
+        let before = file_identity(&std::fs::metadata(&p).unwrap());
+        let _ = std::fs::read(&p).unwrap();
+        assert_eq!(before, file_identity(&std::fs::metadata(&p).unwrap()));
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&p, b"0123456789").unwrap();
+        assert_ne!(before, file_identity(&std::fs::metadata(&p).unwrap()));
+    }
+}
