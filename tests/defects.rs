@@ -457,3 +457,38 @@ fn toml_slips_get_the_right_hint_and_duplicates_name_the_first() {
         "{e}"
     );
 }
+
+#[test]
+fn a_negative_figure_after_a_word_of_direction_is_refused_and_abs_prints_its_size() {
+    let sb = Sandbox::new();
+    sb.edit(
+        "themes/compute-totals.toml",
+        "value = 9.4\n",
+        "value = -9.4\n",
+    );
+    sb.edit(
+        "themes/compute-totals.toml",
+        "算力规模的报道增幅为{compute-growth-reported}",
+        "算力规模据报道下降{compute-growth-reported}",
+    );
+    let o = sb.run(&["check"]);
+    let e = stderr(&o);
+    assert_eq!(code(&o), 65, "{e}");
+    assert!(
+        e.contains("compute-growth-reported.abs") && e.contains("compute-totals.toml:"),
+        "{e}"
+    );
+
+    sb.edit(
+        "themes/compute-totals.toml",
+        "下降{compute-growth-reported}",
+        "下降{compute-growth-reported.abs}，即{compute-growth-reported.change}",
+    );
+    let o = generate(&sb, &[]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    let text: String = text_of(&sb.out().join("briefing-2026-11-24.pdf"))
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .collect();
+    assert!(text.contains("下降9.4%，即下降9.4%"), "{text}");
+}

@@ -84,10 +84,11 @@ pub(super) fn parse_template(
     let origin = f.origin(s.span());
     let t = template::parse(s.get_ref(), origin)
         .map_err(|e| f.error_over(Kind::Data, origin.offset(e.offset), e.len, e.message))?;
-    for part in &t.parts {
+    for (i, part) in t.parts.iter().enumerate() {
         let Part::Ref { fact, field, at } = part else {
             continue;
         };
+        signed_after_direction(f, &t.parts[..i], fact, *field, *at, facts)?;
         let here = |msg: String| f.error_over(Kind::Data, *at, fact.len() + 2, msg);
         let Some(fa) = facts.get(fact) else {
             return Err(here(format!(
@@ -108,6 +109,38 @@ pub(super) fn parse_template(
         }
     }
     Ok(t)
+}
+
+/// Words that say a direction themselves: a signed figure right after one
+/// reads twice negative (下降−16.6%).
+const DIRECTION_WORDS: [&str; 10] = [
+    "下降", "减少", "下滑", "降低", "回落", "增长", "增加", "上升", "提高", "上涨",
+];
+
+/// A negative figure printed whole right after a word of direction is
+/// refused at its placeholder, with the fields that say it right.
+fn signed_after_direction(
+    f: &SourceFile,
+    before: &[Part],
+    fact: &str,
+    field: Field,
+    at: crate::origin::Origin,
+    facts: &BTreeMap<String, Fact>,
+) -> Result<()> {
+    let negative = matches!(facts.get(fact).map(|x| &x.value), Some(Value::Number(v)) if *v < 0.0);
+    let after_word = matches!(before.last(), Some(Part::Text(t))
+        if DIRECTION_WORDS.iter().any(|w| t.as_str().ends_with(w)));
+    if negative && after_word && matches!(field, Field::Full | Field::Value) {
+        return Err(f.error_over(
+            Kind::Data,
+            at,
+            fact.len() + 2,
+            format!(
+                "`{fact}` is negative, so after a word of direction it would print twice negative (下降−…); write `{{{fact}.abs}}` for its size, or `{{{fact}.change}}` for the direction from its sign"
+            ),
+        ));
+    }
+    Ok(())
 }
 
 /// A reference to a fact or derived figure.
