@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 
 use super::{selected, today};
 use crate::config;
-use crate::error::{Error, Kind, Result};
+use crate::error::Result;
 use crate::text::fonts::FontSet;
 
 /// What is new between `since` and `date` for each requested profile (all
@@ -22,12 +22,7 @@ pub fn diff(
 ) -> Result<Vec<(String, NaiveDate, crate::content::News)>> {
     let config = config::load(path)?;
     let date = date.unwrap_or_else(|| today(&config));
-    if since >= date {
-        return Err(Error::new(
-            Kind::Usage,
-            format!("--since {since} must be before the briefing date {date}"),
-        ));
-    }
+    super::check_since(&config, &[], Some(since), date)?;
     selected(&config, profiles)?
         .into_iter()
         .map(|p| {
