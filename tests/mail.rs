@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader};
+use std::io::{BufRead, BufReader, Write};
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -802,6 +802,51 @@ fn a_server_that_never_answers_times_out_and_is_retried() {
     );
     assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert_eq!(holder.join().unwrap(), 2);
+}
+
+#[test]
+fn a_server_that_greets_and_then_stalls_holds_one_attempt_for_timeout_s_only() {
+    // Greets, reads EHLO and never answers it. lettre alone waited
+    // `timeout_s` for the reply and then again for QUIT's: twice per
+    // attempt. Every attempt is now bounded by `timeout_s` as a whole.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    let (_sb, config, pdf) = sandbox_with_pdf(port, "retries = 1\nretry_delay_ms = 10\n");
+    let mut settings = config.mail.clone().unwrap();
+    settings.timeout = Duration::from_millis(400);
+    let holder = std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for _ in 0..2 {
+            let (mut stream, _) = listener.accept().unwrap();
+            stream.write_all(b"220 stalls after this\r\n").unwrap();
+            held.push(stream);
+        }
+        std::thread::sleep(Duration::from_secs(2));
+        held.len()
+    });
+    let started = Instant::now();
+    let err = mail::send_briefing(
+        &settings,
+        &config.profiles[0].recipients,
+        TITLE,
+        "briefing",
+        day(),
+        &pdf,
+    )
+    .unwrap_err();
+    let elapsed = started.elapsed();
+    assert_eq!(err.kind(), Kind::TempFail);
+    assert!(
+        err.message().contains("did not finish within 0.4 s")
+            && err.message().contains("after 2 attempts"),
+        "{}",
+        err.message()
+    );
+    // Two attempts of 400 ms and a 10 ms pause; the old behaviour took
+    // at least 1600 ms.
+    assert!(elapsed >= Duration::from_millis(800), "{elapsed:?}");
+    assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
     assert_eq!(holder.join().unwrap(), 2);
 }
 

@@ -12,6 +12,7 @@
 //!
 //! `message` builds the message, `send` delivers it with its retries.
 
+mod attempt;
 mod message;
 mod send;
 

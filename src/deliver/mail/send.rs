@@ -1,16 +1,15 @@
 //! Delivery over SMTP, retried with backoff while the failure may pass.
 
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
-use lettre::Transport;
 use lettre::message::Mailbox;
-use lettre::transport::smtp::SmtpTransport;
-use lettre::transport::smtp::authentication::Credentials;
 
+use super::attempt::{self, Link};
 use super::message::Built;
 use super::{MAX_RETRY_DELAY, MailReport};
-use crate::config::{MailSecurity, MailSettings};
+use crate::config::MailSettings;
 use crate::error::{Error, Kind, Result};
 
 /// Sends `built` to `recipients`, retrying transient failures.
@@ -21,7 +20,9 @@ pub(super) fn deliver(
     pdf_path: &Path,
     built: Built,
 ) -> Result<MailReport> {
-    let transport = transport(mail, password)?;
+    let link = Arc::new(Link::new(mail, password)?);
+    let envelope = built.message.envelope().clone();
+    let email: Arc<[u8]> = built.message.formatted().into();
     let to_list = recipients
         .iter()
         .map(|r| r.email.to_string())
@@ -30,7 +31,7 @@ pub(super) fn deliver(
     let mut attempts = 0u32;
     loop {
         attempts += 1;
-        let e = match transport.send(&built.message) {
+        let e = match attempt::run(&link, &envelope, &email) {
             Ok(reply) => {
                 let server_reply = format!(
                     "{} {}",
@@ -103,7 +104,25 @@ impl std::fmt::Display for Failure {
 /// Words a failure for the analyst: a socket timeout, which the system
 /// reports as "Resource temporarily unavailable (os error 11)", reads as
 /// what it is.
-fn describe(e: &lettre::transport::smtp::Error, timeout: Duration) -> Failure {
+fn describe(e: &attempt::Failed, timeout: Duration) -> Failure {
+    let e = match e {
+        attempt::Failed::Smtp(e) => e,
+        attempt::Failed::Unsendable(why) => {
+            return Failure {
+                text: (*why).to_string(),
+                transient: false,
+            };
+        }
+        attempt::Failed::Deadline => {
+            return Failure {
+                text: format!(
+                    "the server did not finish within {} s (`timeout_s`)",
+                    timeout.as_secs_f64()
+                ),
+                transient: true,
+            };
+        }
+    };
     let mut source = std::error::Error::source(e);
     let mut timed_out = e.is_timeout();
     while let Some(err) = source {
@@ -156,26 +175,4 @@ fn is_transient(e: &lettre::transport::smtp::Error) -> bool {
         source = err.source();
     }
     true
-}
-
-fn transport(mail: &MailSettings, password: Option<String>) -> Result<SmtpTransport> {
-    let tls_error = |e: lettre::transport::smtp::Error| {
-        Error::new(
-            Kind::TempFail,
-            format!(
-                "cannot set up TLS for the mail server `{}`: {e}",
-                mail.server
-            ),
-        )
-    };
-    let builder = match mail.security {
-        MailSecurity::StartTls => SmtpTransport::starttls_relay(&mail.server).map_err(tls_error)?,
-        MailSecurity::Tls => SmtpTransport::relay(&mail.server).map_err(tls_error)?,
-        MailSecurity::None => SmtpTransport::builder_dangerous(&mail.server),
-    };
-    let mut builder = builder.port(mail.port).timeout(Some(mail.timeout));
-    if let (Some(user), Some(pass)) = (&mail.username, password) {
-        builder = builder.credentials(Credentials::new(user.clone(), pass));
-    }
-    Ok(builder.build())
 }
