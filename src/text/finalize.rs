@@ -4,7 +4,7 @@
 //! last line of a justified paragraph is set at its natural width unless it
 //! is too long for that. A hyphenated line gets its hyphen glyph here.
 
-use super::glue::Shaped;
+use super::glue::{MAX_TIER2, Shaped};
 use super::linebreak::Goal;
 use super::{Align, ParaStyle, SUP_RISE, SetLine};
 use crate::frame::{PlacedGlyph, Tag, TextRun};
@@ -22,7 +22,7 @@ fn tiers(need: f32, m: &super::glue::Measure) -> (f32, f32) {
         (
             t1,
             if m.stretch2 > 0.0 {
-                rest / m.stretch2
+                (rest / m.stretch2).min(MAX_TIER2)
             } else {
                 0.0
             },

@@ -24,13 +24,25 @@ const HAN_LATIN: f32 = 0.25;
 /// How far the Han–Latin gap may move in tier 1, each way: 0.2–0.3 em, so
 /// neighbouring lines never show gaps of visibly different size.
 const HAN_LATIN_FLEX: f32 = 0.05;
-/// Widest a word space grows in tier 1 (the font's space is about ¼ em).
-const WORD_SPACE_MAX: f32 = 0.33;
+/// Widest a word space grows (the fonts' spaces are 0.22–0.26 em). In this
+/// text a space mostly binds a figure to its unit (`180 EFLOPS`) or the
+/// parts of a name: it stays close to its natural width, and the line's
+/// slack goes to the Han–Latin gaps and then evenly to every gap, as
+/// clreq justifies, instead of opening `180   EFLOPS` (0.31–0.41 em
+/// before; Typst sets 0.19–0.25 em).
+const WORD_SPACE_MAX: f32 = 0.28;
 /// Narrowest a word space shrinks (`docs/typesetting.md` §3: ¼ em).
 const WORD_SPACE_MIN: f32 = 0.25;
-/// Inter-character expansion per gap in tier 2: with some forty gaps on a
-/// line that is six ems of room, more than any line needs.
+/// Inter-character expansion per gap in tier 2 at ratio 1 (a unit, not a
+/// limit: see [`MAX_LETTER_SPACE`]).
 const LETTER_SPACE: f32 = 0.15;
+/// The most tier 2 may open any gap: a line that would need more (the line
+/// before an unbreakable run too long to share it, say) is set with this
+/// and ends short of the measure, rather than spread to gaps of an em
+/// that read as separate words.
+pub(crate) const MAX_LETTER_SPACE: f32 = 0.2;
+/// [`MAX_LETTER_SPACE`] as a tier-2 ratio.
+pub(crate) const MAX_TIER2: f32 = MAX_LETTER_SPACE / LETTER_SPACE;
 
 /// The spacing between two glyphs.
 #[derive(Debug, Clone, Copy, Default)]
@@ -211,10 +223,10 @@ fn between(chars: &[char], adv: &[f32], full: &[bool], sup: &[bool], i: usize, e
         return g;
     }
     if ca == Class::Space {
-        // Word space (§3): ¼ em at least, a third at most in tier 1.
+        // Word space (§3): ¼ em at least, [`WORD_SPACE_MAX`] at most, and
+        // no letter-spacing on top.
         g.stretch1 = (WORD_SPACE_MAX * em - adv[i - 1]).max(0.0);
         g.shrink1 = (adv[i - 1] - WORD_SPACE_MIN * em).max(0.0);
-        g.stretch2 = LETTER_SPACE * em;
     } else if (ca == Class::Han && alnum(b)) || (alnum(a) && cb == Class::Han) {
         // Han–Latin (§2): ¼ em, a little either way in tier 1.
         g.natural = HAN_LATIN * em;

@@ -180,3 +180,80 @@ fn a_mark_is_compressed_only_where_its_blank_half_is_blank() {
     assert!(comma(&noto));
     assert!(!comma(&wqy), "a centred comma taken for a left-set one");
 }
+
+/// Gaps between neighbouring Han characters of set lines, in ems beyond
+/// the characters' own em.
+fn han_gaps(lines: &[SetLine], em: f32) -> Vec<f32> {
+    let han = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    let mut out = Vec::new();
+    for l in lines {
+        for w in l.run.glyphs.windows(2) {
+            if han(w[0].ch) && han(w[1].ch) {
+                out.push((w[1].x - w[0].x) / em - 1.0);
+            }
+        }
+    }
+    out
+}
+
+#[test]
+fn the_line_before_a_long_unbreakable_run_is_not_spread_to_wide_gaps() {
+    // Before: the line ending before the run had up to 0.88 em between
+    // its characters. Now no gap opens past MAX_LETTER_SPACE; the line
+    // ends short of the measure instead, and nothing passes the measure.
+    let f = fonts();
+    for run in ["H100NVLink4SXM5PCIeGen5x16Bandwidth", "1234567890123456789"] {
+        let s = format!(
+            "国内厂商在推理侧的布局逐步扩大，其中{run}等产品在多个数据中心部署，带动了配套软件的成熟与生态的完善。"
+        );
+        for w in 18..36 {
+            let width = w as f32 * 10.0;
+            let lines = layout(&f, &s, &style(10.0, 2.0), width).unwrap();
+            for g in han_gaps(&lines, 10.0) {
+                assert!(
+                    g <= super::glue::MAX_LETTER_SPACE + 1e-3,
+                    "{run} at {w} em: gap {g}"
+                );
+            }
+            for l in &lines {
+                let last = l.run.glyphs.last().unwrap();
+                // A line-end mark's blank half may hang past the measure.
+                let blank = if "，。、；".contains(last.ch) {
+                    5.0
+                } else {
+                    0.0
+                };
+                assert!(
+                    last.x + last.advance - blank <= width + 0.01,
+                    "{run} at {w} em: {:?} {}",
+                    texts(&lines),
+                    last.x + last.advance
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_space_between_a_figure_and_its_unit_stays_near_a_quarter_em() {
+    let f = fonts();
+    let s = "对照2022年底的180 EFLOPS和超过650万架，两项指标分别增长9.4%和约17%，单卡算力约320 TFLOPS，采用4 nm工艺。";
+    let mut seen = 0;
+    for w in 14..40 {
+        let lines = layout(&f, s, &style(10.0, 2.0), w as f32 * 10.0).unwrap();
+        for l in &lines {
+            let g: Vec<_> = l.run.glyphs.iter().filter(|g| g.ch != ' ').collect();
+            for k in g.windows(2) {
+                if k[0].ch.is_ascii_digit() && k[1].ch.is_ascii_alphabetic() {
+                    let gap = (k[1].x - k[0].x - k[0].advance) / 10.0;
+                    assert!(
+                        (0.25 - 1e-3..=0.28 + 1e-3).contains(&gap),
+                        "at {w} em: {gap}"
+                    );
+                    seen += 1;
+                }
+            }
+        }
+    }
+    assert!(seen > 50, "{seen}");
+}
