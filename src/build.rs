@@ -7,7 +7,53 @@ use crate::config::{Config, Profile};
 use crate::error::Result;
 use crate::text::fonts::FontSet;
 use crate::trace::mark;
-use crate::{compose, content, frame, layout, memory, pdf};
+use crate::{compose, content, edition, frame, layout, memory, pdf};
+
+/// The faces of every edition the run's profiles are in, loaded once.
+pub(crate) struct FontSets(Vec<(crate::config::Language, FontSet)>);
+
+impl FontSets {
+    /// The faces of the editions of `profiles`.
+    ///
+    /// # Errors
+    ///
+    /// [`Kind::Config`] when a font collection has no face made for an
+    /// edition a profile is in (named in that language in its `name`
+    /// table); [`Kind::NoInput`] when a face is not usable.
+    pub(crate) fn load<'a>(
+        config: &Config,
+        profiles: impl IntoIterator<Item = &'a Profile>,
+    ) -> Result<FontSets> {
+        let mut out: Vec<(crate::config::Language, FontSet)> = Vec::new();
+        for p in profiles {
+            if out.iter().any(|(l, _)| *l == p.language) {
+                continue;
+            }
+            let faces = config.fonts.faces_for(p.language).ok_or_else(|| {
+                crate::error::Error::file(
+                    crate::error::Kind::Config,
+                    &config.path,
+                    format!(
+                        "profile `{}` is in {}, but a font collection under [fonts] has no face made for it (one named in that language, as Noto CJK's TC and HK faces are); use collections that hold one",
+                        p.name,
+                        p.language.tag()
+                    ),
+                )
+            })?;
+            out.push((p.language, FontSet::from_data(faces)?));
+        }
+        Ok(FontSets(out))
+    }
+
+    /// The faces of `profile`'s edition (loaded by [`FontSets::load`]).
+    pub(crate) fn of(&self, profile: &Profile) -> &FontSet {
+        self.0
+            .iter()
+            .find(|(l, _)| *l == profile.language)
+            .map(|(_, f)| f)
+            .unwrap_or_else(|| &self.0[0].1)
+    }
+}
 
 /// A briefing built in memory.
 #[derive(Debug, Clone)]
@@ -56,8 +102,11 @@ pub fn build_timed(
     let t = std::time::Instant::now();
     let briefing =
         content::select(config, profile, date, since).map_err(|e| config.files.resolve(e))?;
-    let doc = compose::compose(config, &briefing);
-    let digest = compose::digest(&briefing);
+    let mut doc = compose::compose(config, &briefing);
+    let mut digest = compose::digest(&briefing);
+    let converter = edition::Converter::new(config, profile.language);
+    edition::document(&mut doc, &converter);
+    edition::digest(&mut digest, &converter);
     let t_content = t.elapsed();
     mark("content selected");
     // Errors found from here on name the input by origin: placed in its
@@ -118,7 +167,7 @@ fn meta(doc: &compose::Document) -> frame::Meta {
         subject: doc.subject.to_string(),
         keywords: doc.keywords.iter().map(|k| k.to_string()).collect(),
         organisation: doc.organisation.to_string(),
-        language: doc.language.clone(),
+        language: doc.language.tag().to_string(),
         date_text: doc.date_text.to_string(),
     }
 }

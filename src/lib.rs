@@ -17,6 +17,7 @@ pub(crate) mod compose;
 pub mod config;
 pub(crate) mod content;
 pub mod deliver;
+pub(crate) mod edition;
 pub mod error;
 pub(crate) mod frame;
 pub(crate) mod layout;

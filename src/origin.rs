@@ -153,6 +153,14 @@ impl Text {
         }
     }
 
+    /// The pieces of the text in order, each with its origin.
+    pub fn pieces(&self) -> impl Iterator<Item = (&str, Option<Origin>)> {
+        self.runs.iter().enumerate().map(|(k, &(from, origin))| {
+            let to = self.runs.get(k + 1).map_or(self.s.len(), |r| r.0 as usize);
+            (&self.s[from as usize..to], origin)
+        })
+    }
+
     /// The origin of the character at byte `at`, if it came from the input.
     pub fn origin_at(&self, at: usize) -> Option<Origin> {
         let k = self.runs.partition_point(|r| r.0 as usize <= at);

@@ -345,7 +345,7 @@ fn figures_keep_their_qualifiers_and_derived_figures_their_mark() {
         "约109万张",
         "（推算）",
         // Sources: exact titles, inferred dates marked, no invented title.
-        "《英伟达困局，中国AI芯片走出筑基期》",
+        "《英偉達困局，中國AI芯片走出筑基期》",
         "（原文无标题）",
         "推定：",
         // The closing note under the sources list.

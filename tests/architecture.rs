@@ -12,8 +12,9 @@ const LEAVES: [&str; 10] = [
 ];
 
 /// The stages in pipeline order: each may import the ones before it.
-const STAGES: [&str; 10] = [
-    "config", "content", "compose", "text", "chart", "layout", "pdf", "deliver", "build", "batch",
+const STAGES: [&str; 11] = [
+    "config", "content", "compose", "edition", "text", "chart", "layout", "pdf", "deliver",
+    "build", "batch",
 ];
 
 /// Longest source file, in lines (test files aside).

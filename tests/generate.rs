@@ -161,7 +161,7 @@ fn a_past_date_uses_only_sources_published_by_then() {
     );
     assert!(!text.contains("105 EFLOPS") && !text.contains("105EFLOPS"));
     assert!(
-        !text.contains("大国重算") && !text.contains("英伟达困局"),
+        !text.contains("大国重算") && !text.contains("英偉達困局"),
         "later sources listed"
     );
     if let Some(report) = pdfcheck_report(&pdf) {

@@ -74,7 +74,7 @@ fn a_briefing_since_2024_08_lists_the_two_later_articles() {
     let news = news_section(&text).expect("a 本期新增 section");
     assert!(news.contains("新增资料2份"), "{news}");
     assert!(
-        news.contains("司库财经《英伟达困局，中国AI芯片走出筑基期》"),
+        news.contains("司库财经《英偉達困局，中國AI芯片走出筑基期》"),
         "{news}"
     );
     assert!(news.contains("地方AI产业专题报道（原文无标题）"), "{news}");

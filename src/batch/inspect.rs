@@ -9,7 +9,6 @@ use chrono::NaiveDate;
 use super::{selected, today};
 use crate::config;
 use crate::error::Result;
-use crate::text::fonts::FontSet;
 
 /// What is new between `since` and `date` for each requested profile (all
 /// when none is named): the comparison the "本期新增" section makes, for
@@ -40,10 +39,10 @@ pub fn check(path: &Path) -> Result<String> {
     let mut config = config::load(path)?;
     // Checking writes nothing, not even cache entries.
     config.font_cache = None;
-    let fonts = std::sync::Arc::new(FontSet::from_data(config.fonts.faces())?);
+    let fonts = crate::build::FontSets::load(&config, &config.profiles)?;
     let date = today(&config);
     for p in &config.profiles {
-        crate::build::build(&config, &fonts, p, date, p.since, Some(0))?;
+        crate::build::build(&config, fonts.of(p), p, date, p.since, Some(0))?;
     }
     Ok(format!(
         "{}: ok ({} profiles, {} themes, {} facts, {} sources)",

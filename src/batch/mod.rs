@@ -14,7 +14,6 @@ use rayon::prelude::*;
 use crate::config::{self, Config, Profile};
 use crate::deliver::{lock, mail, output, retention, signals};
 use crate::error::{Error, Kind, Result};
-use crate::text::fonts::FontSet;
 
 mod inspect;
 pub use inspect::{check, diff, themes};
@@ -188,7 +187,7 @@ fn selected<'c>(config: &'c Config, names: &[String]) -> Result<Vec<&'c Profile>
 /// What every profile of one run shares.
 struct Run<'a> {
     config: &'a Config,
-    fonts: &'a FontSet,
+    fonts: &'a crate::build::FontSets,
     date: NaiveDate,
     today: NaiveDate,
     since: Option<NaiveDate>,
@@ -284,7 +283,7 @@ fn generate_in_pool(req: &Request, observe: &Observer) -> Result<()> {
     crate::trace::mark("output folder locked");
     retention::remove_stale_temps(&out_dir);
     crate::store::remove_parts(&crate::config::font_cache_in(&out_dir));
-    let fonts = std::sync::Arc::new(FontSet::from_data(config.fonts.faces())?);
+    let fonts = crate::build::FontSets::load(&config, profiles.iter().copied())?;
     log::info!("building {} profile(s) for {date}", profiles.len());
     let run = Run {
         config: &config,
@@ -443,7 +442,7 @@ fn write_one(run: &Run, p: &Profile) -> Result<Outcome> {
         Some(d) => Some(d),
         None => retention::previous(run.out_dir, &run.config.file_name, &p.name, run.date)?,
     };
-    let built = crate::build::build(run.config, run.fonts, p, run.date, since, run.epoch)?;
+    let built = crate::build::build(run.config, run.fonts.of(p), p, run.date, since, run.epoch)?;
     let file_name = output::file_name(&run.config.file_name, &p.name, run.date);
     let target = run.out_dir.join(&file_name);
     let staged = output::stage(run.out_dir, &built.bytes)?;

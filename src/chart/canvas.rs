@@ -42,6 +42,17 @@ pub(crate) fn fill(c: Rgb) -> ShapeStyle {
     }
 }
 
+/// Whether two label boxes (left, top, right, bottom) touch, with a point
+/// of air between them side by side.
+pub(crate) fn overlap(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> bool {
+    a.0 < b.2 + 1.0 && b.0 < a.2 + 1.0 && a.1 < b.3 && b.1 < a.3
+}
+
+/// A label colour readable on white for a light series colour.
+pub(crate) fn darker(c: Rgb) -> Rgb {
+    Rgb(c.0 * 0.62, c.1 * 0.62, c.2 * 0.62)
+}
+
 /// A stroke style of `width` points.
 pub(crate) fn stroke(c: Rgb, width: f32) -> ShapeStyle {
     ShapeStyle {

@@ -234,7 +234,8 @@ fn range_notes(
                     .map(|e| e.2.to_string())
                     .unwrap_or_default()
             };
-            notes.push((*a, *b, lo, hi, format!("来源不一：{}～{}", at(lo), at(hi))));
+            let note = format!("来源不一：{}～{}", at(lo), at(hi));
+            notes.push((*a, *b, lo, hi, crate::edition::words(t.language, &note)));
         }
     }
     notes

@@ -5,7 +5,7 @@ use plotters::chart::ChartBuilder;
 use plotters::series::LineSeries;
 use plotters::style::text_anchor::{HPos, VPos};
 
-use super::canvas::{CB, CT, Canvas, Font, RB, stroke, u, value_axis};
+use super::canvas::{CB, CT, Canvas, Font, RB, darker, overlap, stroke, u, value_axis};
 use super::scale::{Axis, Magnitude, axis, axis_between, magnitude, tick, value_label};
 use super::{
     AXIS, BAND, Mark, PALETTE, PITCH, TEXT, TICK, TICK_F, TITLE, TITLE_F, VALUE, categories,
@@ -224,6 +224,8 @@ struct Plot {
     /// The x range shown, padded so end labels stay inside the box.
     x_lo: f64,
     x_hi: f64,
+    /// The edition, for the chart's own words.
+    language: crate::config::Language,
 }
 
 impl Plot {
@@ -246,7 +248,7 @@ impl Plot {
             axis(lo, hi, 5)
         };
         let unit = chart.unit.as_deref();
-        let mag = magnitude(lo.abs().max(hi.abs()), unit);
+        let mag = magnitude(lo.abs().max(hi.abs()), unit, chart.language);
         let mut tick_w: f32 = 0.0;
         for v in ax.values() {
             tick_w = tick_w.max(c.measure(&tick(v, ax.step, mag), TICK, false)?);
@@ -272,6 +274,7 @@ impl Plot {
             + 1.0;
         let xt = x_ticks(&series, &proj);
         let mut plot = Plot {
+            language: chart.language,
             series,
             proj,
             proj_col,
@@ -358,7 +361,13 @@ impl Plot {
         {
             let (x0, py0, px1, py1) = (self.xof(first.x), self.py0, self.px1, self.py1);
             c.decorate(|| c.rect(x0, py0, px1, py1, BAND, 1.0))?;
-            c.text("预测期", px1 - 3.0, py1 - 3.0, TICK_F, RB)?;
+            c.text(
+                &crate::edition::words(self.language, "预测期"),
+                px1 - 3.0,
+                py1 - 3.0,
+                TICK_F,
+                RB,
+            )?;
         }
         let (ax, mag) = (&self.ax, self.mag);
         let fmt = |v: &f64| tick(*v, ax.step, mag);
@@ -583,13 +592,4 @@ pub(super) fn draw(c: &Canvas, chart: &ChartData) -> Result<()> {
     plot.lines(c, chart)?;
     plot.markers_and_values(c)?;
     plot.x_axis(c, chart)
-}
-
-fn overlap(a: (f32, f32, f32, f32), b: (f32, f32, f32, f32)) -> bool {
-    a.0 < b.2 + 1.0 && b.0 < a.2 + 1.0 && a.1 < b.3 && b.1 < a.3
-}
-
-/// A label colour readable on white for a light series colour.
-fn darker(c: Rgb) -> Rgb {
-    Rgb(c.0 * 0.62, c.1 * 0.62, c.2 * 0.62)
 }

@@ -262,7 +262,13 @@ pub(crate) fn draw(
     let c = Canvas::new(fonts, x, y, w, h);
     if chart.series.iter().all(|s| s.points.is_empty()) && chart.projection.is_none() {
         // Never a blank figure: say that there is nothing to show.
-        c.text("（暂无可绘制的数据）", w / 2.0, h / 2.0, NOTE_F, CC)?;
+        c.text(
+            &crate::edition::words(chart.language, "（暂无可绘制的数据）"),
+            w / 2.0,
+            h / 2.0,
+            NOTE_F,
+            CC,
+        )?;
         return c.finish();
     }
     match chart.kind {
@@ -288,7 +294,10 @@ pub(crate) fn restated(t: &Text, s: String) -> Text {
 pub(crate) fn notes(chart: &ChartData) -> Vec<Text> {
     let mut out = Vec::new();
     if chart.kind == ChartKind::Line && line::focused(chart) {
-        out.push(Text::plain("纵轴起点不为零，以便看清变化"));
+        out.push(Text::plain(crate::edition::words(
+            chart.language,
+            "纵轴起点不为零，以便看清变化",
+        )));
     }
     out
 }

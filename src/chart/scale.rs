@@ -1,6 +1,8 @@
 //! Numbers for axes: round tick steps, Chinese magnitudes (万, 亿) and the
 //! position in time of a period written the Chinese way (`2023年8月`).
 
+use crate::config::Language;
+
 /// A value axis: from `lo` to `hi` in steps of `step`, with `lo` ≤ 0 ≤ `hi`
 /// so that bars always start at zero.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -89,23 +91,30 @@ pub(crate) struct Magnitude {
 /// Chinese readers count in 万 and 亿, not thousands and millions: 12 000
 /// reads better as 1.2万. Units that already carry a magnitude (万架, 亿元)
 /// or are percentages stay plain, since the axis title names them.
-pub(crate) fn magnitude(max_abs: f64, unit: Option<&str>) -> Magnitude {
+///
+/// The two words are the program's own, in the edition's script.
+pub(crate) fn magnitude(max_abs: f64, unit: Option<&str>, lang: Language) -> Magnitude {
     let plain = Magnitude {
         div: 1.0,
         suffix: "",
     };
-    if unit.is_some_and(|u| u.starts_with(['万', '亿', '%']) || u.contains('%')) {
+    let (wan, yi) = if lang.traditional() {
+        ("萬", "億")
+    } else {
+        ("万", "亿")
+    };
+    if unit.is_some_and(|u| u.starts_with(['万', '亿', '萬', '億', '%']) || u.contains('%')) {
         return plain;
     }
     if max_abs >= 1e8 {
         Magnitude {
             div: 1e8,
-            suffix: "亿",
+            suffix: yi,
         }
     } else if max_abs >= 1e4 {
         Magnitude {
             div: 1e4,
-            suffix: "万",
+            suffix: wan,
         }
     } else {
         plain
@@ -188,17 +197,17 @@ mod tests {
 
     #[test]
     fn large_counts_read_in_wan_and_yi() {
-        let m = magnitude(120_000.0, Some("家"));
+        let m = magnitude(120_000.0, Some("家"), Language::ZhCn);
         assert_eq!(m.suffix, "万");
         assert_eq!(tick(50_000.0, 50_000.0, m), "5万");
         assert_eq!(tick(25_000.0, 5_000.0, m), "2.5万");
         assert_eq!(value_label(123_456.0, "123456", m, false), "12.3万");
-        let m = magnitude(3.2e9, None);
+        let m = magnitude(3.2e9, None, Language::ZhCn);
         assert_eq!(tick(2e9, 1e9, m), "20亿");
         // Units that already carry a magnitude are left alone.
-        assert_eq!(magnitude(760.0, Some("万架")).div, 1.0);
-        assert_eq!(magnitude(76000.0, Some("万架")).div, 1.0);
-        let p = magnitude(85.0, Some("%"));
+        assert_eq!(magnitude(760.0, Some("万架"), Language::ZhCn).div, 1.0);
+        assert_eq!(magnitude(76000.0, Some("万架"), Language::ZhCn).div, 1.0);
+        let p = magnitude(85.0, Some("%"), Language::ZhCn);
         assert_eq!(value_label(85.0, "85", p, true), "85%");
         assert_eq!(tick(0.25, 0.05, p), "0.25");
         assert_eq!(tick(0.2, 0.2, p), "0.2");

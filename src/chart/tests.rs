@@ -63,6 +63,7 @@ pub(super) fn chart(kind: ChartKind, series: Vec<SeriesData>) -> ChartData {
         series,
         projection: None,
         source_line: String::new().into(),
+        language: Default::default(),
     }
 }
 

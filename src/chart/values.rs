@@ -18,6 +18,8 @@ pub(super) struct Table {
     pub(super) names: Vec<Text>,
     pub(super) ax: Axis,
     pub(super) mag: Magnitude,
+    /// The edition, for the chart's own words.
+    pub(super) language: crate::config::Language,
 }
 
 impl Table {
@@ -38,7 +40,7 @@ impl Table {
         let hi = all().fold(0.0f64, f64::max);
         let ax = axis(lo, hi, 5);
         let unit = chart.unit.as_deref();
-        let mag = magnitude(lo.abs().max(hi.abs()), unit);
+        let mag = magnitude(lo.abs().max(hi.abs()), unit, chart.language);
         let pct = unit == Some("%");
         // Each value label is written once, with the qualifier the data
         // gives (超过, 多, 以上), so a bound never reads as an exact figure.
@@ -61,6 +63,7 @@ impl Table {
             names: chart.series.iter().map(|s| s.name.clone()).collect(),
             ax,
             mag,
+            language: chart.language,
         }
     }
 

@@ -16,6 +16,8 @@ pub struct Digest {
     pub news: Vec<String>,
     /// Number of new facts.
     pub new_count: usize,
+    /// The edition it is written in: its script and the mail's language.
+    pub language: crate::config::Language,
 }
 
 /// Cards a theme shows, and so figures it gives the mail: a glance.
@@ -87,5 +89,6 @@ pub(crate) fn digest(b: &Briefing) -> Digest {
         key_figures,
         news,
         new_count,
+        language: b.language,
     }
 }

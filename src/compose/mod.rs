@@ -33,14 +33,16 @@ pub(crate) struct Document {
     pub(crate) classification: Option<Text>,
     /// `2026年11月24日`.
     pub(crate) date_text: Text,
-    /// Language tag.
-    pub(crate) language: String,
+    /// The edition's language.
+    pub(crate) language: crate::config::Language,
     /// Subject line for metadata.
     pub(crate) subject: Text,
     /// Keywords for metadata.
     pub(crate) keywords: Vec<Text>,
     /// Content blocks.
     pub(crate) blocks: Vec<DocBlock>,
+    /// The heading of the table of contents.
+    pub(crate) contents_title: Text,
 }
 
 /// A headline figure's card, worded.
@@ -281,8 +283,9 @@ pub(crate) fn compose(config: &Config, b: &Briefing) -> Document {
         classification: config.classification.clone(),
         subject: crate::txt!(&b.title, "（", &date_text, "）"),
         date_text,
-        language: config.language.clone(),
+        language: b.language,
         keywords: b.themes.iter().map(|t| t.title.clone()).collect(),
         blocks,
+        contents_title: Text::plain(wording::CONTENTS_TITLE),
     }
 }

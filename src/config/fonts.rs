@@ -89,6 +89,32 @@ pub(super) fn font_file(
     Ok(FontFile {
         path,
         index,
+        editions: edition_faces(data, faces, index),
         data: FontData(data, identity),
+    })
+}
+
+/// The face of each edition: the configured one for Simplified Chinese,
+/// for a single font, and where it is made for the edition; else the
+/// collection's face made for it, if any.
+fn edition_faces(data: &[u8], faces: Option<u32>, index: u32) -> [Option<u32>; 3] {
+    super::Language::ALL.map(|lang| {
+        if faces.is_none() || !lang.traditional() || face_is_for(data, index, lang) {
+            Some(index)
+        } else {
+            (0..faces.unwrap_or(0)).find(|&i| face_is_for(data, i, lang))
+        }
+    })
+}
+
+/// Whether face `index` of `data` is made for `lang`'s readers: its
+/// `name` table gives a name in that language (a collection's Simplified,
+/// Taiwanese and Hong Kong faces name themselves each in their own).
+fn face_is_for(data: &[u8], index: u32, lang: super::Language) -> bool {
+    let id = lang.name_language_id();
+    ttf_parser::Face::parse(data, index).is_ok_and(|f| {
+        f.names()
+            .into_iter()
+            .any(|n| n.platform_id == ttf_parser::PlatformId::Windows && n.language_id == id)
     })
 }

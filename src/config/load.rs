@@ -47,7 +47,7 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
     crate::trace::mark("config: run configuration read");
     let strings = strings(&file, &raw)?;
     let base = folder_of(path);
-    let language = language(&file, &raw)?;
+    let language = super::editions::language(&file, raw.language.as_ref())?.unwrap_or_default();
     let time_zone = time_zone(&file, &raw)?;
     let file_name = file_name(&file, &raw)?;
     let keep = keep(&file, &raw)?;
@@ -81,11 +81,16 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
     let (catalog, catalogue_cache, read) = catalog?;
     let mut files = vec![file.clone()];
     files.extend(read);
+    let id = crate::origin::FileId(files.len() as u16);
+    let (conversion, editions) =
+        super::editions::conversion(&file, &base, raw.editions.as_ref(), id)?;
+    files.extend(editions);
     let profiles = profiles(
         &file,
         &raw.profiles,
         &catalog,
         strings.closing_note.as_ref(),
+        language,
     )?;
     crate::trace::mark("config: checked");
     Ok(Config {
@@ -95,6 +100,7 @@ fn load_inner(path: &Path, run: Option<Option<&Path>>) -> Result<Config> {
         organisation: strings.organisation,
         author: strings.author,
         language,
+        conversion,
         classification: strings.classification,
         closing_note: strings.closing_note,
         time_zone,
@@ -163,18 +169,6 @@ fn strings(file: &SourceFile, raw: &RawConfig) -> Result<Strings> {
         ));
     }
     Ok(s)
-}
-
-/// The document language.
-fn language(file: &SourceFile, raw: &RawConfig) -> Result<String> {
-    match &raw.language {
-        Some(l) if l.get_ref() != "zh-CN" => Err(file.error(
-            Kind::Config,
-            l.span(),
-            format!("unsupported language `{}`; expected \"zh-CN\"", l.get_ref()),
-        )),
-        _ => Ok("zh-CN".to_string()),
-    }
 }
 
 /// The zone that decides what "today" is.

@@ -9,6 +9,7 @@
 
 mod cache;
 mod check;
+mod editions;
 mod fonts;
 mod load;
 mod mail;
@@ -21,6 +22,7 @@ mod settings;
 pub mod template;
 mod values;
 
+pub use editions::{Conversion, Language};
 pub use load::{font_cache_in, load, load_for_run};
 pub use model::*;
 pub use settings::*;

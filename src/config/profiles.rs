@@ -20,6 +20,7 @@ pub(super) fn profiles(
     raw: &[Spanned<RawProfile>],
     catalog: &Catalog,
     closing_note: Option<&Text>,
+    language: super::Language,
 ) -> Result<Vec<Profile>> {
     if raw.is_empty() {
         // No profile: one briefing of every theme the files define.
@@ -36,12 +37,20 @@ pub(super) fn profiles(
             recipients: Vec::new(),
             since: None,
             since_origin: None,
+            language,
         }]);
     }
     let mut seen = BTreeSet::new();
     let mut out = Vec::new();
     for p in raw {
-        out.push(one(file, p.get_ref(), catalog, closing_note, &mut seen)?);
+        out.push(one(
+            file,
+            p.get_ref(),
+            catalog,
+            closing_note,
+            &mut seen,
+            language,
+        )?);
     }
     Ok(out)
 }
@@ -56,6 +65,7 @@ fn one(
     catalog: &Catalog,
     closing_note: Option<&Text>,
     seen: &mut BTreeSet<String>,
+    language: super::Language,
 ) -> Result<Profile> {
     let name = p.name.get_ref();
     if name.is_empty()
@@ -120,6 +130,7 @@ fn one(
             .since
             .as_ref()
             .map(|d| crate::origin::Origin::whole(file.id, d.span().start)),
+        language: super::editions::language(file, p.language.as_ref())?.unwrap_or(language),
     })
 }
 

@@ -23,8 +23,11 @@ pub struct RawConfig {
     pub organisation: Spanned<String>,
     /// Author named in the metadata and title block.
     pub author: Spanned<String>,
-    /// Document language; only `zh-CN` is supported.
+    /// The briefings' language (`zh-CN`, `zh-Hant-TW`, `zh-Hant-HK`),
+    /// unless a profile sets its own.
     pub language: Option<Spanned<String>>,
+    /// The file of words the Traditional editions keep or replace.
+    pub editions: Option<Spanned<String>>,
     /// Optional classification line, e.g. `内部资料`.
     pub classification: Option<Spanned<String>>,
     /// IANA time zone deciding what "today" is.
@@ -129,6 +132,8 @@ pub struct RawProfile {
     /// The date "本期新增" compares with, instead of the previous briefing
     /// in the manifest.
     pub since: Option<Spanned<Datetime>>,
+    /// The edition's language, instead of the config's.
+    pub language: Option<Spanned<String>>,
 }
 
 /// `[mail]`: the SMTP server and the message.

@@ -26,8 +26,10 @@ pub struct Config {
     pub organisation: Text,
     /// Author.
     pub author: Text,
-    /// BCP 47 language tag written to `/Lang`.
-    pub language: String,
+    /// The language of profiles that do not set their own.
+    pub language: super::Language,
+    /// The analyst's conversion words for the Traditional editions.
+    pub conversion: super::Conversion,
     /// Optional classification line.
     pub classification: Option<Text>,
     /// Closing remark under the sources list.
@@ -91,6 +93,9 @@ pub struct FontFile {
     pub path: PathBuf,
     /// Face index in a collection.
     pub index: u32,
+    /// The face for each edition ([`super::Language::ALL`] order): the
+    /// configured one for Simplified Chinese and for a single font.
+    pub editions: [Option<u32>; 3],
     /// The file's bytes, mapped once by the check that found a usable face
     /// at `index`, and kept for the rest of the process: every profile of
     /// the run sets text with them.
@@ -115,6 +120,19 @@ impl FontFiles {
     /// Each face's bytes and index, body, heading and bold in that order.
     pub fn faces(&self) -> [(&'static [u8], u32, FontIdentity); 3] {
         [&self.body, &self.heading, &self.bold].map(|f| (f.data.0, f.index, f.data.1))
+    }
+
+    /// The faces of an edition: in a collection, the face named in the
+    /// edition's language (Noto CJK's TC for Taiwan, HK for Hong Kong);
+    /// `None` where a collection has none (the config check says so).
+    pub fn faces_for(
+        &self,
+        lang: super::Language,
+    ) -> Option<[(&'static [u8], u32, FontIdentity); 3]> {
+        let k = super::Language::ALL.iter().position(|l| *l == lang)?;
+        let [b, h, o] = [&self.body, &self.heading, &self.bold]
+            .map(|f| f.editions[k].map(|i| (f.data.0, i, f.data.1)));
+        Some([b?, h?, o?])
     }
 }
 
@@ -167,6 +185,8 @@ pub struct Profile {
     pub since_origin: Option<crate::origin::Origin>,
     /// Where `--mail` sends the briefing; empty means it is not mailed.
     pub recipients: Vec<Mailbox>,
+    /// The edition: its language and script.
+    pub language: super::Language,
 }
 
 /// How the SMTP connection is protected.

@@ -52,6 +52,7 @@ impl Selector<'_> {
             series,
             projection,
             source_line: Text::join(&shorts, "；"),
+            language: Default::default(),
         })
     }
 

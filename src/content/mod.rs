@@ -41,6 +41,8 @@ pub(crate) struct Briefing {
     pub(crate) generated_summary: bool,
     /// Closing remark under the sources list.
     pub(crate) closing_note: Option<Text>,
+    /// The edition's language.
+    pub(crate) language: crate::config::Language,
     /// What is new since the previous briefing; `None` for a first one.
     pub(crate) news: Option<News>,
 }
@@ -246,6 +248,8 @@ pub(crate) struct ChartData {
     pub(crate) projection: Option<ProjectionData>,
     /// Source line text.
     pub(crate) source_line: Text,
+    /// The edition (set by the edition stage), for the chart's own words.
+    pub(crate) language: crate::config::Language,
 }
 
 /// A compound-growth projection, resolved.

@@ -52,6 +52,7 @@ pub(crate) fn select(
         summary,
         generated_summary: profile.generated_summary,
         closing_note: profile.closing_note.clone(),
+        language: profile.language,
         news,
     })
 }

@@ -22,6 +22,8 @@ pub(crate) struct Builder<'a> {
     pub(crate) settings: &'a PageSettings,
     /// Type area.
     pub(crate) frame: &'a Frame,
+    /// The edition, for the words layout adds (captions, link texts).
+    pub(crate) language: crate::config::Language,
 }
 
 impl<'a> Builder<'a> {
@@ -31,7 +33,18 @@ impl<'a> Builder<'a> {
             fonts,
             settings,
             frame,
+            language: crate::config::Language::ZhCn,
         }
+    }
+
+    /// The builder for a document of edition `language`.
+    pub(crate) fn in_edition(self, language: crate::config::Language) -> Self {
+        Builder { language, ..self }
+    }
+
+    /// Words the program adds, in the edition's script.
+    pub(crate) fn words(&self, s: &str) -> String {
+        crate::edition::words(self.language, s)
     }
 
     /// Body size.
@@ -152,7 +165,7 @@ impl<'a> Builder<'a> {
                 let link = tree.add(
                     Role::Link {
                         target: target.clone(),
-                        description: wording::cite_description(&text),
+                        description: self.words(&wording::cite_description(&text)),
                     },
                     Some(para),
                 );
@@ -224,7 +237,7 @@ impl<'a> Builder<'a> {
         let link = tree.add(
             Role::Link {
                 target: target.to_string(),
-                description: wording::link_description(text),
+                description: self.words(&wording::link_description(text)),
             },
             Some(para),
         );

@@ -40,17 +40,16 @@ fn leader(from: f32, to: f32, y: f32) -> Item {
 }
 
 /// The contents title and one element per entry.
-pub(crate) fn contents(b: &Builder, entries: &[Entry], tree: &mut Tree) -> Result<Vec<Elem>> {
+pub(crate) fn contents(
+    b: &Builder,
+    entries: &[Entry],
+    tree: &mut Tree,
+    heading: &str,
+) -> Result<Vec<Elem>> {
     let f = b.frame;
     let mut out = Vec::new();
     let tsize = b.body() * H1_SCALE;
-    let mut title = single_line(
-        b.fonts,
-        crate::compose::wording::CONTENTS_TITLE,
-        FontKind::SansBold,
-        tsize,
-        INK,
-    )?;
+    let mut title = single_line(b.fonts, heading, FontKind::SansBold, tsize, INK)?;
     title.x = f.left + (f.width - title.width()) / 2.0;
     title.y = tsize * 1.2;
     let list = tree.add(Role::Contents, None);
@@ -77,7 +76,9 @@ pub(crate) fn contents(b: &Builder, entries: &[Entry], tree: &mut Tree) -> Resul
         let link = Tag::Node(tree.add(
             Role::Link {
                 target: e.anchor.clone(),
-                description: crate::compose::wording::contents_description(&e.title, &e.page),
+                description: b.words(&crate::compose::wording::contents_description(
+                    &e.title, &e.page,
+                )),
             },
             Some(entry),
         ));

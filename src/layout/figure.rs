@@ -35,8 +35,15 @@ impl Builder<'_> {
         let (cap_style, src_style) = self.figure_styles();
         let mut notes: Vec<Text> = chart.note.iter().cloned().collect();
         notes.extend(crate::chart::notes(chart));
-        let src = wording::figure_source(&chart.source_line, &notes);
-        let caption = |continued: bool| wording::figure_caption(number, continued, &chart.title);
+        let lang = self.language;
+        let src =
+            crate::edition::program(lang, &wording::figure_source(&chart.source_line, &notes));
+        let caption = |continued: bool| {
+            crate::edition::program(
+                lang,
+                &wording::figure_caption(number, continued, &chart.title),
+            )
+        };
         // Heights of the text around the chart, set once to measure.
         let unset = Tag::Unset;
         let cap_h = self.stack(
@@ -55,7 +62,7 @@ impl Builder<'_> {
         let cap = Tag::Node(tree.add(Role::Caption, Some(group)));
         let figure = tree.add(
             Role::Figure {
-                alt: wording::chart_alt(number, chart, &notes),
+                alt: self.words(&wording::chart_alt(number, chart, &notes)),
             },
             Some(group),
         );

@@ -49,7 +49,7 @@ pub(crate) fn layout_document(
 ) -> Result<Laid> {
     let lap = |what: &str| crate::trace::mark(&format!("layout: {what}"));
     let frame = frame_for(settings);
-    let b = blocks::Builder::new(fonts, settings, &frame);
+    let b = blocks::Builder::new(fonts, settings, &frame).in_edition(doc.language);
     let mut entries = contents_entries(doc);
     let (head, body, mut trees, title) = elements(doc, &b)?;
     lap("blocks set");
@@ -57,7 +57,12 @@ pub(crate) fn layout_document(
     // page breaks: the pages are made once, from the final plan.
     let contents_block = doc.blocks.len() as u32 + 1;
     let mut contents_tree = Tree::new(contents_block);
-    let mut contents = contents::contents(&b, &entries, &mut contents_tree)?;
+    let mut contents = contents::contents(
+        &b,
+        &entries,
+        &mut contents_tree,
+        doc.contents_title.as_str(),
+    )?;
     let mut plan;
     let mut pass = 0;
     loop {
@@ -87,7 +92,12 @@ pub(crate) fn layout_document(
             break;
         }
         contents_tree = Tree::new(contents_block);
-        contents = contents::contents(&b, &entries, &mut contents_tree)?;
+        contents = contents::contents(
+            &b,
+            &entries,
+            &mut contents_tree,
+            doc.contents_title.as_str(),
+        )?;
     }
     lap(&format!("pages planned ({pass} passes)"));
     let elems: Vec<Elem> = head.into_iter().chain(contents).chain(body).collect();
@@ -304,7 +314,10 @@ fn furniture(
             ));
         }
         if page.numbered {
-            let text = crate::compose::wording::page_footer(i + 1 - front, total);
+            let text = crate::edition::words(
+                doc.language,
+                &crate::compose::wording::page_footer(i + 1 - front, total),
+            );
             let mut foot = single_line(fonts, &text, FontKind::Sans, size, style::MUTED)?;
             foot.x = frame.left + (frame.width - foot.width()) / 2.0;
             foot.y = footer_base;

@@ -48,11 +48,19 @@ impl Letter<'_> {
             builder = builder.to(r.clone());
         }
         let pdf_type = ContentType::parse("application/pdf").expect("a valid MIME type");
+        let lang = ContentLanguage(self.digest.map(|d| d.language).unwrap_or_default());
+        let plain = SinglePart::builder()
+            .header(ContentType::TEXT_PLAIN)
+            .header(lang.clone())
+            .body(body);
         let text = match self.digest {
-            Some(d) => MultiPart::alternative()
-                .singlepart(SinglePart::plain(body))
-                .singlepart(SinglePart::html(d.html(self.title, self.date, attachment))),
-            None => MultiPart::mixed().singlepart(SinglePart::plain(body)),
+            Some(d) => MultiPart::alternative().singlepart(plain).singlepart(
+                SinglePart::builder()
+                    .header(ContentType::TEXT_HTML)
+                    .header(lang)
+                    .body(d.html(self.title, self.date, attachment)),
+            ),
+            None => MultiPart::mixed().singlepart(plain),
         };
         builder
             .multipart(
@@ -116,8 +124,11 @@ impl Letter<'_> {
             file: &attachment,
             new_count: self.digest.map_or(0, |d| d.new_count),
         };
-        let subject = fill_template(&mail.subject, &fields);
-        let mut body = fill_template(&mail.body, &fields);
+        // The templates' own words in the edition's script; the values
+        // filled in are already (the title is converted by the caller).
+        let lang = self.digest.map(|d| d.language).unwrap_or_default();
+        let subject = fill_template(&crate::edition::words(lang, &mail.subject), &fields);
+        let mut body = fill_template(&crate::edition::words(lang, &mail.body), &fields);
         if let Some(d) = self.digest {
             body.push_str(&d.text());
         }
@@ -134,6 +145,32 @@ impl Letter<'_> {
     }
 }
 
+/// `Content-Language` (RFC 3282) of a text part: the edition's BCP 47 tag,
+/// so a reader's client picks fonts and a screen reader its voice.
+#[derive(Debug, Clone)]
+struct ContentLanguage(crate::config::Language);
+
+impl lettre::message::header::Header for ContentLanguage {
+    fn name() -> lettre::message::header::HeaderName {
+        lettre::message::header::HeaderName::new_from_ascii_str("Content-Language")
+    }
+
+    fn parse(s: &str) -> std::result::Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        crate::config::Language::from_tag(s.trim())
+            .map(ContentLanguage)
+            .ok_or_else(|| format!("not an edition: {s}").into())
+    }
+
+    fn display(&self) -> lettre::message::header::HeaderValue {
+        let tag = self.0.tag().to_string();
+        lettre::message::header::HeaderValue::dangerous_new_pre_encoded(
+            Self::name(),
+            tag.clone(),
+            tag,
+        )
+    }
+}
+
 /// Escapes text for HTML.
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
@@ -147,13 +184,13 @@ impl Digest {
     pub fn text(&self) -> String {
         let mut t = String::new();
         if !self.key_figures.is_empty() {
-            t.push_str("\n\n主要数据\n");
+            t.push_str(&self.word("\n\n主要数据\n"));
             for (l, v, p) in &self.key_figures {
                 t.push_str(&format!("- {l}：{v}（{p}）\n"));
             }
         }
         if !self.news.is_empty() {
-            t.push_str("\n本期新增\n");
+            t.push_str(&self.word("\n本期新增\n"));
             for n in &self.news {
                 t.push_str(&format!("- {n}\n"));
             }
@@ -165,9 +202,13 @@ impl Digest {
     /// phone, inline styles only (mail clients drop style sheets), no
     /// remote images, UTF-8.
     pub fn html(&self, title: &str, date: NaiveDate, file: &str) -> String {
-        let font = "font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif;";
+        let font = if self.language.traditional() {
+            "font-family:'PingFang TC','Microsoft JhengHei','Noto Sans CJK TC',sans-serif;"
+        } else {
+            "font-family:'PingFang SC','Hiragino Sans GB','Microsoft YaHei','Noto Sans CJK SC',sans-serif;"
+        };
         let mut h = format!(
-            "<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\">\
+            "<!DOCTYPE html><html lang=\"{lang}\"><head><meta charset=\"utf-8\">\
              <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\
              <title>{t}</title></head>\
              <body style=\"margin:0;padding:0;background:#f2f4f7;\">\
@@ -177,10 +218,11 @@ impl Digest {
              <p style=\"margin:4px 0 0;font-size:14px;color:#5f6368;\">{d}</p></div>",
             t = esc(title),
             d = esc(&crate::content::chinese_date(date)),
+            lang = self.language.tag(),
         );
         if !self.key_figures.is_empty() {
-            h.push_str("<h2 style=\"font-size:16px;margin:0 0 8px;color:#1f3a5f;\">主要数据</h2>\
-                <table role=\"presentation\" style=\"width:100%;border-collapse:collapse;font-size:14px;line-height:1.5;margin-bottom:18px;\">");
+            h.push_str(&self.word("<h2 style=\"font-size:16px;margin:0 0 8px;color:#1f3a5f;\">主要数据</h2>\
+                <table role=\"presentation\" style=\"width:100%;border-collapse:collapse;font-size:14px;line-height:1.5;margin-bottom:18px;\">"));
             for (l, v, p) in &self.key_figures {
                 h.push_str(&format!(
                     "<tr><td style=\"padding:7px 6px 7px 0;border-bottom:1px solid #e1e4e8;\">{}<br><span style=\"font-size:12px;color:#5f6368;\">{}</span></td>\
@@ -193,20 +235,25 @@ impl Digest {
             h.push_str("</table>");
         }
         if !self.news.is_empty() {
-            h.push_str(
+            h.push_str(&self.word(
                 "<h2 style=\"font-size:16px;margin:0 0 8px;color:#1f3a5f;\">本期新增</h2>\
                 <ul style=\"margin:0 0 18px;padding-left:20px;font-size:14px;line-height:1.6;\">",
-            );
+            ));
             for n in &self.news {
                 h.push_str(&format!("<li style=\"margin-bottom:6px;\">{}</li>", esc(n)));
             }
             h.push_str("</ul>");
         }
-        h.push_str(&format!(
+        h.push_str(&self.word(&format!(
             "<p style=\"margin:0;padding-top:10px;border-top:1px solid #e1e4e8;font-size:13px;color:#5f6368;\">完整简报见附件 {}（PDF）。</p></div></body></html>",
             esc(file)
-        ));
+        )));
         h
+    }
+
+    /// The program's own words in the digest's script.
+    fn word(&self, s: &str) -> String {
+        crate::edition::words(self.language, s)
     }
 }
 

@@ -162,7 +162,10 @@ impl<'a> Mailer<'a> {
                 pdf_path.display()
             )));
         }
-        let title = profile.title.as_deref().unwrap_or(&config.title);
+        // The title as the edition prints it, the analyst's words applied.
+        let title = crate::edition::Converter::new(config, profile.language)
+            .text(profile.title.as_ref().unwrap_or(&config.title));
+        let title = title.as_str();
         self.send_with_digest(
             &profile.recipients,
             title,
