@@ -26,10 +26,11 @@ pub(crate) struct LoadedFont {
     pub(crate) ps_name: String,
     /// Units per em.
     pub(crate) upem: f32,
-    /// Which halves of a glyph's em box hold no ink (left, right), by
-    /// glyph id: found from the outline the first time a glyph is asked
-    /// about, for the few punctuation glyphs that are.
-    blank: std::sync::Mutex<std::collections::HashMap<u16, (bool, bool)>>,
+    /// How much of a glyph's advance may go on its left and its right
+    /// side when it is compressed, in font units, by glyph id: found the
+    /// first time a glyph is asked about, for the few punctuation glyphs
+    /// that are.
+    blank: std::sync::Mutex<std::collections::HashMap<u16, (f32, f32)>>,
     /// The face's Unicode `cmap` subtables, in table order, parsed once:
     /// `Face::glyph_index` parses every subtable's header again on every
     /// call, which was a twentieth of a run's processor time.
@@ -120,27 +121,73 @@ impl LoadedFont {
         self.face.glyph_hor_advance(GlyphId(gid)).unwrap_or(0)
     }
 
-    /// Whether the right half (`right`) or the left half of `gid`'s advance
-    /// holds no ink, to within a twentieth of an em: the half a full-width
-    /// mark may lose when compressed. Simplified Chinese fonts put a
-    /// comma's ink on the left and an opening bracket's on the right;
-    /// fonts made for other conventions centre some marks, and those must
-    /// keep their width or their ink would run into the next character.
-    pub(crate) fn blank_half(&self, gid: u16, right: bool) -> bool {
+    /// How much of `gid`'s advance, in ems, may go on its right side
+    /// (`right`) or its left when the mark is compressed. The face says
+    /// so itself in its `halt` feature (alternate half widths), which
+    /// knows that a Simplified comma keeps its ink on the left and a
+    /// Traditional one in the centre (a quarter em on each side). A face
+    /// without one: half the advance where that half holds no ink, to
+    /// within a twentieth of an em; else nothing.
+    pub(crate) fn give(&self, gid: u16, right: bool) -> f32 {
         let mut cache = self.blank.lock().unwrap_or_else(|e| e.into_inner());
-        let (left_blank, right_blank) = *cache.entry(gid).or_insert_with(|| {
+        let (left, right_side) = *cache.entry(gid).or_insert_with(|| {
+            if let Some((placement, advance)) = self.halt(gid) {
+                let (p, a) = (placement as f32, advance as f32);
+                return ((-p).max(0.0), (p - a).max(0.0));
+            }
             let half = self.advance_units(gid) as f32 / 2.0;
             let tolerance = self.upem / 20.0;
             match self.face.glyph_bounding_box(GlyphId(gid)) {
                 Some(b) => (
-                    b.x_min as f32 >= half - tolerance,
-                    b.x_max as f32 <= half + tolerance,
+                    if b.x_min as f32 >= half - tolerance {
+                        half
+                    } else {
+                        0.0
+                    },
+                    if b.x_max as f32 <= half + tolerance {
+                        half
+                    } else {
+                        0.0
+                    },
                 ),
                 // No ink at all: either half may go.
-                None => (true, true),
+                None => (half, half),
             }
         });
-        if right { right_blank } else { left_blank }
+        (if right { right_side } else { left }) / self.upem
+    }
+
+    /// The `halt` adjustment of `gid` (x placement, x advance, in font
+    /// units), if the face's `GPOS` has one for it.
+    fn halt(&self, gid: u16) -> Option<(i16, i16)> {
+        use ttf_parser::gpos::{PositioningSubtable, SingleAdjustment};
+        let gpos = self.face.tables().gpos?;
+        let tag = ttf_parser::Tag::from_bytes(b"halt");
+        for f in (0..gpos.features.len()).filter_map(|i| gpos.features.get(i)) {
+            if f.tag != tag {
+                continue;
+            }
+            for lookup in f
+                .lookup_indices
+                .into_iter()
+                .filter_map(|l| gpos.lookups.get(l))
+            {
+                for sub in lookup.subtables.into_iter::<PositioningSubtable>() {
+                    let PositioningSubtable::Single(single) = sub else {
+                        continue;
+                    };
+                    let Some(k) = single.coverage().get(GlyphId(gid)) else {
+                        continue;
+                    };
+                    let v = match single {
+                        SingleAdjustment::Format1 { value, .. } => value,
+                        SingleAdjustment::Format2 { values, .. } => values.get(k)?,
+                    };
+                    return Some((v.x_placement, v.x_advance));
+                }
+            }
+        }
+        None
     }
 
     /// The face's `CFF ` table, if its outlines are CFF.

@@ -146,16 +146,20 @@ pub(crate) fn shape(
         gids.push(g);
         adv.push(face.advance(g) * em * if sup[i] { SUP_SCALE } else { 1.0 });
     }
-    // A mark is compressed only where its blank half really is blank.
-    let full: Vec<bool> = (0..chars.len())
+    // What a mark may give up on its blank side (the right of a closing
+    // or stop mark, the left of an opening one), as the face says; a
+    // whole half (`full`) is also trimmed at a line's end.
+    let give: Vec<f32> = (0..chars.len())
         .map(|i| {
             let c = chars[i];
-            !sup[i]
-                && is_compressible(c)
-                && adv[i] >= 0.9 * em
-                && face.blank_half(gids[i], class(c) != Class::Open)
+            if !sup[i] && is_compressible(c) && adv[i] >= 0.9 * em {
+                face.give(gids[i], class(c) != Class::Open) * em
+            } else {
+                0.0
+            }
         })
         .collect();
+    let full: Vec<bool> = give.iter().zip(&adv).map(|(g, a)| *g >= 0.45 * a).collect();
     let mut glue = Vec::with_capacity(chars.len().saturating_sub(1));
     for (i, &space) in em_before.iter().enumerate().skip(1) {
         glue.push(if space > 0.0 {
@@ -165,7 +169,7 @@ pub(crate) fn shape(
                 ..Glue::default()
             }
         } else {
-            between(&chars, &adv, &full, &sup, i, em)
+            between(&chars, &adv, (&full, &give), &sup, i, em)
         });
     }
     let mut adv_prefix = Vec::with_capacity(adv.len() + 1);
@@ -205,7 +209,14 @@ pub(crate) fn shape(
 }
 
 /// The glue before character `i`.
-fn between(chars: &[char], adv: &[f32], full: &[bool], sup: &[bool], i: usize, em: f32) -> Glue {
+fn between(
+    chars: &[char],
+    adv: &[f32],
+    (full, give): (&[bool], &[f32]),
+    sup: &[bool],
+    i: usize,
+    em: f32,
+) -> Glue {
     let (a, b) = (chars[i - 1], chars[i]);
     let (ca, cb) = (class(a), class(b));
     let mut g = Glue::default();
@@ -248,11 +259,13 @@ fn between(chars: &[char], adv: &[f32], full: &[bool], sup: &[bool], i: usize, e
     } else if cb != Class::Space {
         // Everything else may take inter-character expansion.
         g.stretch2 = LETTER_SPACE * em;
-        if full[i - 1] && matches!(ca, Class::Close | Class::PauseStop) {
-            g.shrink2 += 0.5 * em;
+        // Half an em from a Simplified mark, a quarter from one centred
+        // in its box (Traditional faces).
+        if matches!(ca, Class::Close | Class::PauseStop) {
+            g.shrink2 += give[i - 1];
         }
-        if full[i] && cb == Class::Open {
-            g.shrink2 += 0.5 * em;
+        if cb == Class::Open {
+            g.shrink2 += give[i];
         }
     }
     g

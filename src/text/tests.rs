@@ -181,6 +181,47 @@ fn a_mark_is_compressed_only_where_its_blank_half_is_blank() {
     assert!(!comma(&wqy), "a centred comma taken for a left-set one");
 }
 
+#[test]
+fn a_traditional_face_gives_a_quarter_em_each_side_of_a_centred_mark() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fonts");
+    let face = |index| {
+        FontSet::open([
+            (&root.join("NotoSerifCJK-Regular.ttc"), index),
+            (&root.join("NotoSansCJK-Regular.ttc"), index),
+            (&root.join("NotoSansCJK-Bold.ttc"), index),
+        ])
+        .unwrap()
+    };
+    let (sc, tc) = (face(2), face(3));
+    let give = |f: &FontSet, c: char, right: bool| {
+        let font = f.get(FontKind::Serif);
+        font.give(font.glyph(c).unwrap(), right)
+    };
+    // The faces' own `halt` data: the Simplified comma and full stop keep
+    // their ink on the left, the Traditional ones in the centre.
+    for c in ['，', '。'] {
+        assert!((give(&sc, c, true) - 0.5).abs() < 0.01);
+        assert!((give(&tc, c, true) - 0.25).abs() < 0.01, "{c}");
+        assert!((give(&tc, c, false) - 0.25).abs() < 0.01, "{c}");
+    }
+    // So a Traditional comma is never trimmed by half at a line end nor
+    // between marks, but a tight line may take a quarter from it.
+    let shaped = glue::shape(
+        &tc,
+        &"甲，乙".into(),
+        collect::collect("甲，乙", None),
+        FontKind::Serif,
+        10.0,
+    )
+    .unwrap();
+    assert!(!shaped.full[1]);
+    assert!(
+        (shaped.glue[1].shrink2 - 2.5).abs() < 0.01,
+        "{:?}",
+        shaped.glue[1]
+    );
+}
+
 /// Gaps between neighbouring Han characters of set lines, in ems beyond
 /// the characters' own em.
 fn han_gaps(lines: &[SetLine], em: f32) -> Vec<f32> {
