@@ -1,8 +1,9 @@
-//! Dated PDF briefings, in Simplified Chinese, on China's AI compute
-//! industry: TOML config and theme data in, a typeset PDF out.
+//! Dated PDF briefings, in Simplified Chinese (and Traditional editions for
+//! Taiwan and Hong Kong), on China's AI compute industry: TOML config and
+//! theme data in, a typeset PDF out.
 //!
 //! The pipeline runs one way through one module per stage:
-//! [`config`] → [`content`] → [`compose`] → [`layout`] → [`pdf`] → [`deliver`],
+//! [`config`] → [`content`] → [`compose`] → [`edition`] → [`layout`] → [`pdf`] → [`deliver`],
 //! with [`chart`] drawing figures for the layout stage.
 
 // Errors carry a source snippet for their diagnostic, which makes them

@@ -105,6 +105,7 @@ for part in msg.walk():
         "charset": part.get_content_charset(),
         "filename": part.get_filename(),
         "disposition": part.get_content_disposition(),
+        "language": part.get("Content-Language"),
     }
     if part.get_content_type() == "application/pdf":
         open(sys.argv[2], "wb").write(part.get_payload(decode=True))
@@ -851,6 +852,44 @@ fn a_server_that_greets_and_then_stalls_holds_one_attempt_for_timeout_s_only() {
 }
 
 // ---- `briefing generate --mail`, through the binary ----
+
+#[test]
+fn a_traditional_profile_is_mailed_in_its_script_and_says_its_language() {
+    let server = SmtpServer::start("ok", None);
+    let sb = Sandbox::new();
+    sb.edit(
+        "briefing.toml",
+        "name = \"briefing\"",
+        "name = \"briefing\"\nlanguage = \"zh-Hant-TW\"",
+    );
+    sb.append(
+        "briefing.toml",
+        &format!(
+            "recipients = [\"zhang@example.org\"]\n\n[mail]\nserver = \"127.0.0.1\"\n\
+             port = {}\nsecurity = \"none\"\nfrom = \"briefing@example.org\"\n",
+            server.port
+        ),
+    );
+    mail_run(&sb, "2026-11-24");
+    let messages = server.messages();
+    assert_eq!(messages.len(), 1);
+    let (msg, _) = decode(&messages[0]);
+    // The title as the Taiwan edition prints it (人工智慧, the analyst's
+    // word for Taiwan, beside OpenCC's characters).
+    assert_eq!(msg["subject"], "中國人工智慧算力產業簡報（2026年11月24日）");
+    for part in msg["parts"].as_array().unwrap() {
+        if part["type"] == "application/pdf" {
+            continue;
+        }
+        assert_eq!(part["language"], "zh-Hant-TW", "{part}");
+        let t = part["text"].as_str().unwrap();
+        assert!(t.contains("主要數據") && !t.contains("主要数据"), "{t}");
+        assert!(t.contains("全國算力總規模"), "{t}");
+        if part["type"] == "text/html" {
+            assert!(t.contains("lang=\"zh-Hant-TW\""), "{t}");
+        }
+    }
+}
 
 /// `generate --mail` for `date` with the sandbox's config, which must succeed.
 fn mail_run(sb: &Sandbox, date: &str) {
