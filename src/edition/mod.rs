@@ -14,7 +14,8 @@
 
 mod walk;
 
-use std::collections::HashSet;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use ferrous_opencc::OpenCC;
@@ -35,6 +36,9 @@ pub(crate) struct Converter {
     /// Literals printed as written in every edition (source titles), by
     /// file and the literal's byte offset.
     verbatim: HashSet<(FileId, u32)>,
+    /// Pieces converted so far: a label is printed in a card, a table, the
+    /// summary and the mail, and OpenCC was most of an edition's cost.
+    done: RefCell<HashMap<String, String>>,
 }
 
 impl Converter {
@@ -60,6 +64,7 @@ impl Converter {
             words,
             firsts,
             verbatim,
+            done: RefCell::default(),
         }
     }
 
@@ -119,8 +124,16 @@ impl Converter {
         if s.is_empty() {
             return;
         }
-        let converted = quotes(&opencc(self.lang).convert(s));
-        out.push_from(&converted, origin);
+        // Figures, units and Latin names: nothing for OpenCC to do.
+        if s.is_ascii() {
+            out.push_from(s, origin);
+            return;
+        }
+        let mut done = self.done.borrow_mut();
+        let converted = done
+            .entry(s.to_string())
+            .or_insert_with(|| quotes(&opencc(self.lang).convert(s)));
+        out.push_from(converted, origin);
     }
 }
 

@@ -12,6 +12,7 @@ fn conv(lang: Language, words: &[(&str, Option<&str>)]) -> Converter {
         firsts: words.iter().filter_map(|(k, _)| k.chars().next()).collect(),
         words,
         verbatim: HashSet::new(),
+        done: RefCell::default(),
     }
 }
 
