@@ -9,7 +9,8 @@
 //! place in the Simplified data.
 //!
 //! Not converted: the titles of sources, printed in every edition as the
-//! source printed them (`docs/editions.md`). Figures, dates and Latin
+//! source printed them (`docs/editions.md`), but for their quotation
+//! marks, which are the edition's. Figures, dates and Latin
 //! text pass through unchanged.
 
 mod walk;
@@ -81,7 +82,11 @@ impl Converter {
         let mut out = Text::new();
         for (s, origin) in t.pieces() {
             match origin {
-                Some(o) if self.verbatim.contains(&(o.file, o.lit)) => out.push_from(s, origin),
+                // A title keeps its characters; its quotation marks are
+                // typesetting, and follow the edition's.
+                Some(o) if self.verbatim.contains(&(o.file, o.lit)) => {
+                    out.push_from(&quotes(s), origin)
+                }
                 _ => self.piece(s, origin, &mut out),
             }
         }

@@ -336,12 +336,19 @@ impl Shaped {
         }
     }
 
-    /// Number of letters and Han characters (not punctuation or space) in
-    /// `a..b`.
+    /// Number of letters and Han characters (not punctuation, space or the
+    /// superscript source mark) in `a..b`.
     pub(crate) fn real_chars(&self, a: usize, b: usize) -> usize {
-        self.class[a..b]
-            .iter()
-            .filter(|c| matches!(c, Class::Han | Class::Latin))
+        (a..b)
+            .filter(|&i| !self.sup[i] && matches!(self.class[i], Class::Han | Class::Latin))
+            .count()
+    }
+
+    /// Characters of `a..b` a reader sees, punctuation included: not
+    /// spaces, not the superscript source mark.
+    pub(crate) fn shown_chars(&self, a: usize, b: usize) -> usize {
+        (a..b)
+            .filter(|&i| !self.sup[i] && self.class[i] != Class::Space)
             .count()
     }
 

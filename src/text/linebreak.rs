@@ -36,11 +36,11 @@ const LAST_LINE_ONE: f64 = 1e6;
 /// can end with a longer line at the price of two or three looser lines
 /// should.
 const LAST_LINE_SHORT: f64 = 30_000.0;
-/// A last line of four to seven characters: a little, so that where the
-/// paragraph can end on a fuller line at the price of slightly looser
-/// ones it does (Typst's shortest last line on the default briefing is
-/// eight characters).
-const LAST_LINE_BRIEF: f64 = 6_000.0;
+/// A last line of fewer than eight characters (as a reader counts them,
+/// the source mark aside): a little, so that where the paragraph can end
+/// on a fuller line at the price of slightly looser ones it does (Typst's
+/// shortest last line on the default briefing is eight characters).
+const LAST_LINE_BRIEF: f64 = 100_000.0;
 /// An overfull line: only when no set of legal breaks fits.
 const OVERFULL: f64 = 1e9;
 
@@ -213,8 +213,10 @@ fn total_fit(
                     0 | 1 => LAST_LINE_ONE,
                     2 | 3 => LAST_LINE_SHORT,
                     // Body text only: a label or caption set ragged may
-                    // end short rather than break a word of it.
-                    4..=7 if goal.justify => LAST_LINE_BRIEF,
+                    // end short rather than break a word of it. Counted
+                    // as a reader sees them, marks included, the source
+                    // mark not.
+                    _ if goal.justify && s.shown_chars(start, b) < 8 => LAST_LINE_BRIEF,
                     _ => 0.0,
                 };
             }

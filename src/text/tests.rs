@@ -26,7 +26,7 @@ fn an_opening_bracket_at_a_line_start_hangs_its_blank_half() {
     // Ten ems wide: the bracket falls at the start of the second line.
     let lines = layout(
         &f,
-        "一二三四五六七八九十（甲乙）丙丁戊",
+        "一二三四五六七八九十（甲乙）丙丁戊己庚辛",
         &style(10.0, 0.0),
         100.0,
     )
@@ -297,4 +297,25 @@ fn a_space_between_a_figure_and_its_unit_stays_near_a_quarter_em() {
         }
     }
     assert!(seen > 50, "{seen}");
+}
+
+#[test]
+fn a_body_paragraph_ends_on_eight_characters_or_more_where_it_can() {
+    // Before: `1比1.5。` (six, the source mark counted as three more).
+    let f = fonts();
+    let s = "ByteAILab梳理称，作为“东数西算”工程的核心部分，各地新建的智算中心到2025年预计可提供超过105 EFLOPS的AI算力。该文还引用预测说，2020—2030年全球AI算力需求将增至原来的500倍，并称中国AI算力的增长是其中的主要驱动力；眼下中美两国的AI算力之比约1比1.5。";
+    let width = 160.0 * 72.0 / 25.4;
+    let lines = layout_marked(&f, s, Some("[2]"), &style(10.5, 2.0), width).unwrap();
+    let last: String = lines
+        .last()
+        .unwrap()
+        .run
+        .glyphs
+        .iter()
+        .map(|g| g.ch)
+        .collect();
+    assert!(last.chars().count() >= 8, "{last}");
+    for g in han_gaps(&lines, 10.5) {
+        assert!(g < 0.12, "looser than it needs: {g}");
+    }
 }
