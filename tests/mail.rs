@@ -768,59 +768,25 @@ fn tls_is_never_skipped_and_a_tls_failure_is_not_retried() {
     assert_eq!(server.data_commands(), 0, "nothing sent in clear");
 }
 
-#[test]
-fn a_server_that_never_answers_times_out_and_is_retried() {
-    // Accepts connections and keeps them open without a greeting.
+/// Two attempts (one retry, 10 ms apart) at a server that accepts both
+/// connections, says `greeting` if any, and then never answers; the
+/// error, how long the two attempts took, and how many connections came.
+fn against_a_stalled_server(
+    greeting: Option<&'static [u8]>,
+    timeout: Duration,
+) -> (briefing::error::Error, Duration, usize) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     let (_sb, config, pdf) = sandbox_with_pdf(port, "retries = 1\nretry_delay_ms = 10\n");
     let mut settings = config.mail.clone().unwrap();
-    settings.timeout = Duration::from_millis(300);
-    let holder = std::thread::spawn(move || {
-        let mut held = Vec::new();
-        for _ in 0..2 {
-            held.push(listener.accept().unwrap().0);
-        }
-        std::thread::sleep(Duration::from_secs(1));
-        held.len()
-    });
-    let started = Instant::now();
-    let err = mail::send_briefing(
-        &settings,
-        &config.profiles[0].recipients,
-        TITLE,
-        "briefing",
-        day(),
-        &pdf,
-    )
-    .unwrap_err();
-    let elapsed = started.elapsed();
-    assert_eq!(err.kind(), Kind::TempFail);
-    assert!(
-        err.message().contains("after 2 attempts"),
-        "{}",
-        err.message()
-    );
-    assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
-    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
-    assert_eq!(holder.join().unwrap(), 2);
-}
-
-#[test]
-fn a_server_that_greets_and_then_stalls_holds_one_attempt_for_timeout_s_only() {
-    // Greets, reads EHLO and never answers it. lettre alone waited
-    // `timeout_s` for the reply and then again for QUIT's: twice per
-    // attempt. Every attempt is now bounded by `timeout_s` as a whole.
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    let port = listener.local_addr().unwrap().port();
-    let (_sb, config, pdf) = sandbox_with_pdf(port, "retries = 1\nretry_delay_ms = 10\n");
-    let mut settings = config.mail.clone().unwrap();
-    settings.timeout = Duration::from_millis(400);
+    settings.timeout = timeout;
     let holder = std::thread::spawn(move || {
         let mut held = Vec::new();
         for _ in 0..2 {
             let (mut stream, _) = listener.accept().unwrap();
-            stream.write_all(b"220 stalls after this\r\n").unwrap();
+            if let Some(g) = greeting {
+                stream.write_all(g).unwrap();
+            }
             held.push(stream);
         }
         std::thread::sleep(Duration::from_secs(2));
@@ -837,6 +803,33 @@ fn a_server_that_greets_and_then_stalls_holds_one_attempt_for_timeout_s_only() {
     )
     .unwrap_err();
     let elapsed = started.elapsed();
+    (err, elapsed, holder.join().unwrap())
+}
+
+#[test]
+fn a_server_that_never_answers_times_out_and_is_retried() {
+    // Accepts connections and keeps them open without a greeting.
+    let (err, elapsed, connections) = against_a_stalled_server(None, Duration::from_millis(300));
+    assert_eq!(err.kind(), Kind::TempFail);
+    assert!(
+        err.message().contains("after 2 attempts"),
+        "{}",
+        err.message()
+    );
+    assert!(elapsed >= Duration::from_millis(600), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
+    assert_eq!(connections, 2);
+}
+
+#[test]
+fn a_server_that_greets_and_then_stalls_holds_one_attempt_for_timeout_s_only() {
+    // Greets, reads EHLO and never answers it. lettre alone waited
+    // `timeout_s` for the reply and then again for QUIT's: twice per
+    // attempt. Every attempt is now bounded by `timeout_s` as a whole.
+    let (err, elapsed, connections) = against_a_stalled_server(
+        Some(b"220 stalls after this\r\n"),
+        Duration::from_millis(400),
+    );
     assert_eq!(err.kind(), Kind::TempFail);
     assert!(
         err.message().contains("did not finish within 0.4 s")
@@ -848,7 +841,7 @@ fn a_server_that_greets_and_then_stalls_holds_one_attempt_for_timeout_s_only() {
     // at least 1600 ms.
     assert!(elapsed >= Duration::from_millis(800), "{elapsed:?}");
     assert!(elapsed < Duration::from_millis(1500), "{elapsed:?}");
-    assert_eq!(holder.join().unwrap(), 2);
+    assert_eq!(connections, 2);
 }
 
 // ---- `briefing generate --mail`, through the binary ----

@@ -290,14 +290,12 @@ pub(crate) fn restated(t: &Text, s: String) -> Text {
 }
 
 /// Remarks a chart adds about itself to its figure's note (a value axis
-/// that does not start at zero).
+/// that does not start at zero), in the program's words: the figure's
+/// source line and alt text put them in the edition's script.
 pub(crate) fn notes(chart: &ChartData) -> Vec<Text> {
     let mut out = Vec::new();
     if chart.kind == ChartKind::Line && line::focused(chart) {
-        out.push(Text::plain(crate::edition::words(
-            chart.language,
-            "纵轴起点不为零，以便看清变化",
-        )));
+        out.push(Text::plain("纵轴起点不为零，以便看清变化"));
     }
     out
 }
